@@ -1,0 +1,272 @@
+package dev.kinga.keycloak.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * What users and admins do over HTTP: the admin REST API with a real admin token, the login
+ * page of the browser flow, and the token endpoint.
+ */
+public final class KeycloakClient {
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
+
+    private final String baseUrl;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    public KeycloakClient(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    // --- admin REST API ---------------------------------------------------------------
+
+    /** A fresh token of the bootstrap admin (master realm, admin-cli). */
+    public String adminToken() {
+        HttpResponse<String> response = postForm(baseUrl + "/realms/master/protocol/openid-connect/token", Map.of(
+                "grant_type", "password", "client_id", "admin-cli",
+                "username", KeycloakServer.ADMIN_USER, "password", KeycloakServer.ADMIN_PASSWORD), null);
+        return json(expect(response, 200)).get("access_token").asText();
+    }
+
+    public HttpResponse<String> admin(String method, String path, Object body) {
+        return send(method, baseUrl + "/admin/realms" + path, body, adminToken());
+    }
+
+    public JsonNode adminGet(String path) {
+        return json(expect(admin("GET", path, null), 200));
+    }
+
+    public HttpResponse<String> send(String method, String url, Object body, String bearer) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(write(body)));
+        }
+        return call(http, request.build());
+    }
+
+    // --- users through the browser flow -----------------------------------------------
+
+    /** The login page the browser flow shows for a client, with the cookies of a fresh browser. */
+    public LoginPage openLoginPage(String realm, String clientId, String redirectUri, String uiLocale) {
+        Browser browser = new Browser();
+        String verifier = randomUrlSafe(32);
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("client_id", clientId);
+        query.put("response_type", "code");
+        query.put("scope", "openid");
+        query.put("redirect_uri", redirectUri);
+        query.put("state", randomUrlSafe(16));
+        query.put("code_challenge", s256(verifier));
+        query.put("code_challenge_method", "S256");
+        if (uiLocale != null) {
+            query.put("ui_locales", uiLocale);
+        }
+        String url = baseUrl + "/realms/" + realm + "/protocol/openid-connect/auth?" + form(query);
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(url)).GET());
+        return new LoginPage(browser, realm, clientId, redirectUri, verifier, expect(page, 200));
+    }
+
+    /** Logs in through the real login page with PKCE and returns the token response. */
+    public JsonNode browserLogin(String realm, String clientId, String redirectUri, String username, String password) {
+        return openLoginPage(realm, clientId, redirectUri, null).submit(username, password);
+    }
+
+    /** A login page in one browser session; {@link #submit} posts its form as a person would. */
+    public final class LoginPage {
+        private final Browser browser;
+        private final String realm;
+        private final String clientId;
+        private final String redirectUri;
+        private final String verifier;
+        private final HttpResponse<String> response;
+
+        LoginPage(Browser browser, String realm, String clientId, String redirectUri, String verifier,
+                  HttpResponse<String> response) {
+            this.browser = browser;
+            this.realm = realm;
+            this.clientId = clientId;
+            this.redirectUri = redirectUri;
+            this.verifier = verifier;
+            this.response = response;
+        }
+
+        public String html() {
+            return response.body();
+        }
+
+        public HttpResponse<String> response() {
+            return response;
+        }
+
+        public JsonNode submit(String username, String password) {
+            Matcher action = FORM_ACTION.matcher(response.body());
+            if (!action.find()) {
+                throw new AssertionError("No login form on the page:\n" + response.body());
+            }
+            String actionUrl = action.group(1).replace("&amp;", "&");
+            HttpResponse<String> posted = browser.send(HttpRequest.newBuilder(URI.create(actionUrl))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form(Map.of(
+                            "username", username, "password", password, "credentialId", "")))));
+            if (posted.statusCode() != 302) {
+                throw new AssertionError("Login as " + username + " did not redirect (status " + posted.statusCode()
+                        + "):\n" + posted.body());
+            }
+            URI location = URI.create(posted.headers().firstValue("Location").orElseThrow());
+            if (!location.toString().startsWith(redirectUri)) {
+                throw new AssertionError("Login redirected to " + location + " instead of the app");
+            }
+            String code = queryParameter(location, "code");
+            HttpResponse<String> token = postForm(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token", Map.of(
+                    "grant_type", "authorization_code", "client_id", clientId, "code", code,
+                    "redirect_uri", redirectUri, "code_verifier", verifier), null);
+            return json(expect(token, 200));
+        }
+    }
+
+    /**
+     * One browser: keeps cookies like a browser does for http://localhost, where Secure
+     * cookies are sent (Java's CookieManager would drop Keycloak's Secure cookies), and
+     * does not follow redirects, so tests see where Keycloak sends the user.
+     */
+    private static final class Browser {
+        private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        private final Map<String, String> cookies = new LinkedHashMap<>();
+
+        HttpResponse<String> send(HttpRequest.Builder request) {
+            if (!cookies.isEmpty()) {
+                request.header("Cookie", cookies.entrySet().stream()
+                        .map(c -> c.getKey() + "=" + c.getValue()).collect(Collectors.joining("; ")));
+            }
+            HttpResponse<String> response = call(http, request.timeout(Duration.ofSeconds(30)).build());
+            for (String header : response.headers().allValues("Set-Cookie")) {
+                String pair = header.split(";", 2)[0];
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    cookies.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+                }
+            }
+            return response;
+        }
+    }
+
+    public HttpResponse<String> postForm(String url, Map<String, String> fields, String bearer) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(fields)));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return call(http, request.build());
+    }
+
+    /** The decoded payload of a JWT. */
+    public static JsonNode claims(String jwt) {
+        String[] parts = jwt.split("\\.");
+        return readJson(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+    }
+
+    public static JsonNode json(HttpResponse<String> response) {
+        return readJson(response.body());
+    }
+
+    public static HttpResponse<String> expect(HttpResponse<String> response, int status) {
+        if (response.statusCode() != status) {
+            throw new AssertionError("Expected HTTP " + status + " from " + response.request().method() + " "
+                    + response.uri() + " but got " + response.statusCode() + ": " + response.body());
+        }
+        return response;
+    }
+
+    // --- plumbing -------------------------------------------------------------------------
+
+    private static HttpResponse<String> call(HttpClient client, HttpRequest request) {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode readJson(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new AssertionError("Not JSON: " + text, e);
+        }
+    }
+
+    private static String write(Object body) {
+        try {
+            return body instanceof String s ? s : JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String form(Map<String, String> fields) {
+        return fields.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    private static String queryParameter(URI uri, String name) {
+        for (String pair : uri.getRawQuery().split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                return java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        throw new AssertionError("No " + name + " in " + uri);
+    }
+
+    private static String randomUrlSafe(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    private static String s256(String verifier) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

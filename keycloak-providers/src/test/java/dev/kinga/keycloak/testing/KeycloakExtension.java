@@ -1,0 +1,86 @@
+package dev.kinga.keycloak.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Injects the one Keycloak server shared by every IT class of a test run (started on first
+ * use, stopped when the run ends) and a {@link KeycloakClient} talking to it.
+ * <p>
+ * The server seeds a copy of realm-config/roles.yaml that also governs realm
+ * {@value #CREATED_REALM}, so tests can check seeding on realm creation.
+ */
+public class KeycloakExtension implements ParameterResolver {
+
+    public static final String CREATED_REALM = "kinga-created";
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KeycloakExtension.class);
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == KeycloakServer.class || type == KeycloakClient.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        SharedServer shared = context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(SharedServer.class, k -> SharedServer.start(), SharedServer.class);
+        return parameter.getParameter().getType() == KeycloakServer.class ? shared.server : shared.client;
+    }
+
+    /** Closed by JUnit when the root context closes, i.e. at the end of the run. */
+    static final class SharedServer implements AutoCloseable {
+        final KeycloakServer server;
+        final KeycloakClient client;
+
+        private SharedServer(KeycloakServer server) {
+            this.server = server;
+            this.client = new KeycloakClient(server.baseUrl());
+        }
+
+        static SharedServer start() {
+            try {
+                Path catalogue = testCatalogue();
+                KeycloakServer server = new KeycloakServer("shared", List.of(
+                        "--spi-admin-realm-restapi-extension--kinga-roles--catalogue=" + catalogue));
+                server.deploy();
+                server.start();
+                return new SharedServer(server);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            server.stop();
+        }
+    }
+
+    /** realm-config/roles.yaml, governing {@value #CREATED_REALM} as well. */
+    public static Path testCatalogue() throws IOException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        ObjectNode catalogue = (ObjectNode) yaml.readTree(productionCatalogue().toFile());
+        catalogue.withArray("realms").add(CREATED_REALM);
+        Path work = Files.createDirectories(Path.of(KeycloakServer.required("kinga.it.work")));
+        Path file = work.resolve("roles-it.yaml");
+        yaml.writeValue(file.toFile(), catalogue);
+        return file;
+    }
+
+    public static Path productionCatalogue() {
+        return Path.of(KeycloakServer.required("kinga.it.realm-config")).resolve("roles.yaml");
+    }
+}

@@ -1,0 +1,253 @@
+package dev.kinga.keycloak.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real Keycloak 26.7.3 (the distribution unpacked by Maven) run as a separate process with
+ * Kinga's jars in {@code providers/} and realm-config imported. Configured by the system
+ * properties failsafe sets (see keycloak-providers/pom.xml).
+ */
+public final class KeycloakServer {
+
+    public static final String ADMIN_USER = "admin";
+    public static final String ADMIN_PASSWORD = "admin";
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+
+    private final Path home;
+    private final Path work;
+    private final Database database;
+    private final List<String> extraOptions;
+    private final int httpPort;
+    private final int managementPort;
+    private Process process;
+    private Path log;
+    private int starts;
+
+    /** Where Keycloak keeps its data: the embedded H2 file, or PostgreSQL. */
+    public record Database(String kind, String url, String username, String password) {
+        static Database fromSystemProperties() {
+            String kind = System.getProperty("kinga.it.db", "dev-file");
+            return new Database(kind, System.getProperty("kinga.it.db.url", ""),
+                    System.getProperty("kinga.it.db.username", ""), System.getProperty("kinga.it.db.password", ""));
+        }
+
+        boolean postgres() {
+            return "postgres".equals(kind);
+        }
+    }
+
+    public KeycloakServer(String name, List<String> extraOptions) {
+        this.home = Path.of(required("kinga.it.keycloak.home"));
+        this.work = Path.of(required("kinga.it.work")).resolve(name);
+        this.database = Database.fromSystemProperties();
+        this.extraOptions = List.copyOf(extraOptions);
+        this.httpPort = freePort();
+        this.managementPort = freePort();
+    }
+
+    public static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("System property " + property + " is not set: run the ITs through Maven (mvn verify)");
+        }
+        return value;
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + httpPort;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /** Deploys the jars and realm-config into the distribution; a fresh embedded database. */
+    public void deploy() throws IOException {
+        Files.createDirectories(work);
+        Path providers = home.resolve("providers");
+        for (String jar : required("kinga.it.deployments").split(",")) {
+            Path source = Path.of(jar.strip());
+            if (!Files.isRegularFile(source)) {
+                throw new IllegalStateException("Deployment " + source + " is missing: build with mvn verify");
+            }
+            Files.copy(source, providers.resolve(source.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        deleteRecursively(home.resolve("data"));
+        if (database.postgres()) {
+            resetPostgres();
+        }
+        Path imports = Files.createDirectories(home.resolve("data/import"));
+        Path realmConfig = Path.of(required("kinga.it.realm-config"));
+        for (String file : List.of("kinga-realm.json", "kinga-users-0.json")) {
+            Files.copy(realmConfig.resolve(file), imports.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Starts the server and waits until it is ready; fails with the log's tail if it does not become ready. */
+    public void start() throws IOException, InterruptedException {
+        Process started = launch();
+        if (!awaitReady(started)) {
+            String tail = tail(50);
+            started.destroyForcibly();
+            throw new IllegalStateException("Keycloak did not become ready; last log lines:\n" + tail);
+        }
+        process = started;
+    }
+
+    /**
+     * Starts the server expecting it to fail, and returns its exit code and log. Used for
+     * configurations that must stop startup.
+     */
+    public StartFailure startExpectingFailure() throws IOException, InterruptedException {
+        Process started = launch();
+        boolean exited = started.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        if (!exited) {
+            stopProcess(started);
+            throw new AssertionError("Keycloak kept running although startup should have failed");
+        }
+        return new StartFailure(started.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    public record StartFailure(int exitCode, String log) {
+    }
+
+    public void restart() throws IOException, InterruptedException {
+        stop();
+        start();
+    }
+
+    public void stop() {
+        if (process != null) {
+            stopProcess(process);
+            process = null;
+        }
+    }
+
+    /** The log of the current (latest) start. */
+    public String log() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    private Process launch() throws IOException {
+        starts++;
+        Files.createDirectories(work);
+        log = work.resolve("keycloak-" + starts + ".log");
+        List<String> command = new ArrayList<>(List.of(
+                "bash", home.resolve("bin/kc.sh").toString(), "start-dev",
+                "--http-port=" + httpPort,
+                "--http-management-port=" + managementPort,
+                "--health-enabled=true",
+                "--import-realm"));
+        if (database.postgres()) {
+            command.addAll(List.of("--db=postgres", "--db-url=" + database.url(),
+                    "--db-username=" + database.username(), "--db-password=" + database.password()));
+        }
+        command.addAll(extraOptions);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
+        env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.put("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1g");
+        return builder.start();
+    }
+
+    private boolean awaitReady(Process started) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/health/ready"))
+                .timeout(Duration.ofSeconds(5)).build();
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (Instant.now().isBefore(deadline) && started.isAlive()) {
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return true;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        return false;
+    }
+
+    private static void stopProcess(Process p) {
+        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        p.destroy();
+        tree.forEach(ProcessHandle::destroy);
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                tree.forEach(ProcessHandle::destroyForcibly);
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+            for (ProcessHandle h : tree) {
+                h.onExit().get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            tree.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private String tail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Every run starts from an empty schema, as the embedded database does. */
+    private void resetPostgres() {
+        try (Connection c = DriverManager.getConnection(database.url(), database.username(), database.password());
+             Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS public CASCADE");
+            st.execute("CREATE SCHEMA public");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot reset PostgreSQL at " + database.url() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
