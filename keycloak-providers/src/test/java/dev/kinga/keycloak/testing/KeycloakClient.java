@@ -60,6 +60,17 @@ public final class KeycloakClient {
         return json(expect(admin("GET", path, null), 200));
     }
 
+    /** Creates an enabled user with a password (and complete profile) and returns its id. */
+    public String createUser(String realm, String username, String password) {
+        HttpResponse<String> created = admin("POST", "/" + realm + "/users", Map.of(
+                "username", username, "enabled", true, "email", username + "@it.kinga.invalid", "emailVerified", true,
+                "firstName", "It", "lastName", "User",
+                "credentials", java.util.List.of(Map.of("type", "password", "value", password, "temporary", false))));
+        expect(created, 201);
+        String location = created.headers().firstValue("Location").orElseThrow();
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
     public HttpResponse<String> send(String method, String url, Object body, String bearer) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
         if (bearer != null) {

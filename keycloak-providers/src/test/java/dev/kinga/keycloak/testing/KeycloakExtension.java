@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * Injects the one Keycloak server shared by every IT class of a test run (started on first
- * use, stopped when the run ends) and a {@link KeycloakClient} talking to it.
+ * use, stopped when the run ends), a {@link KeycloakClient} talking to it, and the
+ * {@link AuditSink} its audit trail forwards to.
  * <p>
  * The server seeds a copy of realm-config/roles.yaml that also governs realm
  * {@value #CREATED_REALM}, so tests can check seeding on realm creation.
@@ -27,34 +28,52 @@ public class KeycloakExtension implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == KeycloakServer.class || type == KeycloakClient.class;
+        return type == KeycloakServer.class || type == KeycloakClient.class || type == AuditSink.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        SharedServer shared = context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(SharedServer.class, k -> SharedServer.start(), SharedServer.class);
-        return parameter.getParameter().getType() == KeycloakServer.class ? shared.server : shared.client;
+        // A failed start is remembered too, so the other tests fail at once instead of booting again.
+        Object started = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(SharedServer.class, k -> {
+            try {
+                return SharedServer.start();
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+        if (started instanceof RuntimeException failure) {
+            throw new IllegalStateException("The shared Keycloak could not start: " + failure.getMessage(), failure);
+        }
+        SharedServer shared = (SharedServer) started;
+        Class<?> type = parameter.getParameter().getType();
+        return type == KeycloakServer.class ? shared.server : type == AuditSink.class ? shared.sink : shared.client;
     }
 
     /** Closed by JUnit when the root context closes, i.e. at the end of the run. */
     static final class SharedServer implements AutoCloseable {
         final KeycloakServer server;
         final KeycloakClient client;
+        final AuditSink sink;
 
-        private SharedServer(KeycloakServer server) {
+        private SharedServer(KeycloakServer server, AuditSink sink) {
             this.server = server;
             this.client = new KeycloakClient(server.baseUrl());
+            this.sink = sink;
         }
 
         static SharedServer start() {
             try {
                 Path catalogue = testCatalogue();
+                AuditSink sink = new AuditSink(KeycloakServer.freePort());
+                sink.up();
                 KeycloakServer server = new KeycloakServer("shared", List.of(
-                        "--spi-admin-realm-restapi-extension--kinga-roles--catalogue=" + catalogue));
+                        "--spi-admin-realm-restapi-extension--kinga-roles--catalogue=" + catalogue,
+                        "--spi-events-listener--kinga-audit--sinks=" + sink.url(),
+                        "--spi-events-listener--kinga-audit--forward-interval-ms=200",
+                        "--spi-events-listener--kinga-audit--max-backoff-ms=1000"));
                 server.deploy();
                 server.start();
-                return new SharedServer(server);
+                return new SharedServer(server, sink);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             } catch (InterruptedException e) {
@@ -66,6 +85,7 @@ public class KeycloakExtension implements ParameterResolver {
         @Override
         public void close() {
             server.stop();
+            sink.down();
         }
     }
 

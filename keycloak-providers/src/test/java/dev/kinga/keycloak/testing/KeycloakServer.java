@@ -160,9 +160,9 @@ public final class KeycloakServer {
                 "--http-management-port=" + managementPort,
                 "--health-enabled=true",
                 "--import-realm"));
+        command.addAll(List.of("--db-url=" + jdbcUrl(), "--db-username=" + dbUser(), "--db-password=" + dbPassword()));
         if (database.postgres()) {
-            command.addAll(List.of("--db=postgres", "--db-url=" + database.url(),
-                    "--db-username=" + database.username(), "--db-password=" + database.password()));
+            command.add("--db=postgres");
         }
         command.addAll(extraOptions);
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -221,6 +221,28 @@ public final class KeycloakServer {
         }
     }
 
+    /**
+     * The embedded database runs with AUTO_SERVER, so tests can open it while Keycloak holds it
+     * (to look for plaintext secrets, or to tamper with rows as an attacker would).
+     */
+    public String jdbcUrl() {
+        return database.postgres() ? database.url()
+                : "jdbc:h2:file:" + home.resolve("data/h2/keycloakdb") + ";NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE";
+    }
+
+    private String dbUser() {
+        return database.postgres() ? database.username() : "kinga";
+    }
+
+    private String dbPassword() {
+        return database.postgres() ? database.password() : "kinga";
+    }
+
+    /** A connection to Keycloak's database; the caller closes it. */
+    public Connection openDatabase() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), dbUser(), dbPassword());
+    }
+
     /** Every run starts from an empty schema, as the embedded database does. */
     private void resetPostgres() {
         try (Connection c = DriverManager.getConnection(database.url(), database.username(), database.password());
@@ -232,7 +254,7 @@ public final class KeycloakServer {
         }
     }
 
-    private static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -1,0 +1,94 @@
+package dev.kinga.keycloak.audit;
+
+import org.keycloak.Config;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * SPI options of the {@code kinga-audit} event listener, read once at startup
+ * ({@code --spi-events-listener--kinga-audit--<option>}). See docs/configuration.md.
+ */
+public record AuditConfig(
+        boolean global,
+        List<String> sinks,
+        int sinkTimeoutMillis,
+        long forwardIntervalMillis,
+        long maxBackoffMillis,
+        IpTruncation ipTruncation,
+        int retentionDays,
+        int failedLoginThreshold,
+        int failedLoginWindowSeconds,
+        int stuffingUserThreshold,
+        int stuffingWindowSeconds,
+        Set<String> privilegedRoles) {
+
+    /** The sink name that writes JSON lines to the log category {@value AuditForwarder#LOG_CATEGORY}. */
+    public static final String LOG_SINK = "log";
+
+    public enum IpTruncation {
+        /** keep the whole address */
+        NONE,
+        /** IPv4 /24, IPv6 /48 */
+        NETWORK
+    }
+
+    static final String GLOBAL = "global";
+    static final String SINKS = "sinks";
+    static final String SINK_TIMEOUT = "sink-timeout-ms";
+    static final String FORWARD_INTERVAL = "forward-interval-ms";
+    static final String MAX_BACKOFF = "max-backoff-ms";
+    static final String IP_TRUNCATION = "ip-truncation";
+    static final String RETENTION_DAYS = "retention-days";
+    static final String FAILED_LOGIN_THRESHOLD = "failed-login-threshold";
+    static final String FAILED_LOGIN_WINDOW = "failed-login-window-seconds";
+    static final String STUFFING_THRESHOLD = "stuffing-user-threshold";
+    static final String STUFFING_WINDOW = "stuffing-window-seconds";
+    static final String PRIVILEGED_ROLES = "privileged-roles";
+
+    static final String DEFAULT_PRIVILEGED_ROLES =
+            "admin,administrator,supervisor,privacy-officer,security-officer,realm-admin,manage-users,manage-realm";
+
+    static AuditConfig from(Config.Scope scope) {
+        List<String> sinks = new ArrayList<>();
+        for (String sink : split(scope.get(SINKS, ""))) {
+            if (!sink.equals(LOG_SINK)) {
+                URI uri = URI.create(sink);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new IllegalArgumentException("kinga-audit: sink '" + sink + "' is neither 'log' nor an http(s) URL");
+                }
+            }
+            sinks.add(sink);
+        }
+        return new AuditConfig(
+                scope.getBoolean(GLOBAL, true),
+                List.copyOf(sinks),
+                positive(scope, SINK_TIMEOUT, 5000),
+                positive(scope, FORWARD_INTERVAL, 1000),
+                positive(scope, MAX_BACKOFF, 300_000),
+                IpTruncation.valueOf(scope.get(IP_TRUNCATION, "NONE").strip().toUpperCase()),
+                positive(scope, RETENTION_DAYS, 365),
+                positive(scope, FAILED_LOGIN_THRESHOLD, 5),
+                positive(scope, FAILED_LOGIN_WINDOW, 300),
+                positive(scope, STUFFING_THRESHOLD, 10),
+                positive(scope, STUFFING_WINDOW, 300),
+                Set.copyOf(split(scope.get(PRIVILEGED_ROLES, DEFAULT_PRIVILEGED_ROLES))));
+    }
+
+    private static int positive(Config.Scope scope, String key, int fallback) {
+        int value = scope.getInt(key, fallback);
+        if (value <= 0) {
+            throw new IllegalArgumentException("kinga-audit: " + key + " must be positive, was " + value);
+        }
+        return value;
+    }
+
+    private static List<String> split(String list) {
+        return Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .collect(Collectors.toList());
+    }
+}

@@ -1,0 +1,161 @@
+package dev.kinga.keycloak.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.keycloak.events.Event;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.events.admin.AuthDetails;
+import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns Keycloak user and admin events into audit records, in the event's transaction:
+ * scrubbed, chained, queued for the sinks, then checked by the detection rules.
+ */
+public class AuditEventListenerProvider implements EventListenerProvider {
+
+    private static final Pattern USER_PATH = Pattern.compile("^users/([0-9a-fA-F-]{36})(/.*)?$");
+
+    private final KeycloakSession session;
+    private final AuditConfig config;
+    private final Runnable afterCommit;
+    private boolean wakeEnlisted;
+
+    /** @param afterCommit run after the transaction ends when records were queued for sinks */
+    AuditEventListenerProvider(KeycloakSession session, AuditConfig config, Runnable afterCommit) {
+        this.session = session;
+        this.config = config;
+        this.afterCommit = afterCommit;
+    }
+
+    @Override
+    public void onEvent(Event event) {
+        RealmModel realm = session.realms().getRealm(event.getRealmId());
+        if (realm == null) {
+            return; // the realm is being removed with its trail
+        }
+        boolean failure = event.getType().name().endsWith("_ERROR") || event.getError() != null;
+        ObjectNode details = Scrubber.details(event.getDetails());
+        if (event.getError() != null) {
+            details.put("error", event.getError());
+        }
+        if (event.getSessionId() != null) {
+            details.put("sessionId", event.getSessionId());
+        }
+        String subject = event.getUserId() != null ? event.getUserId() : pseudonym(event.getDetails() == null
+                ? null : event.getDetails().get("username"));
+        AuditEntry entry = new AuditEntry(event.getTime(), event.getType().name(),
+                failure ? Severity.WARNING : Severity.INFO, failure ? "FAILURE" : "SUCCESS",
+                event.getUserId(), event.getClientId(), IpAddresses.truncate(event.getIpAddress(), config.ipTruncation()),
+                subject, null, details);
+        AuditTrail trail = new AuditTrail(session, config);
+        trail.append(realm.getId(), realm.getName(), entry);
+        for (AuditEntry alert : new SecurityDetector(session, config).afterUserEvent(realm, entry)) {
+            trail.append(realm.getId(), realm.getName(), alert);
+        }
+        wakeForwarderAfterCommit();
+    }
+
+    @Override
+    public void onEvent(AdminEvent event, boolean includeRepresentation) {
+        RealmModel realm = session.realms().getRealm(event.getRealmId());
+        if (realm == null) {
+            return;
+        }
+        String operation = event.getOperationType().name();
+        String resourceType = event.getResourceTypeAsString();
+        JsonNode representation = includeRepresentation ? Scrubber.representation(event.getRepresentation()) : null;
+        ObjectNode details = Scrubber.details(event.getDetails());
+        details.put("operation", operation);
+        details.put("resourceType", resourceType);
+        if (representation != null) {
+            details.set("representation", representation);
+        }
+        if (event.getError() != null) {
+            details.put("error", event.getError());
+        }
+        AuthDetails auth = event.getAuthDetails();
+        String path = event.getResourcePath();
+        AuditEntry entry = new AuditEntry(event.getTime(), "ADMIN_" + operation + "_" + resourceType,
+                adminSeverity(event, resourceType), event.getError() == null ? "SUCCESS" : "FAILURE",
+                auth == null ? null : auth.getUserId(), auth == null ? null : auth.getClientId(),
+                auth == null ? null : IpAddresses.truncate(auth.getIpAddress(), config.ipTruncation()),
+                userIdIn(path), path, details);
+        AuditTrail trail = new AuditTrail(session, config);
+        trail.append(realm.getId(), realm.getName(), entry);
+        for (AuditEntry alert : new SecurityDetector(session, config)
+                .afterAdminEvent(realm, entry, operation, resourceType, representation)) {
+            trail.append(realm.getId(), realm.getName(), alert);
+        }
+        wakeForwarderAfterCommit();
+    }
+
+    private void wakeForwarderAfterCommit() {
+        if (wakeEnlisted || config.sinks().isEmpty()) {
+            return;
+        }
+        wakeEnlisted = true;
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                afterCommit.run();
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                // nothing was queued
+            }
+        });
+    }
+
+    private static Severity adminSeverity(AdminEvent event, String resourceType) {
+        if (event.getError() != null) {
+            return Severity.ERROR;
+        }
+        return switch (event.getOperationType()) {
+            case DELETE -> Severity.WARNING;
+            case CREATE, UPDATE -> resourceType.endsWith("ROLE_MAPPING") ? Severity.WARNING : Severity.INFO;
+            default -> Severity.INFO;
+        };
+    }
+
+    private static String userIdIn(String resourcePath) {
+        if (resourcePath == null) {
+            return null;
+        }
+        Matcher m = USER_PATH.matcher(resourcePath);
+        return m.matches() ? m.group(1) : null;
+    }
+
+    /**
+     * A failed login for an unknown username is tied to a stable pseudonym of what was typed,
+     * never to the text itself (people type passwords into the username field).
+     */
+    static String pseudonym(String username) {
+        if (username == null || username.isBlank()) {
+            return null;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(username.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            return "unknown:" + HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        // nothing held
+    }
+}

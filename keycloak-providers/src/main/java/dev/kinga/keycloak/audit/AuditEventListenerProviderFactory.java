@@ -1,0 +1,156 @@
+package dev.kinga.keycloak.audit;
+
+import org.jboss.logging.Logger;
+import org.keycloak.Config;
+import org.keycloak.cluster.ClusterProvider;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventListenerProviderFactory;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.PostMigrationEvent;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.provider.ProviderEvent;
+
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code kinga-audit} event listener: tamper-evident audit trail, outbox forwarding to
+ * sinks, security detection and retention. Global by default, so no realm can be left out.
+ */
+public class AuditEventListenerProviderFactory implements EventListenerProviderFactory {
+
+    public static final String PROVIDER_ID = "kinga-audit";
+    private static final Logger LOG = Logger.getLogger(AuditEventListenerProviderFactory.class);
+    private static final long RETENTION_INTERVAL_HOURS = 6;
+
+    private AuditConfig config;
+    private ScheduledExecutorService executor;
+    private AuditForwarder forwarder;
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public void init(Config.Scope scope) {
+        config = AuditConfig.from(scope);
+        LOG.infof("Kinga audit trail: %s, sinks %s, retention %d days, IP truncation %s",
+                config.global() ? "all realms" : "realms that enable it", config.sinks(), config.retentionDays(),
+                config.ipTruncation());
+    }
+
+    @Override
+    public EventListenerProvider create(KeycloakSession session) {
+        return new AuditEventListenerProvider(session, config, this::wakeForwarder);
+    }
+
+    @Override
+    public boolean isGlobal() {
+        return config.global();
+    }
+
+    public AuditConfig config() {
+        return config;
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kinga-audit");
+            t.setDaemon(true);
+            return t;
+        });
+        forwarder = new AuditForwarder(factory, config, executor);
+        factory.register(event -> onProviderEvent(factory, event));
+    }
+
+    private void onProviderEvent(KeycloakSessionFactory factory, ProviderEvent event) {
+        if (event instanceof RealmModel.RealmPostCreateEvent created) {
+            AuditTrail.ensureHead(created.getKeycloakSession(), created.getCreatedRealm().getId());
+        } else if (event instanceof PostMigrationEvent) {
+            KeycloakModelUtils.runJobInTransaction(factory, session ->
+                    session.realms().getRealmsStream().forEach(realm -> AuditTrail.ensureHead(session, realm.getId())));
+            if (!config.sinks().isEmpty()) {
+                forwarder.start();
+            }
+            executor.scheduleWithFixedDelay(() -> applyRetention(factory), 1, RETENTION_INTERVAL_HOURS * 60, TimeUnit.MINUTES);
+        }
+    }
+
+    private void wakeForwarder() {
+        if (forwarder != null) {
+            forwarder.wake();
+        }
+    }
+
+    /** Prunes records older than the retention period, on one node of the cluster. */
+    private void applyRetention(KeycloakSessionFactory factory) {
+        long before = System.currentTimeMillis() - config.retentionDays() * 86_400_000L;
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(ClusterProvider.class)
+                    .executeIfNotExecuted("kinga-audit-retention", 3600, () -> {
+                        session.realms().getRealmsStream().forEach(realm -> {
+                            long pruned = Checkpoints.prune(session, realm, before);
+                            if (pruned > 0) {
+                                LOG.infof("Kinga audit retention: pruned %d records of realm '%s'", pruned, realm.getName());
+                            }
+                        });
+                        return null;
+                    }));
+        } catch (RuntimeException e) {
+            LOG.warnf("Kinga audit retention run failed: %s", e.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return ProviderConfigurationBuilder.create()
+                .property().name(AuditConfig.GLOBAL).type(ProviderConfigProperty.BOOLEAN_TYPE).label("All realms")
+                .helpText("Record the events of every realm, whether or not the realm lists this listener.")
+                .defaultValue(true).add()
+                .property().name(AuditConfig.SINKS).type(ProviderConfigProperty.STRING_TYPE).label("Sinks")
+                .helpText("Comma-separated http(s) URLs that receive each record as JSON (POST, Idempotency-Key header),"
+                        + " and/or 'log' for JSON lines in log category kinga.audit. Empty: no forwarding.")
+                .defaultValue("").add()
+                .property().name(AuditConfig.SINK_TIMEOUT).type(ProviderConfigProperty.INTEGER_TYPE).label("Sink timeout (ms)")
+                .helpText("Connect and response timeout of one delivery.").defaultValue(5000).add()
+                .property().name(AuditConfig.FORWARD_INTERVAL).type(ProviderConfigProperty.INTEGER_TYPE)
+                .label("Forwarding interval (ms)").helpText("How often the outbox is checked besides after each commit.")
+                .defaultValue(1000).add()
+                .property().name(AuditConfig.MAX_BACKOFF).type(ProviderConfigProperty.INTEGER_TYPE).label("Maximum retry delay (ms)")
+                .helpText("Retries back off exponentially from 1 s up to this delay.").defaultValue(300000).add()
+                .property().name(AuditConfig.IP_TRUNCATION).type(ProviderConfigProperty.LIST_TYPE).label("IP truncation")
+                .helpText("NONE keeps client addresses; NETWORK stores only the IPv4 /24 or IPv6 /48 network.")
+                .options("NONE", "NETWORK").defaultValue("NONE").add()
+                .property().name(AuditConfig.RETENTION_DAYS).type(ProviderConfigProperty.INTEGER_TYPE).label("Retention (days)")
+                .helpText("Records older than this are pruned behind a signed checkpoint.").defaultValue(365).add()
+                .property().name(AuditConfig.FAILED_LOGIN_THRESHOLD).type(ProviderConfigProperty.INTEGER_TYPE)
+                .label("Failed logins per account").helpText("Alert at every Nth failed login of one account within the window.")
+                .defaultValue(5).add()
+                .property().name(AuditConfig.FAILED_LOGIN_WINDOW).type(ProviderConfigProperty.INTEGER_TYPE)
+                .label("Failed-login window (s)").defaultValue(300).helpText("Window of the failed-login rule.").add()
+                .property().name(AuditConfig.STUFFING_THRESHOLD).type(ProviderConfigProperty.INTEGER_TYPE)
+                .label("Accounts per address").helpText("Alert when one address fails logins for this many accounts within the window.")
+                .defaultValue(10).add()
+                .property().name(AuditConfig.STUFFING_WINDOW).type(ProviderConfigProperty.INTEGER_TYPE)
+                .label("Credential-stuffing window (s)").helpText("Window of the credential-stuffing rule.").defaultValue(300).add()
+                .property().name(AuditConfig.PRIVILEGED_ROLES).type(ProviderConfigProperty.STRING_TYPE).label("Privileged roles")
+                .helpText("Realm roles or realm-management roles whose grant, or whose holders' MFA removal, raises an alert.")
+                .defaultValue(AuditConfig.DEFAULT_PRIVILEGED_ROLES).add()
+                .build();
+    }
+
+    @Override
+    public void close() {
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+}

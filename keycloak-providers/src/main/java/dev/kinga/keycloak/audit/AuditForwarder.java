@@ -1,0 +1,188 @@
+package dev.kinga.keycloak.audit;
+
+import dev.kinga.keycloak.audit.jpa.AuditOutboxEntity;
+import jakarta.persistence.EntityManager;
+import org.jboss.logging.Logger;
+import org.keycloak.cluster.ClusterProvider;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Delivers the outbox to the sinks after commit: in sequence order per realm, at least once,
+ * with the record id as {@code Idempotency-Key}, retrying with capped exponential backoff. A
+ * failing record holds back the later records of its realm for that sink, so order is kept.
+ * Runs on the audit thread (never Keycloak's shared timer) and on one cluster node at a time.
+ */
+final class AuditForwarder {
+
+    static final String LOG_CATEGORY = "kinga.audit";
+    private static final Logger LOG = Logger.getLogger(AuditForwarder.class);
+    private static final Logger AUDIT_LOG = Logger.getLogger(LOG_CATEGORY);
+    private static final int BATCH = 500;
+    private static final int ROUNDS_PER_RUN = 50;
+    private static final String CLUSTER_TASK = "kinga-audit-forwarder";
+
+    private final KeycloakSessionFactory factory;
+    private final AuditConfig config;
+    private final HttpClient http;
+    private final ScheduledExecutorService executor;
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+
+    AuditForwarder(KeycloakSessionFactory factory, AuditConfig config, ScheduledExecutorService executor) {
+        this.factory = factory;
+        this.config = config;
+        this.executor = executor;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(config.sinkTimeoutMillis())).build();
+    }
+
+    void start() {
+        executor.scheduleWithFixedDelay(this::runSafely, config.forwardIntervalMillis(), config.forwardIntervalMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Called after a transaction that queued records committed: deliver soon rather than at the next tick. */
+    void wake() {
+        if (wakeQueued.compareAndSet(false, true)) {
+            executor.execute(() -> {
+                wakeQueued.set(false);
+                runSafely();
+            });
+        }
+    }
+
+    private void runSafely() {
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(ClusterProvider.class)
+                    .executeIfNotExecuted(CLUSTER_TASK, 300, () -> {
+                        config.sinks().forEach(this::deliverTo);
+                        return null;
+                    }));
+        } catch (RuntimeException e) {
+            LOG.warnf("Kinga audit forwarding run failed: %s", e.getClass().getSimpleName());
+        }
+    }
+
+    private record Pending(String id, String realmId, long seq, String recordId, String payload, int attempts,
+                           long nextAttemptAt) {
+    }
+
+    private void deliverTo(String sink) {
+        for (int round = 0; round < ROUNDS_PER_RUN; round++) {
+            List<Pending> batch = pending(sink);
+            if (batch.isEmpty()) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            Set<String> blockedRealms = new HashSet<>();
+            List<String> delivered = new ArrayList<>();
+            Map<Pending, String> failed = new HashMap<>();
+            for (Pending p : batch) {
+                if (blockedRealms.contains(p.realmId())) {
+                    continue;
+                }
+                if (p.nextAttemptAt() > now) {
+                    blockedRealms.add(p.realmId());
+                    continue;
+                }
+                String error = send(sink, p);
+                if (error == null) {
+                    delivered.add(p.id());
+                } else {
+                    failed.put(p, error);
+                    blockedRealms.add(p.realmId());
+                }
+            }
+            record(delivered, failed, now);
+            if (delivered.isEmpty()) {
+                return; // everything left is waiting for its retry time
+            }
+        }
+    }
+
+    private List<Pending> pending(String sink) {
+        List<Pending> batch = new ArrayList<>();
+        KeycloakModelUtils.runJobInTransaction(factory, session -> em(session)
+                .createNamedQuery("kingaOutboxPending", AuditOutboxEntity.class)
+                .setParameter("sink", sink)
+                .setMaxResults(BATCH)
+                .getResultStream()
+                .forEach(o -> batch.add(new Pending(o.getId(), o.getRealmId(), o.getSeq(), o.getRecordId(),
+                        o.getPayload(), o.getAttempts(), o.getNextAttemptAt()))));
+        return batch;
+    }
+
+    /** @return null when the sink took the record, else a short reason (never the payload) */
+    private String send(String sink, Pending p) {
+        if (AuditConfig.LOG_SINK.equals(sink)) {
+            AUDIT_LOG.info(p.payload());
+            return null;
+        }
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(sink))
+                    .timeout(Duration.ofMillis(config.sinkTimeoutMillis()))
+                    .header("Content-Type", "application/json")
+                    .header("Idempotency-Key", p.recordId())
+                    .header("X-Kinga-Audit-Seq", Long.toString(p.seq()))
+                    .POST(HttpRequest.BodyPublishers.ofString(p.payload()))
+                    .build();
+            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return status >= 200 && status < 300 ? null : "HTTP " + status;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } catch (Exception e) {
+            return e.getClass().getSimpleName();
+        }
+    }
+
+    private void record(List<String> delivered, Map<Pending, String> failed, long now) {
+        if (delivered.isEmpty() && failed.isEmpty()) {
+            return;
+        }
+        KeycloakModelUtils.runJobInTransaction(factory, session -> {
+            EntityManager em = em(session);
+            if (!delivered.isEmpty()) {
+                em.createQuery("delete from AuditOutboxEntity o where o.id in :ids")
+                        .setParameter("ids", delivered).executeUpdate();
+            }
+            failed.forEach((p, error) -> {
+                AuditOutboxEntity row = em.find(AuditOutboxEntity.class, p.id());
+                if (row != null) {
+                    row.setAttempts(p.attempts() + 1);
+                    row.setNextAttemptAt(now + backoff(p.attempts() + 1));
+                    row.setLastError(error);
+                }
+            });
+        });
+        failed.forEach((p, error) -> LOG.debugf("Kinga audit: sink delivery of seq %d failed (%s); will retry", p.seq(), error));
+    }
+
+    /** 1 s, 2 s, 4 s, ... capped, with ±20 % jitter so nodes and realms do not retry in step. */
+    long backoff(int attempts) {
+        long base = Math.min(config.maxBackoffMillis(), 1000L << Math.min(attempts - 1, 20));
+        double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
+        return Math.max(1, (long) (base * jitter));
+    }
+
+    private static EntityManager em(KeycloakSession session) {
+        return session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+}

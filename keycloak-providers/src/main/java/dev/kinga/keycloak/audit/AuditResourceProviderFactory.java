@@ -1,0 +1,50 @@
+package dev.kinga.keycloak.audit;
+
+import org.keycloak.Config;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
+import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+/** Serves {@link AuditResource} at {@code /admin/realms/{realm}/kinga-audit}, with the listener's configuration. */
+public class AuditResourceProviderFactory implements AdminRealmResourceProviderFactory, AdminRealmResourceProvider {
+
+    public static final String PROVIDER_ID = "kinga-audit";
+    private AuditConfig config;
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public AdminRealmResourceProvider create(KeycloakSession session) {
+        return this;
+    }
+
+    @Override
+    public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
+                              AdminEventBuilder adminEvent) {
+        return new AuditResource(session, realm, auth, config);
+    }
+
+    @Override
+    public void init(Config.Scope scope) {
+        // configured through the kinga-audit event listener
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        config = ((AuditEventListenerProviderFactory) factory.getProviderFactory(EventListenerProvider.class,
+                AuditEventListenerProviderFactory.PROVIDER_ID)).config();
+    }
+
+    @Override
+    public void close() {
+        // nothing held
+    }
+}

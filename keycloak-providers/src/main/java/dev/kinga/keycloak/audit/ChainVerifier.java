@@ -1,0 +1,112 @@
+package dev.kinga.keycloak.audit;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.kinga.keycloak.audit.jpa.AuditChainHeadEntity;
+import dev.kinga.keycloak.audit.jpa.AuditCheckpointEntity;
+import dev.kinga.keycloak.audit.jpa.AuditRecordEntity;
+import jakarta.persistence.EntityManager;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
+import java.util.List;
+
+/**
+ * Recomputes a realm's chain and reports the first broken link: a record whose content no
+ * longer matches its hash ({@code hash_mismatch}), a record that does not follow the previous
+ * one ({@code broken_link}), a missing sequence number ({@code missing_record}, e.g. a deleted
+ * row), or a checkpoint whose signature does not verify.
+ */
+public final class ChainVerifier {
+
+    private static final int PAGE = 1000;
+
+    private final KeycloakSession session;
+    private final EntityManager em;
+
+    public ChainVerifier(KeycloakSession session) {
+        this.session = session;
+        this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Result(String realm, boolean valid, long checkedRecords, Long fromSeq, Long toSeq,
+                         Long checkpointSeq, Broken firstBroken) {
+    }
+
+    public record Broken(long seq, String recordId, String reason) {
+    }
+
+    /** @param from first sequence number to check, or null for the start of the retained chain
+     *  @param to   last one, or null for the head */
+    public Result verify(RealmModel realm, Long from, Long to) {
+        AuditChainHeadEntity head = em.find(AuditChainHeadEntity.class, realm.getId());
+        if (head == null || head.getLastSeq() == 0) {
+            return new Result(realm.getName(), true, 0, null, null, null, null);
+        }
+        AuditCheckpointEntity checkpoint = Checkpoints.latest(em, realm.getId());
+        long retainedStart = checkpoint == null ? 1 : checkpoint.getSeq() + 1;
+        long start = Math.max(from == null ? retainedStart : from, retainedStart);
+        long end = Math.min(to == null ? head.getLastSeq() : to, head.getLastSeq());
+        Long checkpointSeq = checkpoint == null ? null : checkpoint.getSeq();
+        if (start > end) {
+            return new Result(realm.getName(), true, 0, start, end, checkpointSeq, null);
+        }
+
+        String expectedPrev;
+        if (start == retainedStart) {
+            if (checkpoint != null && !Checkpoints.verify(session, realm, checkpoint)) {
+                return broken(realm, 0, start, end, checkpointSeq, new Broken(checkpoint.getSeq(), null, "checkpoint_signature_invalid"));
+            }
+            expectedPrev = checkpoint == null ? AuditEntry.GENESIS_HASH : checkpoint.getHash();
+        } else {
+            List<AuditRecordEntity> anchor = range(realm.getId(), start - 1, start - 1);
+            if (anchor.isEmpty()) {
+                return broken(realm, 0, start, end, checkpointSeq, new Broken(start - 1, null, "missing_record"));
+            }
+            expectedPrev = anchor.get(0).getHash();
+        }
+
+        long expectedSeq = start;
+        long checked = 0;
+        for (long pageStart = start; pageStart <= end; pageStart += PAGE) {
+            for (AuditRecordEntity r : range(realm.getId(), pageStart, Math.min(end, pageStart + PAGE - 1))) {
+                if (r.getSeq() != expectedSeq) {
+                    return broken(realm, checked, start, end, checkpointSeq, new Broken(expectedSeq, null, "missing_record"));
+                }
+                if (!r.getPrevHash().equals(expectedPrev)) {
+                    return broken(realm, checked, start, end, checkpointSeq, new Broken(r.getSeq(), r.getId(), "broken_link"));
+                }
+                String canonical = AuditEntry.canonical(r.getRealmId(), r.getSeq(), r.getTime(), r.getType(),
+                        r.getSeverity(), r.getOutcome(), r.getActorUserId(), r.getActorClientId(), r.getActorIp(),
+                        r.getSubject(), r.getResource(), r.getDetails());
+                if (!AuditEntry.hash(r.getPrevHash(), canonical).equals(r.getHash())) {
+                    return broken(realm, checked, start, end, checkpointSeq, new Broken(r.getSeq(), r.getId(), "hash_mismatch"));
+                }
+                expectedPrev = r.getHash();
+                expectedSeq++;
+                checked++;
+            }
+            em.clear(); // keep memory flat on long chains
+        }
+        if (expectedSeq <= end) {
+            return broken(realm, checked, start, end, checkpointSeq, new Broken(expectedSeq, null, "missing_record"));
+        }
+        if (end == head.getLastSeq() && !expectedPrev.equals(head.getLastHash())) {
+            return broken(realm, checked, start, end, checkpointSeq, new Broken(end, null, "head_mismatch"));
+        }
+        return new Result(realm.getName(), true, checked, start, end, checkpointSeq, null);
+    }
+
+    private List<AuditRecordEntity> range(String realmId, long fromSeq, long toSeq) {
+        return em.createNamedQuery("kingaAuditRange", AuditRecordEntity.class)
+                .setParameter("realmId", realmId)
+                .setParameter("fromSeq", fromSeq)
+                .setParameter("toSeq", toSeq)
+                .getResultList();
+    }
+
+    private static Result broken(RealmModel realm, long checked, long start, long end, Long checkpointSeq, Broken broken) {
+        return new Result(realm.getName(), false, checked, start, end, checkpointSeq, broken);
+    }
+}

@@ -1,0 +1,5 @@
+package dev.kinga.keycloak.audit;
+
+public enum Severity {
+    INFO, WARNING, ERROR, CRITICAL
+}

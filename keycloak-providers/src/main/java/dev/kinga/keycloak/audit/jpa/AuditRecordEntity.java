@@ -1,0 +1,105 @@
+package dev.kinga.keycloak.audit.jpa;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQueries;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+
+/** One link of a realm's hash chain. Rows are only ever inserted (and pruned by retention). */
+@Entity
+@Table(name = "KINGA_AUDIT_RECORD")
+@NamedQueries({
+        @NamedQuery(name = "kingaAuditRange",
+                query = "select r from AuditRecordEntity r where r.realmId = :realmId and r.seq >= :fromSeq and r.seq <= :toSeq order by r.seq"),
+        @NamedQuery(name = "kingaAuditCountFailuresForSubject",
+                query = "select count(r) from AuditRecordEntity r where r.realmId = :realmId and r.subject = :subject"
+                        + " and r.type = :type and r.time >= :since"),
+        @NamedQuery(name = "kingaAuditCountSubjectsFromIp",
+                query = "select count(distinct r.subject) from AuditRecordEntity r where r.realmId = :realmId"
+                        + " and r.actorIp = :ip and r.type = :type and r.time >= :since"),
+        @NamedQuery(name = "kingaAuditLastSeqBefore",
+                query = "select max(r.seq) from AuditRecordEntity r where r.realmId = :realmId and r.time < :before"),
+        @NamedQuery(name = "kingaAuditDeleteUpTo",
+                query = "delete from AuditRecordEntity r where r.realmId = :realmId and r.seq <= :seq")
+})
+public class AuditRecordEntity {
+
+    @Id
+    @Column(name = "ID", length = 36)
+    private String id;
+
+    @Column(name = "REALM_ID", length = 36, nullable = false)
+    private String realmId;
+
+    @Column(name = "SEQ", nullable = false)
+    private long seq;
+
+    @Column(name = "EVENT_TIME", nullable = false)
+    private long time;
+
+    @Column(name = "TYPE", length = 64, nullable = false)
+    private String type;
+
+    @Column(name = "SEVERITY", length = 16, nullable = false)
+    private String severity;
+
+    @Column(name = "OUTCOME", length = 16, nullable = false)
+    private String outcome;
+
+    @Column(name = "ACTOR_USER_ID", length = 36)
+    private String actorUserId;
+
+    @Column(name = "ACTOR_CLIENT_ID", length = 255)
+    private String actorClientId;
+
+    @Column(name = "ACTOR_IP", length = 64)
+    private String actorIp;
+
+    @Column(name = "SUBJECT", length = 80)
+    private String subject;
+
+    @Column(name = "RESOURCE_PATH", length = 1024)
+    private String resource;
+
+    @Column(name = "DETAILS", columnDefinition = "TEXT")
+    private String details;
+
+    @Column(name = "PREV_HASH", length = 64, nullable = false)
+    private String prevHash;
+
+    @Column(name = "HASH", length = 64, nullable = false)
+    private String hash;
+
+    public String getId() { return id; }
+    public void setId(String id) { this.id = id; }
+    public String getRealmId() { return realmId; }
+    public void setRealmId(String realmId) { this.realmId = realmId; }
+    public long getSeq() { return seq; }
+    public void setSeq(long seq) { this.seq = seq; }
+    public long getTime() { return time; }
+    public void setTime(long time) { this.time = time; }
+    public String getType() { return type; }
+    public void setType(String type) { this.type = type; }
+    public String getSeverity() { return severity; }
+    public void setSeverity(String severity) { this.severity = severity; }
+    public String getOutcome() { return outcome; }
+    public void setOutcome(String outcome) { this.outcome = outcome; }
+    public String getActorUserId() { return actorUserId; }
+    public void setActorUserId(String actorUserId) { this.actorUserId = actorUserId; }
+    public String getActorClientId() { return actorClientId; }
+    public void setActorClientId(String actorClientId) { this.actorClientId = actorClientId; }
+    public String getActorIp() { return actorIp; }
+    public void setActorIp(String actorIp) { this.actorIp = actorIp; }
+    public String getSubject() { return subject; }
+    public void setSubject(String subject) { this.subject = subject; }
+    public String getResource() { return resource; }
+    public void setResource(String resource) { this.resource = resource; }
+    public String getDetails() { return details; }
+    public void setDetails(String details) { this.details = details; }
+    public String getPrevHash() { return prevHash; }
+    public void setPrevHash(String prevHash) { this.prevHash = prevHash; }
+    public String getHash() { return hash; }
+    public void setHash(String hash) { this.hash = hash; }
+}

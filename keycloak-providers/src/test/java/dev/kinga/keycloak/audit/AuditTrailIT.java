@@ -1,0 +1,381 @@
+package dev.kinga.keycloak.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kinga.keycloak.testing.AuditSink;
+import dev.kinga.keycloak.testing.KeycloakClient;
+import dev.kinga.keycloak.testing.KeycloakExtension;
+import dev.kinga.keycloak.testing.KeycloakServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+
+import static dev.kinga.keycloak.testing.DemoUsers.PASSWORD;
+import static dev.kinga.keycloak.testing.DemoUsers.REALM;
+import static dev.kinga.keycloak.testing.DemoUsers.SPA_CLIENT;
+import static dev.kinga.keycloak.testing.DemoUsers.SPA_REDIRECT;
+import static dev.kinga.keycloak.testing.DemoUsers.THERAPIST;
+import static dev.kinga.keycloak.testing.DemoUsers.USER;
+import static dev.kinga.keycloak.testing.KeycloakClient.expect;
+import static dev.kinga.keycloak.testing.KeycloakClient.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The audit trail on a real Keycloak: recording, tamper evidence, forwarding, scrubbing, detection. */
+@ExtendWith(KeycloakExtension.class)
+class AuditTrailIT {
+
+    private static final String AUDIT = "/" + REALM + "/kinga-audit";
+
+    @Test
+    void loginsFailuresAndAdminChangesAreRecorded(KeycloakClient kc) {
+        String amani = userId(kc, USER);
+        kc.browserLogin(REALM, SPA_CLIENT, SPA_REDIRECT, USER, PASSWORD);
+        JsonNode logins = kc.adminGet(AUDIT + "/records?type=LOGIN&user=" + amani + "&max=1");
+        assertEquals(1, logins.size());
+        assertEquals("SUCCESS", logins.get(0).path("outcome").asText());
+        assertEquals(amani, logins.get(0).path("subject").asText());
+        assertEquals(SPA_CLIENT, logins.get(0).path("actor").path("clientId").asText());
+
+        String wanjiru = userId(kc, THERAPIST);
+        assertThrows(AssertionError.class, () -> kc.browserLogin(REALM, SPA_CLIENT, SPA_REDIRECT, THERAPIST, "Wrong-Password-1!"));
+        JsonNode failure = kc.adminGet(AUDIT + "/records?type=LOGIN_ERROR&user=" + wanjiru + "&max=1").get(0);
+        assertEquals("FAILURE", failure.path("outcome").asText());
+        assertEquals("WARNING", failure.path("severity").asText());
+        assertEquals("invalid_user_credentials", failure.path("details").path("error").asText());
+        assertFalse(failure.toString().contains("Wrong-Password-1!"));
+
+        String role = "it-audit-" + UUID.randomUUID();
+        expect(kc.admin("POST", "/" + REALM + "/roles", Map.of("name", role)), 201);
+        JsonNode created = kc.adminGet(AUDIT + "/records?type=ADMIN_CREATE_REALM_ROLE&max=1").get(0);
+        assertEquals(role, created.path("details").path("representation").path("name").asText());
+        assertEquals("roles/" + role, created.path("resource").asText());
+        kc.admin("DELETE", "/" + REALM + "/roles/" + role, null);
+    }
+
+    @Test
+    void fiftyParallelLoginsLeaveOneValidChain(KeycloakClient kc) throws Exception {
+        // 50 people logging in at once (one account each: a burst on one account is what brute-force
+        // protection is for, and it may lock that account).
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<String> usernames = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            usernames.add("it-par-" + run + "-" + i);
+            kc.createUser(REALM, usernames.get(i), PASSWORD);
+        }
+        long before = verify(kc).path("toSeq").asLong();
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        try {
+            List<Future<JsonNode>> logins = new ArrayList<>();
+            for (String username : usernames) {
+                logins.add(pool.submit(() -> kc.browserLogin(REALM, SPA_CLIENT, SPA_REDIRECT, username, PASSWORD)));
+            }
+            for (Future<JsonNode> login : logins) {
+                assertTrue(login.get().has("access_token"));
+            }
+        } finally {
+            pool.shutdown();
+        }
+        JsonNode verified = verify(kc);
+        assertTrue(verified.path("valid").asBoolean(), verified.toString());
+        assertTrue(verified.path("toSeq").asLong() >= before + 100, "50 LOGIN and 50 CODE_TO_TOKEN records: " + verified);
+        assertEquals(verified.path("toSeq").asLong() - verified.path("fromSeq").asLong() + 1,
+                verified.path("checkedRecords").asLong(), "no gap, no fork: " + verified);
+    }
+
+    @Test
+    void alteredOrDeletedRowIsReported(KeycloakServer server, KeycloakClient kc) throws Exception {
+        String role = "it-tamper-" + UUID.randomUUID();
+        expect(kc.admin("POST", "/" + REALM + "/roles", Map.of("name", role)), 201);
+        String realmId = kc.adminGet("/" + REALM).path("id").asText();
+        long head = verify(kc).path("toSeq").asLong();
+        long target = head - 1;
+        try (Connection db = server.openDatabase()) {
+            String original = queryString(db, "SELECT DETAILS FROM KINGA_AUDIT_RECORD WHERE REALM_ID = ? AND SEQ = ?", realmId, target);
+            update(db, "UPDATE KINGA_AUDIT_RECORD SET DETAILS = ? WHERE REALM_ID = ? AND SEQ = ?", "{\"forged\":true}", realmId, target);
+            JsonNode altered = verify(kc);
+            assertFalse(altered.path("valid").asBoolean());
+            assertEquals(target, altered.path("firstBroken").path("seq").asLong());
+            assertEquals("hash_mismatch", altered.path("firstBroken").path("reason").asText());
+            update(db, "UPDATE KINGA_AUDIT_RECORD SET DETAILS = ? WHERE REALM_ID = ? AND SEQ = ?", original, realmId, target);
+            assertTrue(verify(kc).path("valid").asBoolean(), "restored row verifies again");
+
+            Map<String, Object> row = row(db, realmId, target);
+            update(db, "DELETE FROM KINGA_AUDIT_RECORD WHERE REALM_ID = ? AND SEQ = ?", realmId, target);
+            JsonNode deleted = verify(kc);
+            assertFalse(deleted.path("valid").asBoolean());
+            assertEquals(target, deleted.path("firstBroken").path("seq").asLong());
+            assertEquals("missing_record", deleted.path("firstBroken").path("reason").asText());
+            insert(db, row);
+        }
+        assertTrue(verify(kc).path("valid").asBoolean());
+        kc.admin("DELETE", "/" + REALM + "/roles/" + role, null);
+    }
+
+    @Test
+    void recordsPileUpWhileTheSinkIsDownAndArriveOnceAfterARestart(KeycloakServer server, KeycloakClient kc,
+                                                                    AuditSink sink) throws Exception {
+        List<String> roles = new ArrayList<>();
+        sink.down();
+        try {
+            for (int i = 0; i < 10; i++) {
+                String role = "it-outbox-" + i + "-" + UUID.randomUUID();
+                roles.add(role);
+                expect(kc.admin("POST", "/" + REALM + "/roles", Map.of("name", role)), 201);
+            }
+            await(() -> pending(kc) >= 10, "records wait in the outbox while the sink is down");
+            JsonNode delivery = kc.adminGet(AUDIT + "/delivery").get(0);
+            assertTrue(delivery.path("failing").asBoolean(), delivery.toString());
+            assertTrue(delivery.path("lastError").asText().length() > 0, delivery.toString());
+
+            server.restart(); // nothing queued may be lost with the process
+            assertTrue(pending(kc) >= 10, "the outbox survived the restart");
+        } finally {
+            sink.up();
+        }
+        await(() -> pending(kc) == 0, "the outbox drains once the sink is back");
+
+        JsonNode records = kc.adminGet(AUDIT + "/records?type=ADMIN_CREATE_REALM_ROLE&max=200");
+        Map<String, Long> seqByRole = new HashMap<>();
+        Map<String, String> idByRole = new HashMap<>();
+        records.forEach(r -> {
+            String name = r.path("details").path("representation").path("name").asText();
+            seqByRole.put(name, r.path("seq").asLong());
+            idByRole.put(name, r.path("id").asText());
+        });
+        long lastSeq = 0;
+        for (String role : roles) {
+            String id = idByRole.get(role);
+            List<AuditSink.Delivery> got = sink.deliveries().stream().filter(d -> id.equals(d.idempotencyKey())).toList();
+            assertEquals(1, got.size(), "exactly one delivery for " + role);
+            assertEquals(id, got.get(0).record().path("id").asText());
+            assertTrue(seqByRole.get(role) > lastSeq);
+            lastSeq = seqByRole.get(role);
+        }
+        List<Long> kingaSeqs = sink.deliveries().stream()
+                .filter(d -> REALM.equals(d.record().path("realm").asText()))
+                .map(d -> d.record().path("seq").asLong()).toList();
+        for (int i = 1; i < kingaSeqs.size(); i++) {
+            assertTrue(kingaSeqs.get(i) > kingaSeqs.get(i - 1), "delivered in sequence order per realm");
+        }
+        for (String role : roles) {
+            kc.admin("DELETE", "/" + REALM + "/roles/" + role, null);
+        }
+    }
+
+    @Test
+    void secretsNeverReachTheTrail(KeycloakServer server, KeycloakClient kc, AuditSink sink) throws Exception {
+        String clientSecret = "It-Client-Secret-" + UUID.randomUUID();
+        String password = "It-Password-" + UUID.randomUUID() + "!A1";
+        HttpResponse<String> client = kc.admin("POST", "/" + REALM + "/clients", Map.of(
+                "clientId", "it-secret-" + UUID.randomUUID(), "publicClient", false, "secret", clientSecret,
+                "serviceAccountsEnabled", true));
+        expect(client, 201);
+        String userId = kc.createUser(REALM, "it-secret-" + UUID.randomUUID(), "Initial-Password-1!");
+        expect(kc.admin("PUT", "/" + REALM + "/users/" + userId + "/reset-password",
+                Map.of("type", "password", "value", password, "temporary", false)), 204);
+        await(() -> pending(kc) == 0, "forwarded");
+
+        JsonNode created = kc.adminGet(AUDIT + "/records?type=ADMIN_CREATE_CLIENT&max=1").get(0);
+        assertEquals("[REDACTED]", created.path("details").path("representation").path("secret").asText(), created.toString());
+        String everything = kc.adminGet(AUDIT + "/records?max=1000").toString();
+        assertFalse(everything.contains(clientSecret));
+        assertFalse(everything.contains(password));
+        assertFalse(sink.deliveries().toString().contains(clientSecret));
+        assertFalse(sink.deliveries().toString().contains(password));
+        try (Connection db = server.openDatabase()) {
+            for (String secret : List.of(clientSecret, password)) {
+                assertEquals(0, count(db, "SELECT COUNT(*) FROM KINGA_AUDIT_RECORD WHERE DETAILS LIKE ?", "%" + secret + "%"));
+                assertEquals(0, count(db, "SELECT COUNT(*) FROM KINGA_AUDIT_OUTBOX WHERE PAYLOAD LIKE ?", "%" + secret + "%"));
+            }
+        }
+    }
+
+    @Test
+    void fifthFailedLoginRaisesAnAlertThatIsForwarded(KeycloakClient kc, AuditSink sink) {
+        String username = "it-brute-" + UUID.randomUUID();
+        String userId = kc.createUser(REALM, username, "Correct-Password-1!");
+        for (int attempt = 1; attempt <= 4; attempt++) {
+            assertThrows(AssertionError.class, () -> kc.browserLogin(REALM, SPA_CLIENT, SPA_REDIRECT, username, "Wrong-1!x"));
+            assertEquals(0, alerts(kc, userId).size(), "no alert after failure " + attempt);
+        }
+        assertThrows(AssertionError.class, () -> kc.browserLogin(REALM, SPA_CLIENT, SPA_REDIRECT, username, "Wrong-1!x"));
+        JsonNode alerts = alerts(kc, userId);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals("failed-logins", alerts.get(0).path("details").path("rule").asText());
+        assertEquals("CRITICAL", alerts.get(0).path("severity").asText());
+        String alertId = alerts.get(0).path("id").asText();
+        await(() -> sink.deliveries().stream().anyMatch(d -> alertId.equals(d.idempotencyKey())), "alert forwarded");
+    }
+
+    @Test
+    void grantingAPrivilegedRoleRaisesAnAlert(KeycloakClient kc) {
+        String userId = kc.createUser(REALM, "it-priv-" + UUID.randomUUID(), "Some-Password-1!");
+        JsonNode administrator = kc.adminGet("/" + REALM + "/roles/administrator");
+        expect(kc.admin("POST", "/" + REALM + "/users/" + userId + "/role-mappings/realm", List.of(administrator)), 204);
+        JsonNode alerts = alerts(kc, userId);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals("privileged-role-granted", alerts.get(0).path("details").path("rule").asText());
+        assertEquals("[\"administrator\"]", alerts.get(0).path("details").path("roles").toString());
+    }
+
+    @Test
+    void pruningLeavesASignedCheckpointThatGuardsTheRest(KeycloakServer server, KeycloakClient kc) throws Exception {
+        String realm = "it-prune-" + UUID.randomUUID().toString().substring(0, 8);
+        expect(kc.send("POST", kc.baseUrl() + "/admin/realms", Map.of("realm", realm, "enabled", true,
+                "adminEventsEnabled", true, "adminEventsDetailsEnabled", true), kc.adminToken()), 201);
+        try {
+            for (int i = 0; i < 3; i++) {
+                expect(kc.admin("POST", "/" + realm + "/roles", Map.of("name", "r" + i)), 201);
+            }
+            Thread.sleep(5);
+            long cutoff = System.currentTimeMillis();
+            expect(kc.admin("POST", "/" + realm + "/roles", Map.of("name", "kept")), 201);
+
+            JsonNode pruned = json(expect(kc.admin("POST", "/" + realm + "/kinga-audit/prune?before=" + cutoff, null), 200));
+            assertEquals(3, pruned.path("pruned").asLong());
+            JsonNode verified = kc.adminGet("/" + realm + "/kinga-audit/verify");
+            assertTrue(verified.path("valid").asBoolean(), verified.toString());
+            assertEquals(3, verified.path("checkpointSeq").asLong());
+            assertEquals(2, verified.path("checkedRecords").asLong(), "the kept role and the AUDIT_PRUNED record");
+
+            String realmId = kc.adminGet("/" + realm).path("id").asText();
+            try (Connection db = server.openDatabase()) {
+                update(db, "UPDATE KINGA_AUDIT_CHECKPOINT SET HASH = ? WHERE REALM_ID = ?", "f".repeat(64), realmId);
+            }
+            JsonNode forged = kc.adminGet("/" + realm + "/kinga-audit/verify");
+            assertFalse(forged.path("valid").asBoolean());
+            assertEquals("checkpoint_signature_invalid", forged.path("firstBroken").path("reason").asText());
+        } finally {
+            kc.admin("DELETE", "/" + realm, null);
+        }
+    }
+
+    @Test
+    void endpointsRequireAnAdminAndRejectBadInput(KeycloakClient kc) {
+        String url = kc.baseUrl() + "/admin/realms" + AUDIT + "/records";
+        assertEquals(401, kc.send("GET", url, null, null).statusCode());
+        String therapist = kc.browserLogin(REALM, SPA_CLIENT, SPA_REDIRECT, THERAPIST, PASSWORD).path("access_token").asText();
+        assertEquals(403, kc.send("GET", url, null, therapist).statusCode());
+        assertEquals(403, kc.send("GET", kc.baseUrl() + "/admin/realms" + AUDIT + "/verify", null, therapist).statusCode());
+
+        for (String bad : List.of("/records?max=0", "/records?max=5000", "/records?first=-1", "/records?severity=LOUD",
+                "/verify?from=5&to=2", "/verify?from=0")) {
+            HttpResponse<String> response = kc.admin("GET", AUDIT + bad, null);
+            assertEquals(400, response.statusCode(), bad + ": " + response.body());
+            assertEquals("invalid_request", json(response).path("error").asText());
+        }
+        assertEquals(400, kc.admin("POST", AUDIT + "/prune", null).statusCode());
+        assertEquals(400, kc.admin("POST", AUDIT + "/prune?before=" + (System.currentTimeMillis() + 86_400_000L), null).statusCode());
+        int notANumber = kc.admin("GET", AUDIT + "/records?max=abc", null).statusCode();
+        assertTrue(notANumber >= 400 && notANumber < 500, "non-numeric max: " + notANumber);
+    }
+
+    // --- helpers ---------------------------------------------------------------------
+
+    private static JsonNode verify(KeycloakClient kc) {
+        return kc.adminGet(AUDIT + "/verify");
+    }
+
+    private static JsonNode alerts(KeycloakClient kc, String userId) {
+        return kc.adminGet(AUDIT + "/records?type=SECURITY_ALERT&user=" + userId);
+    }
+
+    private static long pending(KeycloakClient kc) {
+        long pending = 0;
+        for (JsonNode sink : kc.adminGet(AUDIT + "/delivery")) {
+            pending += sink.path("pending").asLong();
+        }
+        return pending;
+    }
+
+    private static String userId(KeycloakClient kc, String username) {
+        return kc.adminGet("/" + REALM + "/users?exact=true&username=" + username).get(0).path("id").asText();
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out waiting: " + what);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private static String queryString(Connection db, String sql, Object... args) throws Exception {
+        try (PreparedStatement st = prepare(db, sql, args); ResultSet rs = st.executeQuery()) {
+            assertTrue(rs.next());
+            return rs.getString(1);
+        }
+    }
+
+    private static long count(Connection db, String sql, Object... args) throws Exception {
+        try (PreparedStatement st = prepare(db, sql, args); ResultSet rs = st.executeQuery()) {
+            assertTrue(rs.next());
+            return rs.getLong(1);
+        }
+    }
+
+    private static void update(Connection db, String sql, Object... args) throws Exception {
+        try (PreparedStatement st = prepare(db, sql, args)) {
+            assertEquals(1, st.executeUpdate(), sql);
+        }
+    }
+
+    private static Map<String, Object> row(Connection db, String realmId, long seq) throws Exception {
+        try (PreparedStatement st = prepare(db, "SELECT * FROM KINGA_AUDIT_RECORD WHERE REALM_ID = ? AND SEQ = ?", realmId, seq);
+             ResultSet rs = st.executeQuery()) {
+            assertTrue(rs.next());
+            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                row.put(rs.getMetaData().getColumnName(i), rs.getString(i));
+            }
+            return row;
+        }
+    }
+
+    private static void insert(Connection db, Map<String, Object> row) throws Exception {
+        String columns = String.join(", ", row.keySet());
+        String marks = String.join(", ", row.keySet().stream().map(c -> "?").toList());
+        List<Object> values = new ArrayList<>();
+        for (Map.Entry<String, Object> e : row.entrySet()) {
+            String name = e.getKey().toUpperCase();
+            values.add(e.getValue() != null && (name.equals("SEQ") || name.equals("EVENT_TIME"))
+                    ? (Object) Long.parseLong((String) e.getValue()) : e.getValue());
+        }
+        try (PreparedStatement st = prepare(db, "INSERT INTO KINGA_AUDIT_RECORD (" + columns + ") VALUES (" + marks + ")",
+                values.toArray())) {
+            assertEquals(1, st.executeUpdate());
+        }
+    }
+
+    private static PreparedStatement prepare(Connection db, String sql, Object... args) throws Exception {
+        PreparedStatement st = db.prepareStatement(sql);
+        for (int i = 0; i < args.length; i++) {
+            st.setObject(i + 1, args[i]);
+        }
+        return st;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.kinga.keycloak.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real HTTP receiver for the audit forwarder. {@link #down()} closes the port (deliveries
+ * fail with connection refused), {@link #up()} opens it again on the same port.
+ */
+public final class AuditSink {
+
+    /** One POST as received, with the receiver's clock (epoch ms). */
+    public record Delivery(String idempotencyKey, JsonNode record, long receivedAt) {
+    }
+
+    private final int port;
+    private final List<Delivery> deliveries = new ArrayList<>();
+    private HttpServer server;
+
+    public AuditSink(int port) {
+        this.port = port;
+    }
+
+    public String url() {
+        return "http://localhost:" + port + "/audit";
+    }
+
+    public synchronized void up() {
+        if (server != null) {
+            return;
+        }
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/audit", exchange -> {
+            try (InputStream body = exchange.getRequestBody()) {
+                JsonNode record = KeycloakClient.JSON.readTree(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+                synchronized (this) {
+                    deliveries.add(new Delivery(exchange.getRequestHeaders().getFirst("Idempotency-Key"), record,
+                            System.currentTimeMillis()));
+                }
+                exchange.sendResponseHeaders(204, -1);
+            } catch (IOException e) {
+                exchange.sendResponseHeaders(400, -1);
+            } finally {
+                exchange.close();
+            }
+        });
+        server.start();
+    }
+
+    public synchronized void down() {
+        if (server != null) {
+            server.stop(0);
+            server = null;
+        }
+    }
+
+    public synchronized List<Delivery> deliveries() {
+        return List.copyOf(deliveries);
+    }
+}
