@@ -13,14 +13,17 @@ import org.keycloak.models.RealmModel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Turns Keycloak user and admin events into audit records, in the event's transaction:
- * scrubbed, chained, queued for the sinks, then checked by the detection rules.
+ * scrubbed when the event happens, then chained, queued for the sinks and checked by the
+ * detection rules just before that transaction commits.
  */
 public class AuditEventListenerProvider implements EventListenerProvider {
 
@@ -29,7 +32,8 @@ public class AuditEventListenerProvider implements EventListenerProvider {
     private final KeycloakSession session;
     private final AuditConfig config;
     private final Runnable afterCommit;
-    private boolean wakeEnlisted;
+    private final List<Runnable> pendingAppends = new ArrayList<>();
+    private boolean prepareEnlisted;
 
     /** @param afterCommit run after the transaction ends when records were queued for sinks */
     AuditEventListenerProvider(KeycloakSession session, AuditConfig config, Runnable afterCommit) {
@@ -58,12 +62,13 @@ public class AuditEventListenerProvider implements EventListenerProvider {
                 failure ? Severity.WARNING : Severity.INFO, failure ? "FAILURE" : "SUCCESS",
                 event.getUserId(), event.getClientId(), IpAddresses.truncate(event.getIpAddress(), config.ipTruncation()),
                 subject, null, details);
-        AuditTrail trail = new AuditTrail(session, config);
-        trail.append(realm.getId(), realm.getName(), entry);
-        for (AuditEntry alert : new SecurityDetector(session, config).afterUserEvent(realm, entry)) {
-            trail.append(realm.getId(), realm.getName(), alert);
-        }
-        wakeForwarderAfterCommit();
+        appendBeforeCommit(() -> {
+            AuditTrail trail = new AuditTrail(session, config);
+            trail.append(realm.getId(), realm.getName(), entry);
+            for (AuditEntry alert : new SecurityDetector(session, config).afterUserEvent(realm, entry)) {
+                trail.append(realm.getId(), realm.getName(), alert);
+            }
+        });
     }
 
     @Override
@@ -91,20 +96,42 @@ public class AuditEventListenerProvider implements EventListenerProvider {
                 auth == null ? null : auth.getUserId(), auth == null ? null : auth.getClientId(),
                 auth == null ? null : IpAddresses.truncate(auth.getIpAddress(), config.ipTruncation()),
                 userIdIn(path), path, details);
-        AuditTrail trail = new AuditTrail(session, config);
-        trail.append(realm.getId(), realm.getName(), entry);
-        for (AuditEntry alert : new SecurityDetector(session, config)
-                .afterAdminEvent(realm, entry, operation, resourceType, representation)) {
-            trail.append(realm.getId(), realm.getName(), alert);
-        }
-        wakeForwarderAfterCommit();
+        appendBeforeCommit(() -> {
+            AuditTrail trail = new AuditTrail(session, config);
+            trail.append(realm.getId(), realm.getName(), entry);
+            for (AuditEntry alert : new SecurityDetector(session, config)
+                    .afterAdminEvent(realm, entry, operation, resourceType, representation)) {
+                trail.append(realm.getId(), realm.getName(), alert);
+            }
+        });
     }
 
-    private void wakeForwarderAfterCommit() {
-        if (wakeEnlisted || config.sinks().isEmpty()) {
+    /**
+     * Appends in the prepare phase of this transaction: still inside it (the records commit or
+     * roll back with the event), but as late as possible, so the realm's chain head stays locked
+     * only for the commit itself and concurrent logins barely wait for each other.
+     */
+    private void appendBeforeCommit(Runnable append) {
+        pendingAppends.add(append);
+        if (prepareEnlisted) {
             return;
         }
-        wakeEnlisted = true;
+        prepareEnlisted = true;
+        session.getTransactionManager().enlistPrepare(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                pendingAppends.forEach(Runnable::run);
+                pendingAppends.clear();
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                pendingAppends.clear();
+            }
+        });
+        if (config.sinks().isEmpty()) {
+            return;
+        }
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
             protected void commitImpl() {

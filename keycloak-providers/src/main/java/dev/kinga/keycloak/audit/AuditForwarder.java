@@ -37,6 +37,7 @@ final class AuditForwarder {
     private static final Logger LOG = Logger.getLogger(AuditForwarder.class);
     private static final Logger AUDIT_LOG = Logger.getLogger(LOG_CATEGORY);
     private static final int BATCH = 500;
+    private static final long WAKE_DELAY_MS = 100;
     private static final int ROUNDS_PER_RUN = 50;
     private static final String CLUSTER_TASK = "kinga-audit-forwarder";
 
@@ -46,10 +47,13 @@ final class AuditForwarder {
     private final ScheduledExecutorService executor;
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
+    private final AuditMetrics metrics;
+
     AuditForwarder(KeycloakSessionFactory factory, AuditConfig config, ScheduledExecutorService executor) {
         this.factory = factory;
         this.config = config;
         this.executor = executor;
+        this.metrics = new AuditMetrics(config.sinks());
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(config.sinkTimeoutMillis())).build();
     }
 
@@ -58,13 +62,17 @@ final class AuditForwarder {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** Called after a transaction that queued records committed: deliver soon rather than at the next tick. */
+    /**
+     * Called after a transaction that queued records committed: deliver soon rather than at the
+     * next tick. Wakes within {@value #WAKE_DELAY_MS} ms are coalesced into one run, so a burst of
+     * logins costs one delivery round, not one per login.
+     */
     void wake() {
         if (wakeQueued.compareAndSet(false, true)) {
-            executor.execute(() -> {
+            executor.schedule(() -> {
                 wakeQueued.set(false);
                 runSafely();
-            });
+            }, WAKE_DELAY_MS, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -73,6 +81,7 @@ final class AuditForwarder {
             KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(ClusterProvider.class)
                     .executeIfNotExecuted(CLUSTER_TASK, 300, () -> {
                         config.sinks().forEach(this::deliverTo);
+                        config.sinks().forEach(this::measure);
                         return null;
                     }));
         } catch (RuntimeException e) {
@@ -111,10 +120,22 @@ final class AuditForwarder {
                 }
             }
             record(delivered, failed, now);
+            metrics.delivered(sink, delivered.size());
+            metrics.failed(sink, failed.size());
             if (delivered.isEmpty()) {
                 return; // everything left is waiting for its retry time
             }
         }
+    }
+
+    private void measure(String sink) {
+        KeycloakModelUtils.runJobInTransaction(factory, session -> {
+            Object[] stats = em(session).createNamedQuery("kingaOutboxSinkStats", Object[].class)
+                    .setParameter("sink", sink).getSingleResult();
+            long pending = ((Number) stats[0]).longValue();
+            long oldest = stats[1] == null ? 0 : ((Number) stats[1]).longValue();
+            metrics.outbox(sink, pending, pending == 0 ? 0 : System.currentTimeMillis() - oldest);
+        });
     }
 
     private List<Pending> pending(String sink) {

@@ -180,6 +180,20 @@ class AuditTrailIT {
     }
 
     @Test
+    void deliveryMetricsArePublished(KeycloakServer server, KeycloakClient kc, AuditSink sink) {
+        String role = "it-metrics-" + UUID.randomUUID();
+        expect(kc.admin("POST", "/" + REALM + "/roles", Map.of("name", role)), 201);
+        kc.admin("DELETE", "/" + REALM + "/roles/" + role, null);
+        await(() -> pending(kc) == 0, "forwarded");
+        String metrics = kc.send("GET", server.managementUrl() + "/metrics", null, null).body();
+        String tag = "sink=\"" + sink.url() + "\"";
+        assertTrue(metrics.contains("kinga_audit_outbox_pending{" + tag), metrics);
+        assertTrue(metrics.contains("kinga_audit_outbox_lag_seconds{" + tag), metrics);
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("kinga_audit_delivered_total{" + tag) && !l.endsWith(" 0.0")),
+                "some records delivered");
+    }
+
+    @Test
     void secretsNeverReachTheTrail(KeycloakServer server, KeycloakClient kc, AuditSink sink) throws Exception {
         String clientSecret = "It-Client-Secret-" + UUID.randomUUID();
         String password = "It-Password-" + UUID.randomUUID() + "!A1";

@@ -35,8 +35,8 @@ class AuditLoginBenchmark {
 
     private static final int USERS = 64;
     private static final int THREADS = 16;
-    private static final int LOGINS_PER_ROUND = 400;
-    private static final int ROUNDS = 3;
+    private static final int LOGINS_PER_ROUND = 300;
+    private static final int ROUNDS = 5;
 
     @Test
     void loginThroughputWithAndWithoutTheAuditListener() throws Exception {

@@ -79,6 +79,10 @@ public final class KeycloakServer {
         return "http://localhost:" + httpPort;
     }
 
+    public String managementUrl() {
+        return "http://localhost:" + managementPort;
+    }
+
     public Database database() {
         return database;
     }
@@ -159,6 +163,7 @@ public final class KeycloakServer {
                 "--http-port=" + httpPort,
                 "--http-management-port=" + managementPort,
                 "--health-enabled=true",
+                "--metrics-enabled=true", // every server of a run has the same build options: no re-augmentation
                 "--import-realm"));
         command.addAll(List.of("--db-url=" + jdbcUrl(), "--db-username=" + dbUser(), "--db-password=" + dbPassword()));
         if (database.postgres()) {

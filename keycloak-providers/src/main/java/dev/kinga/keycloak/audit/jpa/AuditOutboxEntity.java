@@ -19,6 +19,8 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "kingaOutboxStats",
                 query = "select o.sink, count(o), min(o.createdAt), max(o.attempts) from AuditOutboxEntity o"
                         + " where o.realmId = :realmId group by o.sink"),
+        @NamedQuery(name = "kingaOutboxSinkStats",
+                query = "select count(o), min(o.createdAt) from AuditOutboxEntity o where o.sink = :sink"),
         @NamedQuery(name = "kingaOutboxLastError",
                 query = "select o from AuditOutboxEntity o where o.realmId = :realmId and o.sink = :sink and o.attempts > 0"
                         + " order by o.seq")
