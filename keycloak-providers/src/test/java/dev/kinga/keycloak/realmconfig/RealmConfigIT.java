@@ -67,6 +67,12 @@ class RealmConfigIT {
         assertFalse(backend.path("publicClient").asBoolean());
         assertFalse(backend.path("directAccessGrantsEnabled").asBoolean());
 
+        JsonNode cli = client(kc, "kinga-compliance-cli");
+        assertTrue(cli.path("publicClient").asBoolean());
+        assertEquals("true", cli.path("attributes").path("oauth2.device.authorization.grant.enabled").asText());
+        assertFalse(cli.path("directAccessGrantsEnabled").asBoolean());
+        assertFalse(cli.path("standardFlowEnabled").asBoolean());
+
         JsonNode sidecar = client(kc, "kinga-sidecar");
         assertTrue(sidecar.path("serviceAccountsEnabled").asBoolean());
         assertFalse(sidecar.path("standardFlowEnabled").asBoolean());

@@ -10,7 +10,8 @@ import java.util.TreeMap;
  * Runs every recognizer over a text and resolves overlaps: of two overlapping detections the
  * higher score wins, then the longer one. Thread-safe and stateless.
  */
-public final class PiiEngine {
+@jakarta.enterprise.context.ApplicationScoped
+public class PiiEngine {
 
     private static final Comparator<Detection> BEST_FIRST = Comparator
             .comparingDouble(Detection::score).reversed()

@@ -1,0 +1,118 @@
+package dev.kinga.sidecar.pii;
+
+import dev.kinga.sidecar.security.BadRequestException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Applies an operator per entity type to detected entities: redact, replace ({@code <TYPE>}
+ * by default), mask, hash (HMAC), tokenize (reversible through the vault) or generalize
+ * (dates of birth to their year). Types without an operator, and without a {@code DEFAULT}
+ * one, are replaced by {@code <TYPE>}.
+ */
+@ApplicationScoped
+public class Anonymizer {
+
+    static final Set<String> OPERATORS = Set.of("redact", "replace", "mask", "hash", "tokenize", "generalize");
+    private static final Pattern YEAR = Pattern.compile("(?<!\\d)(\\d{4})(?!\\d)");
+
+    @Inject
+    PiiEngine engine;
+
+    @Inject
+    Keys keys;
+
+    @Inject
+    TokenVault vault;
+
+    public PiiApi.AnonymizeResponse anonymize(String text, Map<String, PiiApi.Operator> operators) {
+        Map<String, PiiApi.Operator> specs = operators == null ? Map.of() : operators;
+        validate(specs);
+        StringBuilder out = new StringBuilder(text.length());
+        List<PiiApi.Anonymized> items = new ArrayList<>();
+        int cursor = 0;
+        for (Detection d : engine.detect(text)) {
+            PiiApi.Operator op = specs.getOrDefault(d.type().name(), specs.get("DEFAULT"));
+            String name = op == null ? "replace" : op.type().toLowerCase(Locale.ROOT);
+            out.append(text, cursor, d.start());
+            out.append(apply(name, op, d.type(), text.substring(d.start(), d.end())));
+            cursor = d.end();
+            items.add(new PiiApi.Anonymized(d.type().name(), d.start(), d.end(), name));
+        }
+        out.append(text, cursor, text.length());
+        return new PiiApi.AnonymizeResponse(out.toString(), items);
+    }
+
+    private String apply(String operator, PiiApi.Operator op, EntityType type, String value) {
+        return switch (operator) {
+            case "redact" -> "";
+            case "replace" -> op != null && op.value() != null ? op.value() : "<" + type.name() + ">";
+            case "mask" -> mask(value, op);
+            case "hash" -> keys.hash(value);
+            case "tokenize" -> vault.tokenize(type, value);
+            case "generalize" -> generalize(type, value);
+            default -> throw new IllegalStateException("validated before");
+        };
+    }
+
+    private static String mask(String value, PiiApi.Operator op) {
+        char masking = op.maskingChar() == null ? '*' : op.maskingChar().charAt(0);
+        int count = op.charsToMask() == null ? value.length() : Math.min(op.charsToMask(), value.length());
+        boolean fromEnd = Boolean.TRUE.equals(op.fromEnd());
+        StringBuilder masked = new StringBuilder(value);
+        int masked_ = 0;
+        for (int k = 0; k < value.length() && masked_ < count; k++) {
+            int i = fromEnd ? value.length() - 1 - k : k;
+            if (Character.isLetterOrDigit(value.charAt(i))) { // keep separators, so the shape stays readable
+                masked.setCharAt(i, masking);
+                masked_++;
+            }
+        }
+        return masked.toString();
+    }
+
+    private static String generalize(EntityType type, String value) {
+        Matcher year = YEAR.matcher(value);
+        return type == EntityType.DATE_OF_BIRTH && year.find() ? year.group(1) : "<" + type.name() + ">";
+    }
+
+    private static void validate(Map<String, PiiApi.Operator> specs) {
+        for (Map.Entry<String, PiiApi.Operator> e : specs.entrySet()) {
+            String field = "operators." + e.getKey();
+            if (!"DEFAULT".equals(e.getKey())) {
+                try {
+                    EntityType.valueOf(e.getKey());
+                } catch (IllegalArgumentException unknown) {
+                    throw new BadRequestException(field + ": unknown entity type (expected one of "
+                            + List.of(EntityType.values()) + " or DEFAULT)");
+                }
+            }
+            PiiApi.Operator op = e.getValue();
+            if (op == null || op.type() == null) {
+                throw new BadRequestException(field + ".type is required");
+            }
+            String name = op.type().toLowerCase(Locale.ROOT);
+            if (!OPERATORS.contains(name)) {
+                throw new BadRequestException(field + ".type: unknown operator '" + op.type()
+                        + "' (expected one of redact, replace, mask, hash, tokenize, generalize)");
+            }
+            if ("generalize".equals(name) && !"DATE_OF_BIRTH".equals(e.getKey())) {
+                throw new BadRequestException(field + ".type: generalize applies to DATE_OF_BIRTH only");
+            }
+            if (op.maskingChar() != null && op.maskingChar().length() != 1) {
+                throw new BadRequestException(field + ".maskingChar must be one character");
+            }
+            if (op.charsToMask() != null && op.charsToMask() < 0) {
+                throw new BadRequestException(field + ".charsToMask must not be negative");
+            }
+        }
+    }
+}

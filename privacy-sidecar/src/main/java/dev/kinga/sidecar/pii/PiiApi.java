@@ -1,0 +1,52 @@
+package dev.kinga.sidecar.pii;
+
+import java.util.List;
+import java.util.Map;
+
+/** Request and response bodies of /api/v1/pii. */
+public final class PiiApi {
+
+    private PiiApi() {
+    }
+
+    public record DetectRequest(String text) {
+    }
+
+    public record Entity(String type, int start, int end, double score) {
+    }
+
+    public record DetectResponse(List<Entity> entities) {
+    }
+
+    /**
+     * @param type         redact, replace, mask, hash, tokenize or generalize
+     * @param value        replace: the replacement (default {@code <TYPE>})
+     * @param maskingChar  mask: the character (default '*')
+     * @param charsToMask  mask: how many characters (default all)
+     * @param fromEnd      mask: count from the end (default false)
+     */
+    public record Operator(String type, String value, String maskingChar, Integer charsToMask, Boolean fromEnd) {
+    }
+
+    public record AnonymizeRequest(String text, Map<String, Operator> operators) {
+    }
+
+    /** Where each entity was in the input and what was done to it. */
+    public record Anonymized(String type, int start, int end, String operator) {
+    }
+
+    public record AnonymizeResponse(String text, List<Anonymized> items) {
+    }
+
+    public record DetokenizeRequest(List<String> tokens) {
+    }
+
+    public record DetokenizeResponse(Map<String, String> values, List<String> unknown) {
+    }
+
+    public record KAnonymityRequest(List<Map<String, Object>> rows, List<String> quasiIdentifiers, Integer k) {
+    }
+
+    public record KAnonymityResponse(int k, int equivalenceClasses, List<Integer> violatingRows) {
+    }
+}

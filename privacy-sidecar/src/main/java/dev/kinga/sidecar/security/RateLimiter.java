@@ -1,0 +1,81 @@
+package dev.kinga.sidecar.security;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Per-client token bucket over a minute: {@code kinga.rate-limit.requests-per-minute} requests,
+ * refilled continuously. The client is the token's {@code azp} (or subject), else the address.
+ * Over the limit: 429 with {@code Retry-After}.
+ */
+public class RateLimiter {
+
+    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final int perMinute;
+
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    HttpServerRequest request;
+
+    public RateLimiter(@ConfigProperty(name = "kinga.rate-limit.requests-per-minute") int perMinute) {
+        this.perMinute = perMinute;
+    }
+
+    @ServerRequestFilter
+    public Optional<Response> limit(ContainerRequestContext context) {
+        String client = clientOf();
+        Bucket bucket = buckets.computeIfAbsent(client, k -> new Bucket(perMinute));
+        long waitMillis = bucket.take(System.nanoTime());
+        if (waitMillis > 0) {
+            return Optional.of(Response.fromResponse(ApiError.response(429, "rate_limited",
+                    "Too many requests from this client; retry later")).header("Retry-After",
+                    Math.max(1, (waitMillis + 999) / 1000)).build());
+        }
+        return Optional.empty();
+    }
+
+    private String clientOf() {
+        if (identity != null && !identity.isAnonymous() && identity.getPrincipal() instanceof JsonWebToken jwt) {
+            Object azp = jwt.getClaim("azp");
+            return "client:" + (azp != null ? azp : jwt.getSubject());
+        }
+        return "address:" + (request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress());
+    }
+
+    /** Token bucket; synchronized per client, so contention only within one client. */
+    static final class Bucket {
+        private final double capacity;
+        private final double perNano;
+        private double tokens;
+        private long last;
+
+        Bucket(int perMinute) {
+            this.capacity = perMinute;
+            this.perNano = perMinute / 60e9;
+            this.tokens = perMinute;
+            this.last = System.nanoTime();
+        }
+
+        /** @return 0 if a request may proceed, else milliseconds until one may */
+        synchronized long take(long now) {
+            tokens = Math.min(capacity, tokens + (now - last) * perNano);
+            last = now;
+            if (tokens >= 1) {
+                tokens -= 1;
+                return 0;
+            }
+            return (long) Math.ceil((1 - tokens) / perNano / 1e6);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.kinga.sidecar.pii;
+
+import dev.kinga.sidecar.security.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+@QuarkusTestResource(TestTokens.class)
+class PiiResourceTest {
+
+    private static Response post(String path, String role, Object body) {
+        return RestAssured.given().contentType("application/json").header("Authorization", "Bearer " + TestTokens.withRoles(role))
+                .body(body).post("/api/v1/pii/" + path);
+    }
+
+    @Test
+    void detectAnswersTheContract() {
+        String text = "😀 Dr. Amina Odhiambo, DOB: 1971-02-05, call +254 712 345 678";
+        Response r = post("detect", "auditor", Map.of("text", text));
+        assertEquals(200, r.statusCode(), r.asString());
+        List<Map<String, Object>> entities = r.jsonPath().getList("entities");
+        assertEquals(List.of("PERSON", "DATE_OF_BIRTH", "PHONE"), entities.stream().map(e -> e.get("type")).toList());
+        Map<String, Object> phone = entities.get(2);
+        assertEquals("+254 712 345 678", text.substring((Integer) phone.get("start"), (Integer) phone.get("end")));
+        assertTrue(((Number) phone.get("score")).doubleValue() > 0.5);
+    }
+
+    @Test
+    void everyOperatorDoesWhatItSays() {
+        String text = "Mail amina@example.com, call 0712 345 678, DOB: 3 May 1963, card 4111 1111 1111 1111.";
+        Map<String, Object> operators = Map.of(
+                "EMAIL", Map.of("type", "hash"),
+                "PHONE", Map.of("type", "mask", "charsToMask", 4, "fromEnd", true, "maskingChar", "#"),
+                "DATE_OF_BIRTH", Map.of("type", "generalize"),
+                "CREDIT_CARD", Map.of("type", "redact"));
+        Response r = post("anonymize", "privacy-officer", Map.of("text", text, "operators", operators));
+        assertEquals(200, r.statusCode(), r.asString());
+        String out = r.jsonPath().getString("text");
+        assertFalse(out.contains("amina@example.com"));
+        assertTrue(out.matches("Mail [0-9a-f]{64}, call 0712 34# ###, DOB: 1963, card \\."), out);
+
+        Response again = post("anonymize", "security-officer", Map.of("text", "amina@example.com", "operators", operators));
+        assertEquals(out.substring(5, 69), again.jsonPath().getString("text"), "hash is stable for one key");
+
+        Response defaults = post("anonymize", "privacy-officer", Map.of("text", text));
+        assertEquals("Mail <EMAIL>, call <PHONE>, DOB: <DATE_OF_BIRTH>, card <CREDIT_CARD>.", defaults.jsonPath().getString("text"));
+    }
+
+    @Test
+    void tokensRoundTripOnlyForThePrivacyOfficer() {
+        Map<String, Object> tokenize = Map.of("EMAIL", Map.of("type", "tokenize"));
+        String first = post("anonymize", "security-officer", Map.of("text", "amina@example.com", "operators", tokenize))
+                .jsonPath().getString("text");
+        String second = post("anonymize", "privacy-officer", Map.of("text", "amina@example.com", "operators", tokenize))
+                .jsonPath().getString("text");
+        assertTrue(first.startsWith("tok_email_"), first);
+        assertEquals(first, second, "the same value keeps its token");
+        assertNotEquals(first, post("anonymize", "privacy-officer", Map.of("text", "other@example.com", "operators", tokenize))
+                .jsonPath().getString("text"));
+
+        Response back = post("detokenize", "privacy-officer", Map.of("tokens", List.of(first, "tok_email_unknown")));
+        assertEquals(200, back.statusCode(), back.asString());
+        assertEquals("amina@example.com", back.jsonPath().getString("values." + first));
+        assertEquals(List.of("tok_email_unknown"), back.jsonPath().getList("unknown"));
+        assertEquals(403, post("detokenize", "security-officer", Map.of("tokens", List.of(first))).statusCode());
+    }
+
+    @Test
+    void kAnonymityFindsTheSmallClasses() {
+        List<Map<String, Object>> rows = List.of(
+                Map.of("age", "30-50", "county", "Nairobi", "diagnosis", "A"),
+                Map.of("age", "30-50", "county", "Nairobi", "diagnosis", "B"),
+                Map.of("age", "18-30", "county", "Kisumu", "diagnosis", "C"));
+        Response r = post("k-anonymity", "privacy-officer", Map.of("rows", rows, "quasiIdentifiers", List.of("age", "county"), "k", 2));
+        assertEquals(200, r.statusCode(), r.asString());
+        assertEquals(1, r.jsonPath().getInt("k"));
+        assertEquals(2, r.jsonPath().getInt("equivalenceClasses"));
+        assertEquals(List.of(2), r.jsonPath().getList("violatingRows"));
+    }
+
+    /** A raw socket: the server answers 413 while the client is still sending, and closes. */
+    private static int statusOfTenMegabytePost(String token) throws Exception {
+        int length = 10 * 1024 * 1024;
+        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/v1/pii/detect HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer " + token + "\r\nContent-Length: " + length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            try {
+                byte[] chunk = new byte[64 * 1024];
+                java.util.Arrays.fill(chunk, (byte) 'a');
+                for (int sent = 0; sent < length; sent += chunk.length) {
+                    out.write(chunk);
+                }
+                out.flush();
+            } catch (IOException closedEarly) {
+                // expected: the server refuses the body
+            }
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(status.split(" ")[1]);
+        }
+    }
+
+    @Test
+    void badInputGetsAClearFourHundredNeverAFiveHundred() throws Exception {
+        String token = TestTokens.withRoles("privacy-officer");
+        Map<String, String> cases = Map.of(
+                "{\"text\": ", "invalid JSON",
+                "{\"text\": null}", "null text",
+                "{}", "missing text",
+                "{\"text\":\"a\",\"operators\":{\"EMAIL\":{\"type\":\"blur\"}}}", "unknown operator",
+                "{\"text\":\"a\",\"operators\":{\"NOSE\":{\"type\":\"redact\"}}}", "unknown type",
+                "{\"text\":\"bad \\ud800 surrogate\"}", "lone surrogate",
+                "[1,2,3]", "wrong shape");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            String path = c.getValue().contains("operator") || c.getValue().contains("type") ? "anonymize" : "detect";
+            Response r = RestAssured.given().contentType("application/json").header("Authorization", "Bearer " + token)
+                    .body(c.getKey()).post("/api/v1/pii/" + path);
+            assertEquals(400, r.statusCode(), c.getValue() + ": " + r.asString());
+            assertEquals("invalid_request", r.jsonPath().getString("error"), c.getValue());
+        }
+        Response named = post("anonymize", "privacy-officer", Map.of("text", "a", "operators", Map.of("EMAIL", Map.of("type", "blur"))));
+        assertTrue(named.jsonPath().getString("error_description").startsWith("operators.EMAIL.type"), named.asString());
+
+        Response wrongType = RestAssured.given().contentType("text/plain").header("Authorization", "Bearer " + token)
+                .body("text").post("/api/v1/pii/detect");
+        assertEquals(415, wrongType.statusCode());
+        assertEquals("unsupported_media_type", wrongType.jsonPath().getString("error"));
+
+        assertEquals(413, statusOfTenMegabytePost(token));
+    }
+}
