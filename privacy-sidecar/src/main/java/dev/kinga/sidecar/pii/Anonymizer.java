@@ -48,7 +48,7 @@ public class Anonymizer {
             items.add(new PiiApi.Anonymized(d.type().name(), d.start(), d.end(), name));
         }
         out.append(text, cursor, text.length());
-        return new PiiApi.AnonymizeResponse(out.toString(), items);
+        return new PiiApi.AnonymizeResponse(out.toString(), items, null);
     }
 
     private String apply(String operator, PiiApi.Operator op, EntityType type, String value) {

@@ -28,14 +28,17 @@ public final class PiiApi {
     public record Operator(String type, String value, String maskingChar, Integer charsToMask, Boolean fromEnd) {
     }
 
-    public record AnonymizeRequest(String text, Map<String, Operator> operators) {
+    /** Either {@code text} (with {@code operators}) or {@code document} (with {@code fieldRules}). */
+    public record AnonymizeRequest(String text, Map<String, Operator> operators, com.fasterxml.jackson.databind.JsonNode document,
+                                   Map<String, RecordAnonymizer.FieldRule> fieldRules) {
     }
 
     /** Where each entity was in the input and what was done to it. */
     public record Anonymized(String type, int start, int end, String operator) {
     }
 
-    public record AnonymizeResponse(String text, List<Anonymized> items) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record AnonymizeResponse(String text, List<Anonymized> items, com.fasterxml.jackson.databind.JsonNode document) {
     }
 
     public record DetokenizeRequest(List<String> tokens) {

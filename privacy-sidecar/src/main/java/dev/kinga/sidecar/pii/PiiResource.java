@@ -31,6 +31,9 @@ public class PiiResource {
     Anonymizer anonymizer;
 
     @Inject
+    RecordAnonymizer records;
+
+    @Inject
     TokenVault vault;
 
     @Inject
@@ -52,6 +55,12 @@ public class PiiResource {
     @Path("anonymize")
     @RolesAllowed({"privacy-officer", "security-officer"})
     public PiiApi.AnonymizeResponse anonymize(PiiApi.AnonymizeRequest request) {
+        if (request != null && request.document() != null) {
+            if (request.text() != null) {
+                throw new BadRequestException("send either text or document, not both");
+            }
+            return new PiiApi.AnonymizeResponse(null, null, records.anonymize(request.document(), request.fieldRules()));
+        }
         String text = text(request == null ? null : request.text());
         return anonymizer.anonymize(text, request.operators());
     }

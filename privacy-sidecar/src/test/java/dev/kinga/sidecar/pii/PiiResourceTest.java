@@ -64,6 +64,34 @@ class PiiResourceTest {
     }
 
     @Test
+    void structuredRecordsFollowTheirFieldRules() {
+        Map<String, Object> document = Map.of(
+                "client", Map.of("name", "Amina Odhiambo", "age", 34, "dob", "1971-02-05"),
+                "sessions", List.of(Map.of("notes", "Call 0712 345 678 or amina@example.com; feels better"),
+                        Map.of("notes", "No contact details")));
+        Map<String, Object> rules = Map.of(
+                "client.name", Map.of("type", "pseudonym", "keepInitial", true),
+                "client.age", Map.of("type", "generalize", "bins", List.of(0, 18, 30, 50, 65, 100)),
+                "client.dob", Map.of("type", "generalize"),
+                "sessions.notes", Map.of("type", "redact", "entities", List.of("PHONE", "EMAIL")));
+        Response r = post("anonymize", "privacy-officer", Map.of("document", document, "fieldRules", rules));
+        assertEquals(200, r.statusCode(), r.asString());
+        assertTrue(r.jsonPath().getString("document.client.name").matches("A\\. [0-9a-f]{8}"), r.asString());
+        assertEquals("30-49", r.jsonPath().getString("document.client.age"));
+        assertEquals("1971", r.jsonPath().getString("document.client.dob"));
+        assertEquals("Call <PHONE> or <EMAIL>; feels better", r.jsonPath().getString("document.sessions[0].notes"));
+        assertEquals("No contact details", r.jsonPath().getString("document.sessions[1].notes"));
+
+        Response again = post("anonymize", "privacy-officer", Map.of("document", document, "fieldRules", rules));
+        assertEquals(r.jsonPath().getString("document.client.name"), again.jsonPath().getString("document.client.name"),
+                "pseudonyms are stable");
+        Response bad = post("anonymize", "privacy-officer", Map.of("document", document,
+                "fieldRules", Map.of("client.age", Map.of("type", "blur"))));
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.jsonPath().getString("error_description").startsWith("fieldRules.client.age.type"), bad.asString());
+    }
+
+    @Test
     void tokensRoundTripOnlyForThePrivacyOfficer() {
         Map<String, Object> tokenize = Map.of("EMAIL", Map.of("type", "tokenize"));
         String first = post("anonymize", "security-officer", Map.of("text", "amina@example.com", "operators", tokenize))
