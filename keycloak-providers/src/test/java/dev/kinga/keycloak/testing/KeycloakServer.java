@@ -53,7 +53,7 @@ public final class KeycloakServer {
                     System.getProperty("kinga.it.db.username", ""), System.getProperty("kinga.it.db.password", ""));
         }
 
-        boolean postgres() {
+        public boolean postgres() {
             return "postgres".equals(kind);
         }
     }
