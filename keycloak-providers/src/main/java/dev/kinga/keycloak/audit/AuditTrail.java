@@ -82,10 +82,7 @@ public final class AuditTrail {
     private AuditChainHeadEntity lockHead(String realmId) {
         AuditChainHeadEntity head = em.find(AuditChainHeadEntity.class, realmId, LockModeType.PESSIMISTIC_WRITE);
         if (head == null) {
-            head = new AuditChainHeadEntity();
-            head.setRealmId(realmId);
-            head.setLastSeq(0);
-            head.setLastHash(AuditEntry.GENESIS_HASH);
+            head = newHead(realmId);
             em.persist(head);
             em.flush();
             em.lock(head, LockModeType.PESSIMISTIC_WRITE);
@@ -97,11 +94,16 @@ public final class AuditTrail {
     public static void ensureHead(KeycloakSession session, String realmId) {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         if (em.find(AuditChainHeadEntity.class, realmId) == null) {
-            AuditChainHeadEntity head = new AuditChainHeadEntity();
-            head.setRealmId(realmId);
-            head.setLastSeq(0);
-            head.setLastHash(AuditEntry.GENESIS_HASH);
-            em.persist(head);
+            em.persist(newHead(realmId));
         }
+    }
+
+    /** An empty chain: nothing appended yet, so the next record follows the genesis hash. */
+    private static AuditChainHeadEntity newHead(String realmId) {
+        AuditChainHeadEntity head = new AuditChainHeadEntity();
+        head.setRealmId(realmId);
+        head.setLastSeq(0);
+        head.setLastHash(AuditEntry.GENESIS_HASH);
+        return head;
     }
 }

@@ -54,7 +54,7 @@ final class Ipv6Recognizer implements Recognizer {
         int lastColon = s.lastIndexOf(':');
         String tail = s.substring(lastColon + 1);
         if (tail.contains(".")) {
-            if (!validIpv4(tail)) {
+            if (!NumberRecognizer.validIpv4(tail)) {
                 return false;
             }
             body = s.substring(0, lastColon + 1) + "0:0";
@@ -74,18 +74,5 @@ final class Ipv6Recognizer implements Recognizer {
         }
         boolean hasLetterOrCompression = doubleColon >= 0 || s.chars().anyMatch(Character::isLetter);
         return hasLetterOrCompression && (doubleColon >= 0 ? count < groupsNeeded : count == groupsNeeded);
-    }
-
-    private static boolean validIpv4(String dotted) {
-        String[] parts = dotted.split("\\.", -1);
-        if (parts.length != 4) {
-            return false;
-        }
-        for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit) || Integer.parseInt(p) > 255) {
-                return false;
-            }
-        }
-        return true;
     }
 }

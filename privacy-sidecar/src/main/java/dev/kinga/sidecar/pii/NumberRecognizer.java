@@ -140,13 +140,14 @@ final class NumberRecognizer implements Recognizer {
         return null;
     }
 
-    private static boolean validIpv4(String dotted) {
-        String[] parts = dotted.split("\\.");
+    /** Dotted quad, each part 0-255 without leading zeros. */
+    static boolean validIpv4(String dotted) {
+        String[] parts = dotted.split("\\.", -1);
         if (parts.length != 4) {
             return false;
         }
         for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || Integer.parseInt(part) > 255
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit) || Integer.parseInt(part) > 255
                     || part.length() > 1 && part.charAt(0) == '0') {
                 return false;
             }
