@@ -2,6 +2,9 @@ package dev.kinga.keycloak.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.keycloak.crypto.Algorithm;
+import org.keycloak.crypto.KeyUse;
+import org.keycloak.crypto.KeyWrapper;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.admin.AdminEvent;
@@ -10,9 +13,11 @@ import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -56,8 +61,11 @@ public class AuditEventListenerProvider implements EventListenerProvider {
         if (event.getSessionId() != null) {
             details.put("sessionId", event.getSessionId());
         }
-        String subject = event.getUserId() != null ? event.getUserId() : pseudonym(event.getDetails() == null
+        String subject = event.getUserId() != null ? event.getUserId() : pseudonym(realm, event.getDetails() == null
                 ? null : event.getDetails().get("username"));
+        if (event.getUserId() == null && details.has("username")) {
+            details.put("username", subject); // what was typed for no known account may be a password
+        }
         AuditEntry entry = new AuditEntry(event.getTime(), event.getType().name(),
                 failure ? Severity.WARNING : Severity.INFO, failure ? "FAILURE" : "SUCCESS",
                 event.getUserId(), event.getClientId(), IpAddresses.truncate(event.getIpAddress(), config.ipTruncation()),
@@ -166,18 +174,28 @@ public class AuditEventListenerProvider implements EventListenerProvider {
 
     /**
      * A failed login for an unknown username is tied to a stable pseudonym of what was typed,
-     * never to the text itself (people type passwords into the username field).
+     * never to the text itself (people type passwords into the username field). The pseudonym is
+     * an HMAC under the realm's active HS512 key, so it cannot be reversed by guessing names
+     * without that key; a realm without one falls back to a plain SHA-256.
      */
-    static String pseudonym(String username) {
+    private String pseudonym(RealmModel realm, String username) {
         if (username == null || username.isBlank()) {
             return null;
         }
+        byte[] typed = username.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(username.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            KeyWrapper key = session.keys().getActiveKey(realm, KeyUse.SIG, Algorithm.HS512);
+            byte[] digest;
+            if (key != null && key.getSecretKey() != null) {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key.getSecretKey().getEncoded(), "HmacSHA256"));
+                digest = mac.doFinal(typed);
+            } else {
+                digest = MessageDigest.getInstance("SHA-256").digest(typed);
+            }
             return "unknown:" + HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return "unknown";
         }
     }
 

@@ -239,6 +239,31 @@ class AuditTrailIT {
     }
 
     @Test
+    void failuresForManyAccountsFromOneAddressRaiseACredentialStuffingAlert(KeycloakClient kc) {
+        long start = System.currentTimeMillis();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 10; i++) {
+            String typed = "nobody-" + run + "-" + i;
+            assertThrows(AssertionError.class, () -> kc.browserLogin(REALM, SPA_CLIENT, SPA_REDIRECT, typed, "Guess-1!x"));
+        }
+        JsonNode failures = kc.adminGet(AUDIT + "/records?type=LOGIN_ERROR&from=" + start + "&max=50");
+        assertTrue(failures.size() >= 10, failures.toString());
+        failures.forEach(f -> {
+            assertTrue(f.path("subject").asText().matches("unknown:[0-9a-f]{32}"), "a pseudonym: " + f.path("subject"));
+            assertFalse(f.toString().contains(run), "what was typed is not stored: " + f);
+        });
+        JsonNode alerts = kc.adminGet(AUDIT + "/records?type=SECURITY_ALERT&from=" + start + "&max=50");
+        List<JsonNode> stuffing = new ArrayList<>();
+        alerts.forEach(a -> {
+            if ("credential-stuffing".equals(a.path("details").path("rule").asText())) {
+                stuffing.add(a);
+            }
+        });
+        assertEquals(1, stuffing.size(), alerts.toString());
+        assertEquals("CRITICAL", stuffing.get(0).path("severity").asText());
+    }
+
+    @Test
     void grantingAPrivilegedRoleRaisesAnAlert(KeycloakClient kc) {
         String userId = kc.createUser(REALM, "it-priv-" + UUID.randomUUID(), "Some-Password-1!");
         JsonNode administrator = kc.adminGet("/" + REALM + "/roles/administrator");
