@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -70,13 +71,7 @@ public class AuditEventListenerProvider implements EventListenerProvider {
                 failure ? Severity.WARNING : Severity.INFO, failure ? "FAILURE" : "SUCCESS",
                 event.getUserId(), event.getClientId(), IpAddresses.truncate(event.getIpAddress(), config.ipTruncation()),
                 subject, null, details);
-        appendBeforeCommit(() -> {
-            AuditTrail trail = new AuditTrail(session, config);
-            trail.append(realm.getId(), realm.getName(), entry);
-            for (AuditEntry alert : new SecurityDetector(session, config).afterUserEvent(realm, entry)) {
-                trail.append(realm.getId(), realm.getName(), alert);
-            }
-        });
+        appendBeforeCommit(realm, entry, detector -> detector.afterUserEvent(realm, entry));
     }
 
     @Override
@@ -104,14 +99,8 @@ public class AuditEventListenerProvider implements EventListenerProvider {
                 auth == null ? null : auth.getUserId(), auth == null ? null : auth.getClientId(),
                 auth == null ? null : IpAddresses.truncate(auth.getIpAddress(), config.ipTruncation()),
                 userIdIn(path), path, details);
-        appendBeforeCommit(() -> {
-            AuditTrail trail = new AuditTrail(session, config);
-            trail.append(realm.getId(), realm.getName(), entry);
-            for (AuditEntry alert : new SecurityDetector(session, config)
-                    .afterAdminEvent(realm, entry, operation, resourceType, representation)) {
-                trail.append(realm.getId(), realm.getName(), alert);
-            }
-        });
+        appendBeforeCommit(realm, entry,
+                detector -> detector.afterAdminEvent(realm, entry, operation, resourceType, representation));
     }
 
     /**
@@ -119,8 +108,15 @@ public class AuditEventListenerProvider implements EventListenerProvider {
      * roll back with the event), but as late as possible, so the realm's chain head stays locked
      * only for the commit itself and concurrent logins barely wait for each other.
      */
-    private void appendBeforeCommit(Runnable append) {
-        pendingAppends.add(append);
+    private void appendBeforeCommit(RealmModel realm, AuditEntry entry,
+                                    Function<SecurityDetector, List<AuditEntry>> alertsFor) {
+        pendingAppends.add(() -> {
+            AuditTrail trail = new AuditTrail(session, config);
+            trail.append(realm.getId(), realm.getName(), entry);
+            for (AuditEntry alert : alertsFor.apply(new SecurityDetector(session, config))) {
+                trail.append(realm.getId(), realm.getName(), alert);
+            }
+        });
         if (prepareEnlisted) {
             return;
         }

@@ -1,6 +1,8 @@
 package dev.kinga.keycloak.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kinga.keycloak.audit.jpa.AuditRecordEntity;
 
 /** The JSON shape of a record, as sinks receive it and the query endpoint returns it. */
@@ -9,7 +11,19 @@ public final class AuditRecordJson {
     private AuditRecordJson() {
     }
 
+    /** From a stored record (the query endpoint): details are parsed from their stored JSON. */
     public static ObjectNode of(AuditRecordEntity r, String realmName) {
+        JsonNode details;
+        try {
+            details = r.getDetails() == null ? null : AuditEntry.CANONICAL_JSON.readTree(r.getDetails());
+        } catch (Exception e) {
+            details = TextNode.valueOf(r.getDetails());
+        }
+        return of(r, realmName, details);
+    }
+
+    /** From a record just written, whose details are still at hand (the outbox): nothing is parsed again. */
+    static ObjectNode of(AuditRecordEntity r, String realmName, JsonNode details) {
         ObjectNode node = AuditEntry.CANONICAL_JSON.createObjectNode();
         node.put("id", r.getId());
         node.put("realmId", r.getRealmId());
@@ -27,11 +41,7 @@ public final class AuditRecordJson {
         actor.put("ip", r.getActorIp());
         node.put("subject", r.getSubject());
         node.put("resource", r.getResource());
-        try {
-            node.set("details", r.getDetails() == null ? null : AuditEntry.CANONICAL_JSON.readTree(r.getDetails()));
-        } catch (Exception e) {
-            node.put("details", r.getDetails());
-        }
+        node.set("details", details == null || details.isNull() ? null : details);
         node.put("prevHash", r.getPrevHash());
         node.put("hash", r.getHash());
         return node;

@@ -113,22 +113,11 @@ public class AuditResource {
         auth.realm().requireViewEvents();
         long now = System.currentTimeMillis();
         Map<String, ObjectNode> bySink = new LinkedHashMap<>();
-        for (String sink : config.sinks()) {
-            ObjectNode node = AuditEntry.CANONICAL_JSON.createObjectNode();
-            node.put("sink", sink);
-            node.put("pending", 0);
-            node.put("lagMillis", 0);
-            node.put("failing", false);
-            bySink.put(sink, node);
-        }
+        config.sinks().forEach(sink -> bySink.put(sink, emptyDelivery(sink)));
         List<Object[]> stats = em.createNamedQuery("kingaOutboxStats", Object[].class)
                 .setParameter("realmId", realm.getId()).getResultList();
         for (Object[] row : stats) {
-            ObjectNode node = bySink.computeIfAbsent((String) row[0], sink -> {
-                ObjectNode n = AuditEntry.CANONICAL_JSON.createObjectNode();
-                n.put("sink", sink);
-                return n;
-            });
+            ObjectNode node = bySink.computeIfAbsent((String) row[0], AuditResource::emptyDelivery);
             node.put("pending", ((Number) row[1]).longValue());
             node.put("lagMillis", Math.max(0, now - ((Number) row[2]).longValue()));
             int attempts = ((Number) row[3]).intValue();
@@ -167,6 +156,16 @@ public class AuditResource {
                 "AUDIT_PRUNED", Severity.WARNING, "SUCCESS", auth.adminAuth().getUser().getId(),
                 auth.adminAuth().getClient().getClientId(), null, null, "kinga-audit/prune", details));
         return Response.ok(Map.of("realm", realm.getName(), "pruned", pruned)).build();
+    }
+
+    /** A sink with nothing waiting (also for rows of a sink no longer configured). */
+    private static ObjectNode emptyDelivery(String sink) {
+        ObjectNode node = AuditEntry.CANONICAL_JSON.createObjectNode();
+        node.put("sink", sink);
+        node.put("pending", 0);
+        node.put("lagMillis", 0);
+        node.put("failing", false);
+        return node;
     }
 
     private static Response invalid(String description) {

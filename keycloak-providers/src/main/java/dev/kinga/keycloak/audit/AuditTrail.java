@@ -56,7 +56,7 @@ public final class AuditTrail {
         head.setLastHash(hash);
 
         if (!config.sinks().isEmpty()) {
-            String payload = AuditRecordJson.of(record, realmName).toString();
+            String payload = AuditRecordJson.of(record, realmName, entry.details()).toString();
             for (String sink : config.sinks()) {
                 AuditOutboxEntity out = new AuditOutboxEntity();
                 out.setId(UUID.randomUUID().toString());

@@ -8,17 +8,11 @@ import java.util.List;
  */
 public class InvalidCatalogueException extends RuntimeException {
 
-    private final String source;
     private final List<String> problems;
 
     public InvalidCatalogueException(String source, List<String> problems) {
         super("Invalid Kinga role catalogue " + source + ": " + String.join("; ", problems));
-        this.source = source;
         this.problems = List.copyOf(problems);
-    }
-
-    public String source() {
-        return source;
     }
 
     public List<String> problems() {

@@ -19,6 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class RateLimiter {
 
+    /** Above this many tracked clients, idle ones are forgotten (a full bucket is the same as a new one). */
+    static final int MAX_TRACKED_CLIENTS = 10_000;
+
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final int perMinute;
 
@@ -35,6 +38,10 @@ public class RateLimiter {
     @ServerRequestFilter
     public Optional<Response> limit(ContainerRequestContext context) {
         String client = clientOf();
+        if (buckets.size() > MAX_TRACKED_CLIENTS) {
+            long now = System.nanoTime();
+            buckets.values().removeIf(idle -> idle.isFull(now)); // callers rotating addresses cannot grow memory
+        }
         Bucket bucket = buckets.computeIfAbsent(client, k -> new Bucket(perMinute));
         long waitMillis = bucket.take(System.nanoTime());
         if (waitMillis > 0) {
@@ -65,6 +72,10 @@ public class RateLimiter {
             this.perNano = perMinute / 60e9;
             this.tokens = perMinute;
             this.last = System.nanoTime();
+        }
+
+        synchronized boolean isFull(long now) {
+            return tokens + (now - last) * perNano >= capacity;
         }
 
         /** @return 0 if a request may proceed, else milliseconds until one may */
