@@ -23,6 +23,8 @@ import java.util.List;
 public class KeycloakExtension implements ParameterResolver {
 
     public static final String CREATED_REALM = "kinga-created";
+    /** Token requests one API key may make at once on the shared server. */
+    public static final int API_KEY_BURST = 20;
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KeycloakExtension.class);
 
     @Override
@@ -70,7 +72,9 @@ public class KeycloakExtension implements ParameterResolver {
                         "--spi-admin-realm-restapi-extension--kinga-roles--catalogue=" + catalogue,
                         "--spi-events-listener--kinga-audit--sinks=" + sink.url(),
                         "--spi-events-listener--kinga-audit--forward-interval-ms=200",
-                        "--spi-events-listener--kinga-audit--max-backoff-ms=1000"));
+                        "--spi-events-listener--kinga-audit--max-backoff-ms=1000",
+                        "--spi-client-authenticator--kinga-api-key--rate-limit-per-minute=60",
+                        "--spi-client-authenticator--kinga-api-key--rate-limit-burst=" + API_KEY_BURST));
                 server.deploy();
                 server.start();
                 return new SharedServer(server, sink);

@@ -33,6 +33,8 @@ public final class KeycloakServer {
 
     public static final String ADMIN_USER = "admin";
     public static final String ADMIN_PASSWORD = "admin";
+    /** The API key pepper of every test server: fixed, so keys survive a restart (and a DB check can look for it). */
+    public static final String API_KEY_PEPPER = "it-pepper-0123456789abcdef0123456789abcdef";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
 
     private final Path home;
@@ -169,6 +171,7 @@ public final class KeycloakServer {
         if (database.postgres()) {
             command.add("--db=postgres");
         }
+        command.add("--spi-client-authenticator--kinga-api-key--pepper=" + API_KEY_PEPPER);
         command.addAll(extraOptions);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(work.toFile())

@@ -1,0 +1,50 @@
+package dev.kinga.keycloak.apikey;
+
+import org.keycloak.Config;
+import org.keycloak.authentication.ClientAuthenticator;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
+import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+/** Serves {@link ApiKeyAdminResource} at {@code /admin/realms/{realm}/kinga-api-keys}. */
+public class ApiKeyAdminResourceProviderFactory implements AdminRealmResourceProviderFactory, AdminRealmResourceProvider {
+
+    public static final String PROVIDER_ID = "kinga-api-keys";
+    private ApiKeyClientAuthenticatorFactory keys;
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public AdminRealmResourceProvider create(KeycloakSession session) {
+        return this;
+    }
+
+    @Override
+    public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
+                              AdminEventBuilder adminEvent) {
+        return new ApiKeyAdminResource(session, realm, auth, adminEvent, keys);
+    }
+
+    @Override
+    public void init(Config.Scope scope) {
+        // configured through the kinga-api-key client authenticator
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        keys = (ApiKeyClientAuthenticatorFactory) factory.getProviderFactory(ClientAuthenticator.class,
+                ApiKeyClientAuthenticatorFactory.PROVIDER_ID);
+    }
+
+    @Override
+    public void close() {
+        // nothing held
+    }
+}

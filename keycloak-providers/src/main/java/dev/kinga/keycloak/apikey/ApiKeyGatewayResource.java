@@ -1,0 +1,134 @@
+package dev.kinga.keycloak.apikey;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.authentication.authenticators.client.ClientAuthUtil;
+import org.keycloak.util.BasicAuthHelper;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * {@code POST /realms/{realm}/kinga-api-keys/introspect}: lets an API gateway check a key on
+ * every request it forwards, in the manner of RFC 7662. The gateway authenticates with its own
+ * client id and secret (HTTP Basic) and its service account needs the gateway realm role.
+ * Form parameters: {@code token} (the API key) and optional {@code client_ip} (the caller's
+ * address, checked against the key's allow-list). Answers {@code {"active": false}} for any
+ * key that may not be used, without saying why; the reason goes to an event.
+ */
+@Produces(MediaType.APPLICATION_JSON)
+public class ApiKeyGatewayResource {
+
+    private static final Response INACTIVE = Response.ok(Map.of("active", false)).build();
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final ApiKeyClientAuthenticatorFactory keys;
+
+    ApiKeyGatewayResource(KeycloakSession session, ApiKeyClientAuthenticatorFactory keys) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+        this.keys = keys;
+    }
+
+    @POST
+    @Path("introspect")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response introspect(MultivaluedMap<String, String> form) {
+        ClientModel gateway = authenticatedGateway();
+        if (gateway == null) {
+            return ClientAuthUtil.errorResponse(401, "invalid_client", "Gateway client authentication failed");
+        }
+        if (!mayIntrospect(gateway)) {
+            return Response.status(403).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(Map.of("error", "access_denied", "error_description",
+                            "The gateway's service account lacks the realm role " + keys.config().gatewayRole()))
+                    .build();
+        }
+        String clientIp = form.getFirst("client_ip");
+        ApiKeyVerifier.Verdict verdict = keys.verifier().verify(session, realm, form.getFirst("token"),
+                clientIp == null || clientIp.isBlank() ? null : clientIp.trim());
+        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
+                .event(EventType.INTROSPECT_TOKEN).client(gateway).detail("token_type", "api_key");
+        if (verdict.prefix() != null) {
+            event.detail(ApiKeyClientAuthenticator.DETAIL_KEY, verdict.prefix());
+        }
+        if (!verdict.accepted()) {
+            event.detail(ApiKeyClientAuthenticator.DETAIL_REASON, verdict.rejection().code())
+                    .error(verdict.rejection() == Rejection.UNKNOWN_KEY || verdict.key() == null ? "invalid_token" : "inactive_token");
+            return INACTIVE;
+        }
+        KnownKey key = verdict.key();
+        ClientModel owner = realm.getClientById(key.clientId());
+        if (owner == null || !owner.isEnabled()) {
+            event.detail(ApiKeyClientAuthenticator.DETAIL_REASON, Rejection.CLIENT_DISABLED.code()).error("inactive_token");
+            return INACTIVE;
+        }
+        long uses = keys.usage().record(key.prefix());
+        if (uses > 0) {
+            ApiKeyUsage.markUsed(session, key);
+            event.detail("uses", Long.toString(uses)).success(); // aggregated: at most one per key, node and interval
+        }
+        return Response.ok(active(key, owner)).cacheControl(noStore()).build();
+    }
+
+    private static Map<String, Object> active(KnownKey key, ClientModel owner) {
+        List<String> scopes = List.copyOf(new TreeSet<>(key.scopes()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("active", true);
+        body.put("token_type", "api_key");
+        body.put("client_id", owner.getClientId());
+        body.put("api_key", key.prefix());
+        body.put("name", key.name());
+        body.put("scopes", scopes);
+        body.put("scope", String.join(" ", scopes));
+        body.put("exp", key.expiresAt());
+        return body;
+    }
+
+    /** The confidential client named and proven by HTTP Basic, or null. */
+    private ClientModel authenticatedGateway() {
+        String authorization = session.getContext().getRequestHeaders().getHeaderString(HttpHeaders.AUTHORIZATION);
+        String[] basic = authorization == null ? null : BasicAuthHelper.parseHeader(authorization);
+        if (basic == null || basic[0].isEmpty() || basic[0].length() > 255) {
+            return null;
+        }
+        ClientModel client = realm.getClientByClientId(basic[0]);
+        if (client == null || !client.isEnabled() || client.isPublicClient() || client.isBearerOnly()
+                || client.getSecret() == null || !client.validateSecret(basic[1])) {
+            return null;
+        }
+        return client;
+    }
+
+    private boolean mayIntrospect(ClientModel gateway) {
+        RoleModel role = realm.getRole(keys.config().gatewayRole());
+        if (role == null || !gateway.isServiceAccountsEnabled()) {
+            return false;
+        }
+        UserModel serviceAccount = session.users().getServiceAccount(gateway);
+        return serviceAccount != null && serviceAccount.hasRole(role);
+    }
+
+    private static CacheControl noStore() {
+        CacheControl cc = new CacheControl();
+        cc.setNoStore(true);
+        return cc;
+    }
+}
