@@ -16,6 +16,7 @@ import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
@@ -51,6 +52,33 @@ public class ApiKeyAdminResource {
         this.adminEvent = adminEvent.resource(ResourceType.CUSTOM);
         this.keys = keys;
         this.lifecycle = new ApiKeyLifecycle(session, realm, keys);
+    }
+
+    /** The clients that authenticate with API keys (for the admin page's client picker). */
+    @GET
+    @Path("clients")
+    public Response apiKeyClients() {
+        auth.clients().requireView();
+        List<Map<String, String>> clients = realm.getClientsStream()
+                .filter(c -> ApiKeyClientAuthenticatorFactory.PROVIDER_ID.equals(c.getClientAuthenticatorType()))
+                .map(c -> Map.of("id", c.getId(), "clientId", c.getClientId(), "name", c.getName() == null ? "" : c.getName()))
+                .sorted(java.util.Comparator.comparing(m -> m.get("clientId")))
+                .toList();
+        return Response.ok(clients).build();
+    }
+
+    /** The scopes keys of this client may carry: every role its service account holds. */
+    @GET
+    @Path("clients/{client}/scopes")
+    public Response scopes(@PathParam("client") String clientRef) {
+        auth.clients().requireView();
+        ClientModel client = client(clientRef);
+        if (client == null) {
+            return clientNotFound();
+        }
+        UserModel serviceAccount = client.isServiceAccountsEnabled() ? session.users().getServiceAccount(client) : null;
+        List<String> scopes = serviceAccount == null ? List.of() : List.copyOf(ApiKeyScopes.available(serviceAccount));
+        return Response.ok(Map.of("clientId", client.getClientId(), "scopes", scopes)).build();
     }
 
     /** Metadata of the client's keys, newest first. */

@@ -1,6 +1,7 @@
 package dev.kinga.keycloak.apikey;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -13,12 +14,15 @@ import org.keycloak.authentication.authenticators.client.ClientAuthUtil;
 import org.keycloak.util.BasicAuthHelper;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
+import org.keycloak.headers.SecurityHeadersProvider;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +35,7 @@ import java.util.TreeSet;
  * Form parameters: {@code token} (the API key) and optional {@code client_ip} (the caller's
  * address, checked against the key's allow-list). Answers {@code {"active": false}} for any
  * key that may not be used, without saying why; the reason goes to an event.
+ * Also serves the admin page at {@code console}.
  */
 @Produces(MediaType.APPLICATION_JSON)
 public class ApiKeyGatewayResource {
@@ -86,6 +91,46 @@ public class ApiKeyGatewayResource {
             event.detail("uses", Long.toString(uses)).success(); // aggregated: at most one per key, node and interval
         }
         return Response.ok(active(key, owner)).cacheControl(noStore()).build();
+    }
+
+    /** The admin page (see docs/api-keys.md); static files, the data comes from the admin API. */
+    @GET
+    @Path("console")
+    public Response console() {
+        return page("console.html", "text/html; charset=utf-8");
+    }
+
+    @GET
+    @Path("console.js")
+    public Response consoleScript() {
+        return page("console.js", "text/javascript; charset=utf-8");
+    }
+
+    @GET
+    @Path("console.css")
+    public Response consoleStyle() {
+        return page("console.css", "text/css; charset=utf-8");
+    }
+
+    private Response page(String file, String type) {
+        // The realm's browser security headers are written for Keycloak's own pages; this page
+        // sends stricter ones (no inline code, no framing), so Keycloak must not replace them.
+        session.getProvider(SecurityHeadersProvider.class).options().skipHeaders();
+        try (InputStream in = ApiKeyGatewayResource.class.getResourceAsStream("/kinga-api-keys/" + file)) {
+            if (in == null) {
+                return Response.status(404).build();
+            }
+            return Response.ok(in.readAllBytes(), type)
+                    .header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'")
+                    .header("X-Content-Type-Options", "nosniff")
+                    .header("X-Frame-Options", "DENY")
+                    .header("Referrer-Policy", "no-referrer")
+                    .header("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+                    .header("Cache-Control", "no-cache")
+                    .build();
+        } catch (IOException e) {
+            return Response.serverError().build();
+        }
     }
 
     private static Map<String, Object> active(KnownKey key, ClientModel owner) {

@@ -1,0 +1,73 @@
+package dev.kinga.keycloak.apikey;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kinga.keycloak.testing.KeycloakClient;
+import dev.kinga.keycloak.testing.KeycloakExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+
+import static dev.kinga.keycloak.testing.DemoUsers.PASSWORD;
+import static dev.kinga.keycloak.testing.DemoUsers.REALM;
+import static dev.kinga.keycloak.testing.DemoUsers.THERAPIST;
+import static dev.kinga.keycloak.testing.KeycloakClient.expect;
+import static dev.kinga.keycloak.testing.KeycloakClient.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The API key admin page: its files are served with strict headers, and the way it works (sign in
+ * with the public console client and PKCE, then the admin API with the user's token) gives a
+ * realm admin the keys and refuses a user without realm-management roles.
+ */
+@ExtendWith(KeycloakExtension.class)
+class ApiKeyConsoleIT {
+
+    static final String CONSOLE_CLIENT = "kinga-api-key-console";
+    static final String PLATFORM_ADMIN = "baraka";
+
+    @Test
+    void pageAndItsFilesAreServedWithStrictHeaders(KeycloakClient kc) {
+        String base = kc.baseUrl() + "/realms/" + REALM + "/kinga-api-keys/";
+        HttpResponse<String> page = expect(kc.send("GET", base + "console", null, null), 200);
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), page.headers().map().toString());
+        assertTrue(page.body().contains("<script src=\"console.js\""));
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'self'"), page.headers().map().toString());
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
+        assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElse(""));
+        assertEquals("no-referrer", page.headers().firstValue("Referrer-Policy").orElse(""), "the sign-in code never leaks in a Referer");
+        HttpResponse<String> script = expect(kc.send("GET", base + "console.js", null, null), 200);
+        assertTrue(script.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
+        assertTrue(script.body().contains("'" + CONSOLE_CLIENT + "'"), "the page signs in with the console client");
+        expect(kc.send("GET", base + "console.css", null, null), 200);
+    }
+
+    @Test
+    void realmAdminSignedInThroughTheConsoleClientManagesKeys(KeycloakClient kc) {
+        String redirect = kc.baseUrl() + "/realms/" + REALM + "/kinga-api-keys/console";
+        String token = kc.browserLogin(REALM, CONSOLE_CLIENT, redirect, PLATFORM_ADMIN, PASSWORD).path("access_token").asText();
+        String api = kc.baseUrl() + "/admin/realms/" + REALM + "/kinga-api-keys";
+
+        JsonNode clients = json(expect(kc.send("GET", api + "/clients", null, token), 200));
+        assertTrue(clients.toString().contains("\"kinga-reports-service\""), clients.toString());
+        assertTrue(!clients.toString().contains("\"kinga-gateway\""), "only API key clients are offered");
+        JsonNode scopes = json(expect(kc.send("GET", api + "/clients/kinga-reports-service/scopes", null, token), 200));
+        assertTrue(scopes.path("scopes").toString().contains("kinga-api/metrics:read"), scopes.toString());
+
+        JsonNode created = json(expect(kc.send("POST", api + "/clients/kinga-reports-service/keys", Map.of(
+                "name", "from the page", "scopes", List.of("kinga-api/metrics:read"), "expiresInDays", 7), token), 201));
+        String prefix = created.path("key").path("prefix").asText();
+        assertEquals(PLATFORM_ADMIN, kc.adminGet("/" + REALM + "/users/" + created.path("key").path("createdBy").asText())
+                .path("username").asText(), "the key records who created it");
+        expect(kc.send("POST", api + "/clients/kinga-reports-service/keys/" + prefix + "/revoke", null, token), 200);
+
+        // A therapist signs in the same way but has no realm-management roles.
+        String therapist = kc.browserLogin(REALM, CONSOLE_CLIENT, redirect, THERAPIST, PASSWORD).path("access_token").asText();
+        assertEquals(403, kc.send("GET", api + "/clients", null, therapist).statusCode());
+        assertEquals(403, kc.send("POST", api + "/clients/kinga-reports-service/keys", Map.of(
+                "name", "x", "scopes", List.of("system"), "expiresInDays", 1), therapist).statusCode());
+    }
+}
