@@ -29,7 +29,6 @@ import java.util.stream.Collectors;
 public final class KeycloakClient {
 
     public static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
 
     private final String baseUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -72,7 +71,12 @@ public final class KeycloakClient {
     }
 
     public HttpResponse<String> send(String method, String url, Object body, String bearer) {
+        return send(method, url, body, bearer, Map.of());
+    }
+
+    public HttpResponse<String> send(String method, String url, Object body, String bearer, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+        headers.forEach(request::header);
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }
@@ -89,7 +93,10 @@ public final class KeycloakClient {
 
     /** The login page the browser flow shows for a client, with the cookies of a fresh browser. */
     public LoginPage openLoginPage(String realm, String clientId, String redirectUri, String uiLocale) {
-        Browser browser = new Browser();
+        return openLoginPage(new Browser(), realm, clientId, redirectUri, uiLocale);
+    }
+
+    private LoginPage openLoginPage(Browser browser, String realm, String clientId, String redirectUri, String uiLocale) {
         String verifier = randomUrlSafe(32);
         Map<String, String> query = new LinkedHashMap<>();
         query.put("client_id", clientId);
@@ -139,29 +146,101 @@ public final class KeycloakClient {
             return response;
         }
 
+        /** Logs in; a second factor the user has (or must enrol) is handled by {@link MfaAutomation}. */
         public JsonNode submit(String username, String password) {
-            Matcher action = FORM_ACTION.matcher(response.body());
-            if (!action.find()) {
-                throw new AssertionError("No login form on the page:\n" + response.body());
+            Page page = submitCredentials(username, password);
+            return MfaAutomation.complete(username, page).tokens();
+        }
+
+        /** Posts username and password and returns whatever comes next (an MFA page or the redirect). */
+        public Page submitCredentials(String username, String password) {
+            return new Page(this, response).post("kc-form-login", Map.of("username", username, "password", password,
+                    "credentialId", ""));
+        }
+    }
+
+    /** Whatever Keycloak answered in a login's browser session: a page with forms, or the redirect to the app. */
+    public final class Page {
+        private static final Pattern FORM = Pattern.compile("<form\\b[^>]*>", Pattern.CASE_INSENSITIVE);
+        private final LoginPage login;
+        private final HttpResponse<String> response;
+
+        Page(LoginPage login, HttpResponse<String> response) {
+            this.login = login;
+            this.response = followWithinKeycloak(login, response);
+        }
+
+        /** Keycloak answers some form posts with a redirect to its next page (required actions): follow those, not the app's. */
+        private static HttpResponse<String> followWithinKeycloak(LoginPage login, HttpResponse<String> response) {
+            HttpResponse<String> current = response;
+            for (int hop = 0; hop < 5 && current.statusCode() == 302; hop++) {
+                String location = current.headers().firstValue("Location").orElse("");
+                if (location.startsWith(login.redirectUri) || !location.contains("/realms/" + login.realm + "/")) {
+                    break;
+                }
+                current = login.browser.send(HttpRequest.newBuilder(current.uri().resolve(location)).GET());
             }
-            String actionUrl = action.group(1).replace("&amp;", "&");
-            HttpResponse<String> posted = browser.send(HttpRequest.newBuilder(URI.create(actionUrl))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form(Map.of(
-                            "username", username, "password", password, "credentialId", "")))));
-            if (posted.statusCode() != 302) {
-                throw new AssertionError("Login as " + username + " did not redirect (status " + posted.statusCode()
-                        + "):\n" + posted.body());
+            return current;
+        }
+
+        public String html() {
+            return response.body();
+        }
+
+        public int status() {
+            return response.statusCode();
+        }
+
+        public boolean has(String elementId) {
+            return response.body().contains("id=\"" + elementId + "\"");
+        }
+
+        /** Posts the form with this id (to its action), as a browser would. */
+        public Page post(String formId, Map<String, String> fields) {
+            Matcher forms = FORM.matcher(response.body());
+            while (forms.find()) {
+                String tag = forms.group();
+                if (tag.contains("id=\"" + formId + "\"")) {
+                    Matcher action = Pattern.compile("action=\"([^\"]+)\"").matcher(tag);
+                    if (!action.find()) {
+                        break;
+                    }
+                    String url = action.group(1).replace("&amp;", "&");
+                    return new Page(login, login.browser.send(HttpRequest.newBuilder(URI.create(url))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(form(fields)))));
+                }
             }
-            URI location = URI.create(posted.headers().firstValue("Location").orElseThrow());
-            if (!location.toString().startsWith(redirectUri)) {
+            throw new AssertionError("No form '" + formId + "' on the page (HTTP " + response.statusCode() + "):\n" + response.body());
+        }
+
+        /** The redirect to the app, exchanged for tokens; fails if this is not that redirect. */
+        public JsonNode tokens() {
+            if (response.statusCode() != 302) {
+                throw new AssertionError("Login did not redirect (status " + response.statusCode() + "):\n" + response.body());
+            }
+            URI location = URI.create(response.headers().firstValue("Location").orElseThrow());
+            if (!location.toString().startsWith(login.redirectUri)) {
                 throw new AssertionError("Login redirected to " + location + " instead of the app");
             }
             String code = queryParameter(location, "code");
-            HttpResponse<String> token = postForm(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token", Map.of(
-                    "grant_type", "authorization_code", "client_id", clientId, "code", code,
-                    "redirect_uri", redirectUri, "code_verifier", verifier), null);
+            HttpResponse<String> token = postForm(baseUrl + "/realms/" + login.realm + "/protocol/openid-connect/token", Map.of(
+                    "grant_type", "authorization_code", "client_id", login.clientId, "code", code,
+                    "redirect_uri", login.redirectUri, "code_verifier", login.verifier), null);
             return json(expect(token, 200));
+        }
+
+        /** A new login of the same browser: its cookies (trusted device included), a fresh authorization request. */
+        public LoginPage newLogin(boolean keepSession) {
+            if (!keepSession) {
+                login.browser.cookies.keySet().removeIf(name -> name.startsWith("KEYCLOAK_") || name.startsWith("AUTH_SESSION"));
+            }
+            return openLoginPage(login.browser, login.realm, login.clientId, login.redirectUri, null);
+        }
+
+        /** The value of a cookie this browser holds, or null. */
+        public String cookie(String name) {
+            return login.browser.cookies.get(name);
         }
     }
 

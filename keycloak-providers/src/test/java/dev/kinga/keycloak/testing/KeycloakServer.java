@@ -34,6 +34,9 @@ public final class KeycloakServer {
     public static final String ADMIN_USER = "admin";
     public static final String ADMIN_PASSWORD = "admin";
     /** The API key pepper of every test server: fixed, so keys survive a restart (and a DB check can look for it). */
+    /** The MFA sealing key of every test server (fixed, so sealed secrets survive a restart). */
+    public static final String MFA_SEALING_KEYS = "it1:" + java.util.Base64.getEncoder().encodeToString(
+            "kinga-it-sealing-key-32-bytes-!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     public static final String API_KEY_PEPPER = "it-pepper-0123456789abcdef0123456789abcdef";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
 
@@ -172,6 +175,7 @@ public final class KeycloakServer {
             command.add("--db=postgres");
         }
         command.add("--spi-client-authenticator--kinga-api-key--pepper=" + API_KEY_PEPPER);
+        command.add("--spi-credential--kinga-totp--sealing-keys=" + MFA_SEALING_KEYS);
         command.addAll(extraOptions);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(work.toFile())

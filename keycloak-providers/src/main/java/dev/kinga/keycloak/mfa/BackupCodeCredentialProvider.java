@@ -1,0 +1,186 @@
+package dev.kinga.keycloak.mfa;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kinga.keycloak.crypto.SecretSealer;
+import org.keycloak.common.util.Time;
+import org.keycloak.credential.CredentialInput;
+import org.keycloak.credential.CredentialInputValidator;
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.credential.CredentialProvider;
+import org.keycloak.credential.CredentialTypeMetadata;
+import org.keycloak.credential.CredentialTypeMetadataContext;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The {@value #TYPE} credential: one set of backup codes, stored as keyed hashes (see
+ * {@link BackupCodes}) with the key id and salt. Codes work in any order, each once: a used
+ * code's hash leaves the set (and is claimed in the replicated single-use store first, so two
+ * nodes cannot both accept it). Regenerating replaces the whole set.
+ */
+public class BackupCodeCredentialProvider implements CredentialProvider<CredentialModel>, CredentialInputValidator {
+
+    public static final String TYPE = "kinga-backup-codes";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String KEY_LABEL = "kinga-backup-codes";
+
+    /** A freshly generated set: the codes to show once, and what to store (hashes only). */
+    public record Generated(List<String> codes, String pending) {
+    }
+
+    /** The outcome of using a code, with the codes left after it. */
+    public record Use(Check check, int remaining) {
+    }
+
+    public enum Check { ACCEPTED, MALFORMED, WRONG, NOT_CONFIGURED }
+
+    private final KeycloakSession session;
+    private final MfaKeys keys;
+
+    BackupCodeCredentialProvider(KeycloakSession session, MfaKeys keys) {
+        this.session = session;
+        this.keys = keys;
+    }
+
+    @Override
+    public String getType() {
+        return TYPE;
+    }
+
+    /** New codes; {@code pending} holds their hashes until the user confirms they stored them. */
+    public Generated generate(RealmModel realm, int count) {
+        SecretSealer sealer = keys.sealer(session, realm);
+        String keyId = sealer.activeKeyId();
+        byte[] key = sealer.derive(keyId, KEY_LABEL);
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        List<String> codes = BackupCodes.generate(RANDOM, count);
+        ArrayNode hashes = JSON.createArrayNode();
+        codes.forEach(code -> hashes.add(BackupCodes.hash(key, salt, code)));
+        ObjectNode pending = JSON.createObjectNode().put("kid", keyId).put("salt", HexFormat.of().formatHex(salt));
+        pending.set("hashes", hashes);
+        return new Generated(codes.stream().map(BackupCodes::display).toList(), pending.toString());
+    }
+
+    /** Stores a confirmed set, voiding any previous one. */
+    public CredentialModel store(UserModel user, String pending) {
+        JsonNode set = read(pending);
+        user.credentialManager().getStoredCredentialsByTypeStream(TYPE).map(CredentialModel::getId).toList()
+                .forEach(id -> user.credentialManager().removeStoredCredentialById(id));
+        int total = set.path("hashes").size();
+        CredentialModel model = new CredentialModel();
+        model.setType(TYPE);
+        model.setCreatedDate(Time.currentTimeMillis());
+        model.setUserLabel(label(total, total));
+        model.setSecretData(set.toString());
+        model.setCredentialData(JSON.createObjectNode().put("total", total).put("remaining", total).toString());
+        return user.credentialManager().createStoredCredential(model);
+    }
+
+    /** Uses one code; every stored hash is compared (constant-time), whichever matches. */
+    public Use use(RealmModel realm, UserModel user, String typed) {
+        CredentialModel credential = user.credentialManager().getStoredCredentialsByTypeStream(TYPE).findFirst().orElse(null);
+        if (credential == null) {
+            return new Use(Check.NOT_CONFIGURED, 0);
+        }
+        String code = BackupCodes.normalize(typed);
+        ObjectNode set = (ObjectNode) read(credential.getSecretData());
+        ArrayNode hashes = (ArrayNode) set.path("hashes");
+        if (code == null) {
+            return new Use(Check.MALFORMED, hashes.size());
+        }
+        byte[] key = keys.sealer(session, realm).derive(set.path("kid").asText(), KEY_LABEL);
+        String presented = BackupCodes.hash(key, HexFormat.of().parseHex(set.path("salt").asText()), code);
+        int match = -1;
+        for (int i = 0; i < hashes.size(); i++) {
+            if (MessageDigest.isEqual(presented.getBytes(StandardCharsets.US_ASCII),
+                    hashes.get(i).asText().getBytes(StandardCharsets.US_ASCII)) && match < 0) {
+                match = i;
+            }
+        }
+        if (match < 0 || !session.singleUseObjects().putIfAbsent("kinga-backup:" + credential.getId() + ":" + presented, 86_400)) {
+            return new Use(Check.WRONG, hashes.size());
+        }
+        hashes.remove(match);
+        int total = read(credential.getCredentialData()).path("total").asInt(hashes.size());
+        credential.setSecretData(set.toString());
+        credential.setCredentialData(JSON.createObjectNode().put("total", total).put("remaining", hashes.size()).toString());
+        credential.setUserLabel(label(hashes.size(), total));
+        user.credentialManager().updateStoredCredential(credential);
+        return new Use(Check.ACCEPTED, hashes.size());
+    }
+
+    public int remaining(UserModel user) {
+        return user.credentialManager().getStoredCredentialsByTypeStream(TYPE).findFirst()
+                .map(c -> read(c.getCredentialData()).path("remaining").asInt()).orElse(0);
+    }
+
+    private static String label(int remaining, int total) {
+        return remaining + " of " + total + " left";
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public CredentialModel createCredential(RealmModel realm, UserModel user, CredentialModel credentialModel) {
+        throw new UnsupportedOperationException("kinga-backup-codes credentials are created by the kinga-backup-codes required action");
+    }
+
+    @Override
+    public boolean deleteCredential(RealmModel realm, UserModel user, String credentialId) {
+        return user.credentialManager().removeStoredCredentialById(credentialId);
+    }
+
+    @Override
+    public CredentialModel getCredentialFromModel(CredentialModel model) {
+        return model;
+    }
+
+    @Override
+    public boolean supportsCredentialType(String credentialType) {
+        return TYPE.equals(credentialType);
+    }
+
+    @Override
+    public boolean isConfiguredFor(RealmModel realm, UserModel user, String credentialType) {
+        return supportsCredentialType(credentialType) && remaining(user) > 0;
+    }
+
+    @Override
+    public boolean isValid(RealmModel realm, UserModel user, CredentialInput input) {
+        return supportsCredentialType(input.getType()) && use(realm, user, input.getChallengeResponse()).check() == Check.ACCEPTED;
+    }
+
+    @Override
+    public CredentialTypeMetadata getCredentialTypeMetadata(CredentialTypeMetadataContext metadataContext) {
+        return CredentialTypeMetadata.builder()
+                .type(TYPE)
+                .category(CredentialTypeMetadata.Category.TWO_FACTOR)
+                .displayName("kinga-backup-codes-display-name")
+                .helpText("kinga-backup-codes-help-text")
+                .iconCssClass("kcAuthenticatorRecoveryAuthnCodesClass")
+                .createAction(BackupCodesAction.PROVIDER_ID) // running it again makes a new set, voiding the old
+                .removeable(true)
+                .build(session);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.kinga.keycloak.mfa;
+
+import org.keycloak.credential.CredentialProvider;
+import org.keycloak.credential.CredentialProviderFactory;
+import org.keycloak.models.KeycloakSession;
+
+/** {@code kinga-backup-codes}: the backup code credential type (keys from {@code kinga-totp}). */
+public class BackupCodeCredentialProviderFactory implements CredentialProviderFactory<BackupCodeCredentialProvider> {
+
+    public static final String PROVIDER_ID = BackupCodeCredentialProvider.TYPE;
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public BackupCodeCredentialProvider create(KeycloakSession session) {
+        return new BackupCodeCredentialProvider(session, TotpCredentialProviderFactory.keys(session));
+    }
+
+    static BackupCodeCredentialProvider of(KeycloakSession session) {
+        return (BackupCodeCredentialProvider) session.getProvider(CredentialProvider.class, PROVIDER_ID);
+    }
+}

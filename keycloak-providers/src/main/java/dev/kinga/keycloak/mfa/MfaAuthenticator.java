@@ -1,0 +1,187 @@
+package dev.kinga.keycloak.mfa;
+
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.AuthenticationFlowError;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserLoginFailureModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.FormMessage;
+
+import java.util.Map;
+
+/**
+ * The second step of the browser flow. It only handles the form; the credential providers check
+ * codes. Decides per login: enrolment (a role that must use MFA and no factor yet), skip (a
+ * trusted device, unless the role forbids it or there was a burst of failed logins), or a TOTP /
+ * backup code form, with "trust this device" when allowed. Wrong codes are failures that count
+ * toward brute-force protection; bad input never leaves the form.
+ */
+final class MfaAuthenticator implements Authenticator {
+
+    static final String FIELD_OTP = "otp";
+    static final String FIELD_BACKUP = "backup_code";
+    static final String FIELD_TRUST = "trust_device";
+    static final String FIELD_MODE = "mode";
+    static final String USE_BACKUP = "use_backup_code";
+    static final String USE_TOTP = "use_totp";
+    static final String TOTP_FORM = "kinga-totp.ftl";
+    static final String BACKUP_FORM = "kinga-backup-code.ftl";
+
+    enum Mode { TOTP, BACKUP }
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        KeycloakSession session = context.getSession();
+        RealmModel realm = context.getRealm();
+        UserModel user = context.getUser();
+        MfaPolicy policy = MfaPolicy.of(context.getAuthenticatorConfig());
+        boolean enforced = policy.enforcedFor(realm, user);
+        boolean hasTotp = TotpCredentialProviderFactory.of(session).isConfiguredFor(realm, user, TotpCredentialProvider.TYPE);
+        boolean hasBackup = BackupCodeCredentialProviderFactory.of(session).remaining(user) > 0;
+        if (!hasTotp && !hasBackup) {
+            if (enforced) {
+                // Cannot be skipped: Keycloak finishes the login only after the required action.
+                context.getAuthenticationSession().addRequiredAction(TotpEnrolAction.PROVIDER_ID);
+                context.getEvent().detail("mfa", "enrolment_required");
+            }
+            context.success();
+            return;
+        }
+        if (policy.trustOffered(enforced)) {
+            String device = TrustedDevices.recognise(session, user);
+            if (device != null && !recentFailures(session, realm, user, policy)) {
+                context.getEvent().detail("mfa", "trusted_device").detail("trusted_device", device);
+                context.success();
+                return;
+            }
+        }
+        context.challenge(form(context, hasTotp ? Mode.TOTP : Mode.BACKUP, policy, enforced, null));
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        MfaPolicy policy = MfaPolicy.of(context.getAuthenticatorConfig());
+        RealmModel realm = context.getRealm();
+        UserModel user = context.getUser();
+        boolean enforced = policy.enforcedFor(realm, user);
+        if (form.containsKey(USE_BACKUP)) {
+            context.challenge(form(context, Mode.BACKUP, policy, enforced, null));
+            return;
+        }
+        if (form.containsKey(USE_TOTP)) {
+            context.challenge(form(context, Mode.TOTP, policy, enforced, null));
+            return;
+        }
+        Mode mode = "backup".equals(form.getFirst(FIELD_MODE)) ? Mode.BACKUP : Mode.TOTP;
+        String typed = form.getFirst(mode == Mode.TOTP ? FIELD_OTP : FIELD_BACKUP);
+        if (typed == null || typed.isBlank()) {
+            context.challenge(form(context, mode, policy, enforced, "kingaMissingCode"));
+            return;
+        }
+        boolean accepted = mode == Mode.TOTP ? checkTotp(context, typed.strip()) : useBackupCode(context, typed);
+        if (!accepted) {
+            context.getEvent().user(user).error(Errors.INVALID_USER_CREDENTIALS);
+            context.getEvent().removeDetail("reason");
+            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
+                    form(context, mode, policy, enforced, mode == Mode.TOTP ? "kingaInvalidTotp" : "kingaInvalidBackupCode"));
+            return;
+        }
+        if ("on".equals(form.getFirst(FIELD_TRUST)) && policy.trustOffered(enforced)) {
+            String device = TrustedDevices.trust(context.getSession(), realm, user, policy.trustDays(),
+                    context.getHttpRequest().getHttpHeaders().getHeaderString(HttpHeaders.USER_AGENT));
+            event(context, EventType.UPDATE_CREDENTIAL, TrustedDevices.TYPE)
+                    .detail("action", "trusted").detail("trusted_device", device)
+                    .detail("days", Integer.toString(policy.trustDays())).success();
+        }
+        context.success();
+    }
+
+    private boolean checkTotp(AuthenticationFlowContext context, String code) {
+        TotpCredentialProvider.Check check = TotpCredentialProviderFactory.of(context.getSession())
+                .check(context.getRealm(), context.getUser(), code);
+        context.getEvent().detail(Details.CREDENTIAL_TYPE, TotpCredentialProvider.TYPE);
+        if (check != TotpCredentialProvider.Check.ACCEPTED) {
+            context.getEvent().detail("reason", check.name().toLowerCase());
+            return false;
+        }
+        context.getEvent().detail("mfa", TotpCredentialProvider.TYPE);
+        return true;
+    }
+
+    private boolean useBackupCode(AuthenticationFlowContext context, String typed) {
+        BackupCodeCredentialProvider.Use use = BackupCodeCredentialProviderFactory.of(context.getSession())
+                .use(context.getRealm(), context.getUser(), typed);
+        context.getEvent().detail(Details.CREDENTIAL_TYPE, BackupCodeCredentialProvider.TYPE);
+        if (use.check() != BackupCodeCredentialProvider.Check.ACCEPTED) {
+            context.getEvent().detail("reason", use.check().name().toLowerCase());
+            return false;
+        }
+        context.getEvent().detail("mfa", BackupCodeCredentialProvider.TYPE);
+        event(context, EventType.UPDATE_CREDENTIAL, BackupCodeCredentialProvider.TYPE)
+                .detail("action", "code_used").detail("remaining", Integer.toString(use.remaining())).success();
+        if (use.remaining() <= BackupCodesAction.lowThreshold(context.getRealm())) {
+            context.getAuthenticationSession().setAuthNote(BackupCodesAction.LOW_NOTE, Integer.toString(use.remaining()));
+            context.getAuthenticationSession().addRequiredAction(BackupCodesAction.PROVIDER_ID);
+        }
+        return true;
+    }
+
+    private static EventBuilder event(AuthenticationFlowContext context, EventType type, String credentialType) {
+        return new EventBuilder(context.getRealm(), context.getSession(), context.getConnection())
+                .event(type).user(context.getUser()).client(context.getAuthenticationSession().getClient())
+                .detail(Details.CREDENTIAL_TYPE, credentialType);
+    }
+
+    private static boolean recentFailures(KeycloakSession session, RealmModel realm, UserModel user, MfaPolicy policy) {
+        UserLoginFailureModel failures = session.loginFailures().getUserLoginFailure(realm, user.getId());
+        return failures != null && failures.getNumFailures() >= policy.riskFailures()
+                && System.currentTimeMillis() - failures.getLastFailure() <= policy.riskWindowMinutes() * 60_000L;
+    }
+
+    private static Response form(AuthenticationFlowContext context, Mode mode, MfaPolicy policy, boolean enforced, String error) {
+        KeycloakSession session = context.getSession();
+        UserModel user = context.getUser();
+        boolean hasTotp = TotpCredentialProviderFactory.of(session).isConfiguredFor(context.getRealm(), user, TotpCredentialProvider.TYPE);
+        int remaining = BackupCodeCredentialProviderFactory.of(session).remaining(user);
+        var form = context.form().setAttribute("kingaMfa", Map.of(
+                "trustOffered", policy.trustOffered(enforced),
+                "trustDays", policy.trustDays(),
+                "hasTotp", hasTotp,
+                "backupCodesLeft", remaining));
+        if (error != null) {
+            String field = mode == Mode.TOTP ? FIELD_OTP : FIELD_BACKUP;
+            form.addError(new FormMessage(field, error));
+        }
+        return form.createForm(mode == Mode.TOTP ? TOTP_FORM : BACKUP_FORM);
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return true;
+    }
+
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return true; // the decision (enrol, skip, ask) is made in authenticate()
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+        // enrolment is added per login in authenticate(), by policy
+    }
+
+    @Override
+    public void close() {
+        // stateless
+    }
+}

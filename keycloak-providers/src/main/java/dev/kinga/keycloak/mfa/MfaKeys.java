@@ -1,0 +1,98 @@
+package dev.kinga.keycloak.mfa;
+
+import dev.kinga.keycloak.crypto.SecretSealer;
+import org.keycloak.Config;
+import org.keycloak.models.KeycloakContext;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The keys that seal TOTP secrets and key the backup-code hashes: the SPI options
+ * {@code sealing-keys} (+ {@code active-key-id}) of the {@code kinga-totp} credential provider,
+ * or, per realm, the vault secret named by {@code sealing-keys-vault-secret} (same format).
+ * Without either Keycloak does not start.
+ */
+public final class MfaKeys {
+
+    static final String SEALING_KEYS = "sealing-keys";
+    static final String ACTIVE_KEY_ID = "active-key-id";
+    static final String VAULT_SECRET = "sealing-keys-vault-secret";
+
+    private final SecretSealer configured;
+    private final String vaultSecret;
+    private final String activeKeyId;
+    private final ConcurrentHashMap<String, SecretSealer> fromVault = new ConcurrentHashMap<>();
+
+    private MfaKeys(SecretSealer configured, String vaultSecret, String activeKeyId) {
+        this.configured = configured;
+        this.vaultSecret = vaultSecret;
+        this.activeKeyId = activeKeyId;
+    }
+
+    static MfaKeys from(Config.Scope scope) {
+        String keys = scope.get(SEALING_KEYS);
+        String vault = scope.get(VAULT_SECRET);
+        String active = scope.get(ACTIVE_KEY_ID);
+        if ((keys == null || keys.isBlank()) && (vault == null || vault.isBlank())) {
+            throw new IllegalStateException("Kinga MFA needs a key to seal TOTP secrets: set --spi-credential--kinga-totp--"
+                    + SEALING_KEYS + "=<id>:<base64 of 32 random bytes> (e.g. from a config keystore) or "
+                    + "--spi-credential--kinga-totp--" + VAULT_SECRET + " (the name of a vault secret holding that)");
+        }
+        if (keys != null && !keys.isBlank()) {
+            try {
+                return new MfaKeys(SecretSealer.parse(keys, active), null, active);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("Kinga MFA: option " + SEALING_KEYS + ": " + e.getMessage());
+            }
+        }
+        return new MfaKeys(null, vault.trim(), active);
+    }
+
+    /** The sealer of this realm: the configured keys, or the realm's vault secret. */
+    public SecretSealer sealer(KeycloakSession session, RealmModel realm) {
+        if (configured != null) {
+            return configured;
+        }
+        return fromVault.computeIfAbsent(realm.getId(), id -> readVault(session, realm));
+    }
+
+    private SecretSealer readVault(KeycloakSession session, RealmModel realm) {
+        KeycloakContext context = session.getContext();
+        RealmModel previous = context.getRealm();
+        context.setRealm(realm); // the vault resolves secrets of the context realm
+        try (var secret = session.vault().getStringSecret("${vault." + vaultSecret + "}")) {
+            Optional<String> value = secret.get();
+            if (value.isEmpty()) {
+                throw new IllegalStateException("Kinga MFA: vault secret '" + vaultSecret + "' of realm "
+                        + realm.getName() + " is missing");
+            }
+            return SecretSealer.parse(value.get(), activeKeyId);
+        } finally {
+            context.setRealm(previous);
+        }
+    }
+
+    static List<ProviderConfigProperty> metadata() {
+        return ProviderConfigurationBuilder.create()
+                .property().name(SEALING_KEYS).type(ProviderConfigProperty.PASSWORD).secret(true)
+                .label("Sealing keys")
+                .helpText("AES-256 keys sealing TOTP secrets and keying backup-code hashes: id:base64,id:base64 "
+                        + "(32 bytes each). Keep old keys listed after a rotation so existing secrets still open.")
+                .add()
+                .property().name(ACTIVE_KEY_ID).type(ProviderConfigProperty.STRING_TYPE)
+                .label("Active key id")
+                .helpText("Key that seals new secrets; the first listed when empty.")
+                .add()
+                .property().name(VAULT_SECRET).type(ProviderConfigProperty.STRING_TYPE)
+                .label("Sealing keys vault secret")
+                .helpText("Name of a realm vault secret holding the sealing keys (used when sealing-keys is not set).")
+                .add()
+                .build();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.kinga.keycloak.mfa;
+
+import org.keycloak.models.AuthenticatorConfigModel;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Who must use MFA and when a trusted device may skip it, from the {@code kinga-mfa}
+ * authenticator's configuration in the admin console (defaults when it has none).
+ */
+record MfaPolicy(List<String> enforcedRoles, int trustDays, boolean trustForEnforced, int riskFailures, int riskWindowMinutes) {
+
+    static final String ENFORCED_ROLES = "enforced-roles";
+    static final String TRUST_DAYS = "trusted-device-days";
+    static final String TRUST_FOR_ENFORCED = "trusted-device-for-enforced-roles";
+    static final String RISK_FAILURES = "step-up-failed-logins";
+    static final String RISK_WINDOW = "step-up-window-minutes";
+    static final String DEFAULT_ROLES = "administrator##supervisor##therapist##counselor##admin##privacy-officer##security-officer";
+
+    static MfaPolicy of(AuthenticatorConfigModel model) {
+        Map<String, String> c = model == null || model.getConfig() == null ? Map.of() : model.getConfig();
+        return new MfaPolicy(
+                Arrays.stream(c.getOrDefault(ENFORCED_ROLES, DEFAULT_ROLES).split("##")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
+                intOf(c, TRUST_DAYS, 30, 0, 365),
+                Boolean.parseBoolean(c.getOrDefault(TRUST_FOR_ENFORCED, "false")),
+                intOf(c, RISK_FAILURES, 3, 1, 1000),
+                intOf(c, RISK_WINDOW, 15, 1, 10_080));
+    }
+
+    /** The user holds (directly, by composite or by group) a role that must use MFA. */
+    boolean enforcedFor(RealmModel realm, UserModel user) {
+        for (String name : enforcedRoles) {
+            RoleModel role = realm.getRole(name);
+            if (role != null && user.hasRole(role)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean trustOffered(boolean enforced) {
+        return trustDays > 0 && (!enforced || trustForEnforced);
+    }
+
+    private static int intOf(Map<String, String> c, String key, int def, int min, int max) {
+        try {
+            int v = Integer.parseInt(c.getOrDefault(key, Integer.toString(def)).trim());
+            return Math.max(min, Math.min(max, v));
+        } catch (NumberFormatException e) {
+            return def;
+        }
+    }
+
+    static List<ProviderConfigProperty> metadata() {
+        return ProviderConfigurationBuilder.create()
+                .property().name(ENFORCED_ROLES).type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).defaultValue(DEFAULT_ROLES)
+                .label("Roles that must use MFA")
+                .helpText("Realm roles whose holders must enrol TOTP and always pass a second factor. Others may opt in.")
+                .add()
+                .property().name(TRUST_DAYS).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue("30")
+                .label("Trusted device days")
+                .helpText("After a second factor the user may trust the browser for this many days. 0 turns trusted devices off.")
+                .add()
+                .property().name(TRUST_FOR_ENFORCED).type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false")
+                .label("Trusted devices for enforced roles")
+                .helpText("Let holders of the roles above skip MFA on a trusted device. Off: they always pass MFA.")
+                .add()
+                .property().name(RISK_FAILURES).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue("3")
+                .label("Step-up after failed logins")
+                .helpText("This many failed logins within the window make even a trusted device pass MFA again.")
+                .add()
+                .property().name(RISK_WINDOW).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue("15")
+                .label("Step-up window (minutes)")
+                .helpText("How far back failed logins count for the step-up above.")
+                .add()
+                .build();
+    }
+}

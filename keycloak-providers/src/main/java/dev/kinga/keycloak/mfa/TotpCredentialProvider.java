@@ -1,0 +1,164 @@
+package dev.kinga.keycloak.mfa;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kinga.keycloak.crypto.SecretSealer;
+import org.keycloak.common.util.Time;
+import org.keycloak.credential.CredentialInput;
+import org.keycloak.credential.CredentialInputValidator;
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.credential.CredentialProvider;
+import org.keycloak.credential.CredentialTypeMetadata;
+import org.keycloak.credential.CredentialTypeMetadataContext;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.OptionalLong;
+
+/**
+ * The {@value #TYPE} credential: an RFC 6238 secret stored only sealed (AES-256-GCM, bound to
+ * the user), with its algorithm, digits, period and the last time step accepted. Checking a
+ * code refuses any step at or before the last one (replay in this database) and claims the step
+ * in Keycloak's replicated single-use store first (replay across nodes at the same moment).
+ */
+public class TotpCredentialProvider implements CredentialProvider<CredentialModel>, CredentialInputValidator {
+
+    public static final String TYPE = "kinga-totp";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The outcome of checking a code. */
+    public enum Check { ACCEPTED, MALFORMED, WRONG, REPLAYED, NOT_CONFIGURED }
+
+    private final KeycloakSession session;
+    private final MfaKeys keys;
+
+    TotpCredentialProvider(KeycloakSession session, MfaKeys keys) {
+        this.session = session;
+        this.keys = keys;
+    }
+
+    @Override
+    public String getType() {
+        return TYPE;
+    }
+
+    /** Stores a new credential for a secret the user has just proven (its first step is already used). */
+    public CredentialModel enrol(RealmModel realm, UserModel user, Totp totp, byte[] secret, long provenStep, String label) {
+        ObjectNode data = JSON.createObjectNode()
+                .put("algorithm", totp.algorithm()).put("digits", totp.digits()).put("period", totp.period())
+                .put("lastStep", provenStep);
+        CredentialModel model = new CredentialModel();
+        model.setType(TYPE);
+        model.setUserLabel(label);
+        model.setCreatedDate(Time.currentTimeMillis());
+        model.setCredentialData(data.toString());
+        model.setSecretData(JSON.createObjectNode().put("sealed", sealer(realm).seal(secret, aad(user))).toString());
+        return user.credentialManager().createStoredCredential(model);
+    }
+
+    /** Checks a code against the user's TOTP credential(s); on success records the step as used. */
+    public Check check(RealmModel realm, UserModel user, String code) {
+        CredentialModel[] credentials = user.credentialManager().getStoredCredentialsByTypeStream(TYPE).toArray(CredentialModel[]::new);
+        if (credentials.length == 0) {
+            return Check.NOT_CONFIGURED;
+        }
+        Check result = Check.MALFORMED;
+        long now = Time.currentTime();
+        for (CredentialModel credential : credentials) {
+            JsonNode data = read(credential.getCredentialData());
+            Totp totp = new Totp(data.path("algorithm").asText(), data.path("digits").asInt(), data.path("period").asInt());
+            if (!totp.wellFormed(code)) {
+                continue;
+            }
+            result = result == Check.REPLAYED ? result : Check.WRONG;
+            byte[] secret = open(realm, user, credential);
+            OptionalLong step = totp.match(secret, code, now);
+            Arrays.fill(secret, (byte) 0);
+            if (step.isEmpty()) {
+                continue;
+            }
+            long lastStep = data.path("lastStep").asLong(Long.MIN_VALUE);
+            boolean fresh = step.getAsLong() > lastStep && session.singleUseObjects().putIfAbsent(
+                    "kinga-totp:" + credential.getId() + ":" + step.getAsLong(), (Totp.DRIFT_STEPS * 2L + 2) * totp.period());
+            if (!fresh) {
+                result = Check.REPLAYED;
+                continue;
+            }
+            ((ObjectNode) data).put("lastStep", step.getAsLong());
+            credential.setCredentialData(data.toString());
+            user.credentialManager().updateStoredCredential(credential);
+            return Check.ACCEPTED;
+        }
+        return result;
+    }
+
+    byte[] open(RealmModel realm, UserModel user, CredentialModel credential) {
+        return sealer(realm).open(read(credential.getSecretData()).path("sealed").asText(), aad(user));
+    }
+
+    private SecretSealer sealer(RealmModel realm) {
+        return keys.sealer(session, realm);
+    }
+
+    private static byte[] aad(UserModel user) {
+        return (TYPE + ":" + user.getId()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public CredentialModel createCredential(RealmModel realm, UserModel user, CredentialModel credentialModel) {
+        // Only enrol() creates these: a sealed secret needs the key and a proven first code.
+        throw new UnsupportedOperationException("kinga-totp credentials are created by the kinga-totp-enrol required action");
+    }
+
+    @Override
+    public boolean deleteCredential(RealmModel realm, UserModel user, String credentialId) {
+        return user.credentialManager().removeStoredCredentialById(credentialId);
+    }
+
+    @Override
+    public CredentialModel getCredentialFromModel(CredentialModel model) {
+        return model;
+    }
+
+    @Override
+    public boolean supportsCredentialType(String credentialType) {
+        return TYPE.equals(credentialType);
+    }
+
+    @Override
+    public boolean isConfiguredFor(RealmModel realm, UserModel user, String credentialType) {
+        return supportsCredentialType(credentialType) && user.credentialManager().getStoredCredentialsByTypeStream(TYPE).findAny().isPresent();
+    }
+
+    @Override
+    public boolean isValid(RealmModel realm, UserModel user, CredentialInput input) {
+        return supportsCredentialType(input.getType()) && check(realm, user, input.getChallengeResponse()) == Check.ACCEPTED;
+    }
+
+    @Override
+    public CredentialTypeMetadata getCredentialTypeMetadata(CredentialTypeMetadataContext metadataContext) {
+        return CredentialTypeMetadata.builder()
+                .type(TYPE)
+                .category(CredentialTypeMetadata.Category.TWO_FACTOR)
+                .displayName("kinga-totp-display-name")
+                .helpText("kinga-totp-help-text")
+                .iconCssClass("kcAuthenticatorOTPClass")
+                .createAction(TotpEnrolAction.PROVIDER_ID)
+                .removeable(true)
+                .build(session);
+    }
+}

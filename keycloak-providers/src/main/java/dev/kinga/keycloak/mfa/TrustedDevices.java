@@ -1,0 +1,113 @@
+package dev.kinga.keycloak.mfa;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.NewCookie;
+import org.keycloak.common.util.Time;
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * "Trust this device": an opaque cookie {@code <credential id>.<256-bit secret>} (HttpOnly,
+ * Secure, SameSite=Lax, scoped to the realm) and a {@value #TYPE} credential of the user holding
+ * SHA-256 of the secret, the expiry and a coarse device name. Listed and removable in the account
+ * console; removed when the password is reset or a second factor is removed ({@link MfaEventListener}).
+ */
+final class TrustedDevices {
+
+    static final String TYPE = "kinga-trusted-device";
+    static final String COOKIE = "KINGA_TRUSTED_DEVICE";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private TrustedDevices() {
+    }
+
+    /** Trusts this browser for {@code days}; returns the credential id. */
+    static String trust(KeycloakSession session, RealmModel realm, UserModel user, int days, String userAgent) {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        long expiresAt = Time.currentTime() + days * 86_400L;
+        String device = deviceName(userAgent);
+        CredentialModel model = new CredentialModel();
+        model.setType(TYPE);
+        model.setCreatedDate(Time.currentTimeMillis());
+        model.setUserLabel(device + ", until " + Instant.ofEpochSecond(expiresAt).toString().substring(0, 10));
+        model.setSecretData(JSON.createObjectNode().put("sha256", sha256(secret)).toString());
+        model.setCredentialData(JSON.createObjectNode().put("expiresAt", expiresAt).put("device", device).toString());
+        CredentialModel stored = user.credentialManager().createStoredCredential(model);
+        String value = stored.getId() + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        session.getContext().getHttpResponse().setCookieIfAbsent(new NewCookie.Builder(COOKIE)
+                .value(value).path(cookiePath(session, realm)).maxAge(days * 86_400).secure(true).httpOnly(true)
+                .sameSite(NewCookie.SameSite.LAX).build());
+        return stored.getId();
+    }
+
+    /** The id of the user's unexpired trusted device this browser proves, or null. */
+    static String recognise(KeycloakSession session, UserModel user) {
+        Cookie cookie = session.getContext().getRequestHeaders().getCookies().get(COOKIE);
+        if (cookie == null || cookie.getValue() == null || cookie.getValue().length() > 200) {
+            return null;
+        }
+        String[] parts = cookie.getValue().split("\\.");
+        if (parts.length != 2 || parts[0].length() > 36) {
+            return null;
+        }
+        CredentialModel credential = user.credentialManager().getStoredCredentialById(parts[0]);
+        if (credential == null || !TYPE.equals(credential.getType())) {
+            return null;
+        }
+        try {
+            byte[] secret = Base64.getUrlDecoder().decode(parts[1]);
+            JsonNode data = JSON.readTree(credential.getCredentialData());
+            JsonNode stored = JSON.readTree(credential.getSecretData());
+            boolean match = MessageDigest.isEqual(sha256(secret).getBytes(StandardCharsets.US_ASCII),
+                    stored.path("sha256").asText().getBytes(StandardCharsets.US_ASCII));
+            return match && Time.currentTime() < data.path("expiresAt").asLong() ? credential.getId() : null;
+        } catch (IllegalArgumentException | IOException e) {
+            return null;
+        }
+    }
+
+    /** Removes every trusted device of the user; returns how many. */
+    static int revokeAll(UserModel user) {
+        List<String> ids = user.credentialManager().getStoredCredentialsByTypeStream(TYPE).map(CredentialModel::getId).toList();
+        ids.forEach(id -> user.credentialManager().removeStoredCredentialById(id));
+        return ids.size();
+    }
+
+    private static String cookiePath(KeycloakSession session, RealmModel realm) {
+        return session.getContext().getUri().getBaseUri().getPath().replaceAll("/$", "") + "/realms/" + realm.getName() + "/";
+    }
+
+    /** "Firefox on Linux": enough to recognise a device in a list, not a fingerprint. */
+    static String deviceName(String userAgent) {
+        String ua = userAgent == null ? "" : userAgent;
+        String browser = ua.contains("Edg/") ? "Edge" : ua.contains("Firefox/") ? "Firefox"
+                : ua.contains("Chrome/") || ua.contains("Chromium/") ? "Chrome" : ua.contains("Safari/") ? "Safari" : "Browser";
+        String os = ua.contains("Android") ? "Android" : ua.contains("iPhone") || ua.contains("iPad") ? "iOS"
+                : ua.contains("Windows") ? "Windows" : ua.contains("Mac OS") ? "macOS" : ua.contains("Linux") ? "Linux" : "unknown system";
+        return browser + " on " + os;
+    }
+
+    private static String sha256(byte[] secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
