@@ -73,7 +73,7 @@ public class KeycloakExtension implements ParameterResolver {
                         "--spi-events-listener--kinga-audit--sinks=" + sink.url(),
                         "--spi-events-listener--kinga-audit--forward-interval-ms=200",
                         "--spi-events-listener--kinga-audit--max-backoff-ms=1000",
-                        "--spi-client-authenticator--kinga-api-key--rate-limit-per-minute=60",
+                        "--spi-client-authenticator--kinga-api-key--rate-limit-per-minute=1", // refills too slowly to blur the 429 test
                         "--spi-client-authenticator--kinga-api-key--rate-limit-burst=" + API_KEY_BURST));
                 server.deploy();
                 server.start();
