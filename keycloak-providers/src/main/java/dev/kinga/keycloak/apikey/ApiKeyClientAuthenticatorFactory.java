@@ -113,7 +113,8 @@ public class ApiKeyClientAuthenticatorFactory implements ClientAuthenticatorFact
     public String getHelpText() {
         return "The client authenticates with one of its Kinga API keys, sent as the client secret "
                 + "(HTTP Basic or client_secret). Keys are created, rotated and revoked per client; "
-                + "tokens carry only the key's scopes.";
+                + "tokens carry only the key's scopes. Manage keys at /realms/<realm>/kinga-api-keys/console "
+                + "or through /admin/realms/<realm>/kinga-api-keys.";
     }
 
     @Override
