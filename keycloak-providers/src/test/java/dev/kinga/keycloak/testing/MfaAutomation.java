@@ -61,6 +61,15 @@ public final class MfaAutomation {
         public String currentCode() {
             return code(System.currentTimeMillis() / 1000);
         }
+
+        /**
+         * A code not used yet after one used at {@code usedAt}: the current step's, or the next
+         * step's while the clock is still in the used step (accepted as drift).
+         */
+        public String codeAfter(long usedAt) {
+            long now = System.currentTimeMillis() / 1000;
+            return totp.code(secret, Math.max(totp.step(now), totp.step(usedAt) + 1));
+        }
     }
 
     public static Enrolment enrolment(String html) {
