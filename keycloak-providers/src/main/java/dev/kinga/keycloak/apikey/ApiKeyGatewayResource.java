@@ -40,8 +40,6 @@ import java.util.TreeSet;
 @Produces(MediaType.APPLICATION_JSON)
 public class ApiKeyGatewayResource {
 
-    private static final Response INACTIVE = Response.ok(Map.of("active", false)).build();
-
     private final KeycloakSession session;
     private final RealmModel realm;
     private final ApiKeyClientAuthenticatorFactory keys;
@@ -77,13 +75,13 @@ public class ApiKeyGatewayResource {
         if (!verdict.accepted()) {
             event.detail(ApiKeyClientAuthenticator.DETAIL_REASON, verdict.rejection().code())
                     .error(verdict.rejection() == Rejection.UNKNOWN_KEY || verdict.key() == null ? "invalid_token" : "inactive_token");
-            return INACTIVE;
+            return inactive();
         }
         KnownKey key = verdict.key();
         ClientModel owner = realm.getClientById(key.clientId());
         if (owner == null || !owner.isEnabled()) {
             event.detail(ApiKeyClientAuthenticator.DETAIL_REASON, Rejection.CLIENT_DISABLED.code()).error("inactive_token");
-            return INACTIVE;
+            return inactive();
         }
         long uses = keys.usage().record(key.prefix());
         if (uses > 0) {
@@ -131,6 +129,11 @@ public class ApiKeyGatewayResource {
         } catch (IOException e) {
             return Response.serverError().build();
         }
+    }
+
+    /** A fresh answer each time: Keycloak's filters add headers to the response object. */
+    private static Response inactive() {
+        return Response.ok(Map.of("active", false)).cacheControl(noStore()).build();
     }
 
     private static Map<String, Object> active(KnownKey key, ClientModel owner) {

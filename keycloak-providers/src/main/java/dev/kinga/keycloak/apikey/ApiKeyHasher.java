@@ -1,9 +1,8 @@
 package dev.kinga.keycloak.apikey;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import dev.kinga.keycloak.crypto.Hmac;
+
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
@@ -14,13 +13,13 @@ import java.util.HexFormat;
  */
 public final class ApiKeyHasher {
 
-    private final SecretKeySpec pepper;
+    private final byte[] pepper;
 
     public ApiKeyHasher(byte[] pepper) {
         if (pepper.length < 32) {
             throw new IllegalArgumentException("the API key pepper must be at least 32 bytes");
         }
-        this.pepper = new SecretKeySpec(pepper, "HmacSHA256");
+        this.pepper = pepper.clone();
     }
 
     public String hash(String key) {
@@ -39,12 +38,6 @@ public final class ApiKeyHasher {
     }
 
     private byte[] mac(String key) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(pepper);
-            return mac.doFinal(key.getBytes(StandardCharsets.US_ASCII));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return Hmac.sha256(pepper, key.getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -1,11 +1,10 @@
 package dev.kinga.keycloak.apikey;
 
-import org.keycloak.models.KeycloakContext;
+import dev.kinga.keycloak.crypto.RealmVault;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -32,18 +31,11 @@ final class Peppers {
     }
 
     private ApiKeyHasher readVault(KeycloakSession session, RealmModel realm) {
-        KeycloakContext context = session.getContext();
-        RealmModel previous = context.getRealm();
-        context.setRealm(realm); // the vault resolves secrets of the context realm
-        try (var secret = session.vault().getStringSecret("${vault." + vaultSecret + "}")) {
-            Optional<String> value = secret.get();
-            if (value.isEmpty() || value.get().length() < ApiKeyConfig.MIN_PEPPER_LENGTH) {
-                throw new IllegalStateException("vault secret '" + vaultSecret + "' of realm " + realm.getName()
-                        + " is missing or shorter than " + ApiKeyConfig.MIN_PEPPER_LENGTH + " characters");
-            }
-            return new ApiKeyHasher(value.get().getBytes(StandardCharsets.UTF_8));
-        } finally {
-            context.setRealm(previous);
+        String value = RealmVault.read(session, realm, vaultSecret).orElse("");
+        if (value.length() < ApiKeyConfig.MIN_PEPPER_LENGTH) {
+            throw new IllegalStateException("vault secret '" + vaultSecret + "' of realm " + realm.getName()
+                    + " is missing or shorter than " + ApiKeyConfig.MIN_PEPPER_LENGTH + " characters");
         }
+        return new ApiKeyHasher(value.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -118,12 +118,6 @@ public final class SecretSealer {
         if (key == null) {
             throw new IllegalArgumentException("unknown key '" + keyId + "'");
         }
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
-            return mac.doFinal(label.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return Hmac.sha256(key.getEncoded(), label.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

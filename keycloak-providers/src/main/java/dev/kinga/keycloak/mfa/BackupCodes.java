@@ -1,9 +1,8 @@
 package dev.kinga.keycloak.mfa;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import dev.kinga.keycloak.crypto.Hmac;
+
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -69,13 +68,6 @@ public final class BackupCodes {
     }
 
     static String hash(byte[] key, byte[] salt, String code) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update(salt);
-            return HexFormat.of().formatHex(mac.doFinal(code.getBytes(StandardCharsets.US_ASCII)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return HexFormat.of().formatHex(Hmac.sha256(key, salt, code.getBytes(StandardCharsets.US_ASCII)));
     }
 }

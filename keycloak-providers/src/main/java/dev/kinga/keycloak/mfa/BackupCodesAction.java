@@ -81,8 +81,8 @@ public class BackupCodesAction implements RequiredActionProvider, RequiredAction
             context.challenge(page(context));
             return;
         }
-        boolean regenerated = codes.remaining(context.getUser()) > 0
-                || context.getUser().credentialManager().getStoredCredentialsByTypeStream(BackupCodeCredentialProvider.TYPE).findAny().isPresent();
+        boolean regenerated = context.getUser().credentialManager()
+                .getStoredCredentialsByTypeStream(BackupCodeCredentialProvider.TYPE).findAny().isPresent();
         codes.store(context.getUser(), pending);
         authSession.removeAuthNote(PENDING_NOTE);
         authSession.removeAuthNote(LOW_NOTE);

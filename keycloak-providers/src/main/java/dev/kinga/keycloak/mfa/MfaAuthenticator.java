@@ -45,9 +45,8 @@ final class MfaAuthenticator implements Authenticator {
         UserModel user = context.getUser();
         MfaPolicy policy = MfaPolicy.of(context.getAuthenticatorConfig());
         boolean enforced = policy.enforcedFor(realm, user);
-        boolean hasTotp = TotpCredentialProviderFactory.of(session).isConfiguredFor(realm, user, TotpCredentialProvider.TYPE);
-        boolean hasBackup = BackupCodeCredentialProviderFactory.of(session).remaining(user) > 0;
-        if (!hasTotp && !hasBackup) {
+        Factors factors = Factors.of(session, realm, user);
+        if (!factors.any()) {
             if (enforced) {
                 // Cannot be skipped: Keycloak finishes the login only after the required action.
                 context.getAuthenticationSession().addRequiredAction(TotpEnrolAction.PROVIDER_ID);
@@ -64,7 +63,7 @@ final class MfaAuthenticator implements Authenticator {
                 return;
             }
         }
-        context.challenge(form(context, hasTotp ? Mode.TOTP : Mode.BACKUP, policy, enforced, null));
+        context.challenge(form(context, factors, factors.totp() ? Mode.TOTP : Mode.BACKUP, policy, enforced, null));
     }
 
     @Override
@@ -74,26 +73,28 @@ final class MfaAuthenticator implements Authenticator {
         RealmModel realm = context.getRealm();
         UserModel user = context.getUser();
         boolean enforced = policy.enforcedFor(realm, user);
+        Factors factors = Factors.of(context.getSession(), realm, user);
         if (form.containsKey(USE_BACKUP)) {
-            context.challenge(form(context, Mode.BACKUP, policy, enforced, null));
+            context.challenge(form(context, factors, Mode.BACKUP, policy, enforced, null));
             return;
         }
         if (form.containsKey(USE_TOTP)) {
-            context.challenge(form(context, Mode.TOTP, policy, enforced, null));
+            context.challenge(form(context, factors, Mode.TOTP, policy, enforced, null));
             return;
         }
         Mode mode = "backup".equals(form.getFirst(FIELD_MODE)) ? Mode.BACKUP : Mode.TOTP;
         String typed = form.getFirst(mode == Mode.TOTP ? FIELD_OTP : FIELD_BACKUP);
         if (typed == null || typed.isBlank()) {
-            context.challenge(form(context, mode, policy, enforced, "kingaMissingCode"));
+            context.challenge(form(context, factors, mode, policy, enforced, "kingaMissingCode"));
             return;
         }
         boolean accepted = mode == Mode.TOTP ? checkTotp(context, typed.strip()) : useBackupCode(context, typed);
         if (!accepted) {
             context.getEvent().user(user).error(Errors.INVALID_USER_CREDENTIALS);
             context.getEvent().removeDetail("reason");
+            // a wrong backup code changes nothing, so the factors read before still hold
             context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
-                    form(context, mode, policy, enforced, mode == Mode.TOTP ? "kingaInvalidTotp" : "kingaInvalidBackupCode"));
+                    form(context, factors, mode, policy, enforced, mode == Mode.TOTP ? "kingaInvalidTotp" : "kingaInvalidBackupCode"));
             return;
         }
         if ("on".equals(form.getFirst(FIELD_TRUST)) && policy.trustOffered(enforced)) {
@@ -148,16 +149,13 @@ final class MfaAuthenticator implements Authenticator {
                 && System.currentTimeMillis() - failures.getLastFailure() <= policy.riskWindowMinutes() * 60_000L;
     }
 
-    private static Response form(AuthenticationFlowContext context, Mode mode, MfaPolicy policy, boolean enforced, String error) {
-        KeycloakSession session = context.getSession();
-        UserModel user = context.getUser();
-        boolean hasTotp = TotpCredentialProviderFactory.of(session).isConfiguredFor(context.getRealm(), user, TotpCredentialProvider.TYPE);
-        int remaining = BackupCodeCredentialProviderFactory.of(session).remaining(user);
+    private static Response form(AuthenticationFlowContext context, Factors factors, Mode mode, MfaPolicy policy,
+                                 boolean enforced, String error) {
         var form = context.form().setAttribute("kingaMfa", Map.of(
                 "trustOffered", policy.trustOffered(enforced),
                 "trustDays", policy.trustDays(),
-                "hasTotp", hasTotp,
-                "backupCodesLeft", remaining));
+                "hasTotp", factors.totp(),
+                "backupCodesLeft", factors.backupCodes()));
         if (error != null) {
             String field = mode == Mode.TOTP ? FIELD_OTP : FIELD_BACKUP;
             form.addError(new FormMessage(field, error));

@@ -34,10 +34,8 @@ public class MfaDirectGrantAuthenticatorFactory implements AuthenticatorFactory,
         RealmModel realm = context.getRealm();
         UserModel user = context.getUser();
         TotpCredentialProvider totp = TotpCredentialProviderFactory.of(session);
-        boolean hasTotp = totp.isConfiguredFor(realm, user, TotpCredentialProvider.TYPE);
-        boolean hasBackup = BackupCodeCredentialProviderFactory.of(session).remaining(user) > 0;
         boolean enforced = MfaPolicy.of(context.getAuthenticatorConfig()).enforcedFor(realm, user);
-        if (!hasTotp && !hasBackup && !enforced) {
+        if (!enforced && !Factors.of(session, realm, user).any()) {
             context.success();
             return;
         }

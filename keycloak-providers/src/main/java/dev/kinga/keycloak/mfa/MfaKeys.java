@@ -1,15 +1,14 @@
 package dev.kinga.keycloak.mfa;
 
+import dev.kinga.keycloak.crypto.RealmVault;
 import dev.kinga.keycloak.crypto.SecretSealer;
 import org.keycloak.Config;
-import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -63,19 +62,9 @@ public final class MfaKeys {
     }
 
     private SecretSealer readVault(KeycloakSession session, RealmModel realm) {
-        KeycloakContext context = session.getContext();
-        RealmModel previous = context.getRealm();
-        context.setRealm(realm); // the vault resolves secrets of the context realm
-        try (var secret = session.vault().getStringSecret("${vault." + vaultSecret + "}")) {
-            Optional<String> value = secret.get();
-            if (value.isEmpty()) {
-                throw new IllegalStateException("Kinga MFA: vault secret '" + vaultSecret + "' of realm "
-                        + realm.getName() + " is missing");
-            }
-            return SecretSealer.parse(value.get(), activeKeyId);
-        } finally {
-            context.setRealm(previous);
-        }
+        String keys = RealmVault.read(session, realm, vaultSecret).orElseThrow(() -> new IllegalStateException(
+                "Kinga MFA: vault secret '" + vaultSecret + "' of realm " + realm.getName() + " is missing"));
+        return SecretSealer.parse(keys, activeKeyId);
     }
 
     static List<ProviderConfigProperty> metadata() {

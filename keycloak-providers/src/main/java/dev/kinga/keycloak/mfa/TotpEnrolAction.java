@@ -197,8 +197,7 @@ public class TotpEnrolAction implements RequiredActionProvider, RequiredActionFa
 
     @Override
     public void validateConfig(KeycloakSession session, org.keycloak.models.RealmModel realm, RequiredActionConfigModel model) {
-        totp(model); // falls back silently; check strictly here
-        Map<String, String> c = model.getConfig();
+        Map<String, String> c = model.getConfig(); // totp() falls back silently; here bad values are refused
         new Totp("Hmac" + c.getOrDefault(ALGORITHM, "SHA1"), Integer.parseInt(c.getOrDefault(DIGITS, "6")),
                 Integer.parseInt(c.getOrDefault(PERIOD, "30")));
     }
