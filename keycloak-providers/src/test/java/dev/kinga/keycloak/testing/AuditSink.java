@@ -59,10 +59,18 @@ public final class AuditSink {
         server.start();
     }
 
-    public synchronized void down() {
-        if (server != null) {
-            server.stop(0);
+    /**
+     * Stops the sink. The lock is not held while stopping: stop() waits for the dispatcher, which
+     * may be inside the handler waiting for this lock to record a delivery (a deadlock otherwise).
+     */
+    public void down() {
+        HttpServer stopping;
+        synchronized (this) {
+            stopping = server;
             server = null;
+        }
+        if (stopping != null) {
+            stopping.stop(0);
         }
     }
 
