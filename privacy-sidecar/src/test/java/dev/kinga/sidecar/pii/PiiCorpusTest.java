@@ -16,7 +16,8 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Scores the engine on shared/pii-corpus/dev.jsonl the way score_pii.py does (same type, character
+ * Scores the engine on the development corpus (src/test/resources/pii-corpus/dev.jsonl, a copy of the
+ * project's labelled corpus) the way score_pii.py does (same type, character
  * IoU >= 0.5, each gold entity matched once) and writes target/pii-predictions.jsonl, so the
  * official scorer can be run on the same output: python3 score_pii.py dev.jsonl --pred ...
  */
@@ -26,7 +27,7 @@ class PiiCorpusTest {
 
     @Test
     void meetsTheF1TargetsOnTheDevelopmentCorpus() throws Exception {
-        Path corpus = Path.of(System.getProperty("kinga.pii.corpus", "../../shared/pii-corpus/dev.jsonl"));
+        Path corpus = Path.of(System.getProperty("kinga.pii.corpus", "src/test/resources/pii-corpus/dev.jsonl"));
         assertTrue(Files.isRegularFile(corpus), "the labelled corpus is expected at " + corpus.toAbsolutePath());
         PiiEngine engine = new PiiEngine();
         Map<EntityType, int[]> counts = new EnumMap<>(EntityType.class); // tp, fp, fn
