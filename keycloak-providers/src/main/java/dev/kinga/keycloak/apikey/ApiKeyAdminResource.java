@@ -58,12 +58,15 @@ public class ApiKeyAdminResource {
     @GET
     @Path("clients")
     public Response apiKeyClients() {
-        auth.clients().requireView();
         List<Map<String, String>> clients = realm.getClientsStream()
                 .filter(c -> ApiKeyClientAuthenticatorFactory.PROVIDER_ID.equals(c.getClientAuthenticatorType()))
+                .filter(c -> auth.clients().canView(c)) // fine-grained: only the clients this admin may view
                 .map(c -> Map.of("id", c.getId(), "clientId", c.getClientId(), "name", c.getName() == null ? "" : c.getName()))
                 .sorted(java.util.Comparator.comparing(m -> m.get("clientId")))
                 .toList();
+        if (clients.isEmpty()) {
+            auth.clients().requireList(); // someone who may see no client at all learns nothing
+        }
         return Response.ok(clients).build();
     }
 
@@ -71,11 +74,12 @@ public class ApiKeyAdminResource {
     @GET
     @Path("clients/{client}/scopes")
     public Response scopes(@PathParam("client") String clientRef) {
-        auth.clients().requireView();
         ClientModel client = client(clientRef);
         if (client == null) {
+            auth.clients().requireList(); // only those who may list clients learn that one does not exist
             return clientNotFound();
         }
+        auth.clients().requireView(client); // realm-wide view/manage-clients, or fine-grained per client
         UserModel serviceAccount = client.isServiceAccountsEnabled() ? session.users().getServiceAccount(client) : null;
         List<String> scopes = serviceAccount == null ? List.of() : List.copyOf(ApiKeyScopes.available(serviceAccount));
         return Response.ok(Map.of("clientId", client.getClientId(), "scopes", scopes)).build();
@@ -85,11 +89,12 @@ public class ApiKeyAdminResource {
     @GET
     @Path("clients/{client}/keys")
     public Response list(@PathParam("client") String clientRef) {
-        auth.clients().requireView();
         ClientModel client = client(clientRef);
         if (client == null) {
+            auth.clients().requireList(); // only those who may list clients learn that one does not exist
             return clientNotFound();
         }
+        auth.clients().requireView(client); // realm-wide view/manage-clients, or fine-grained per client
         List<ApiKeyView> views = lifecycle.list(client).stream().map(k -> ApiKeyView.of(k, client.getClientId())).toList();
         return Response.ok(views).build();
     }
@@ -97,11 +102,12 @@ public class ApiKeyAdminResource {
     @GET
     @Path("clients/{client}/keys/{key}")
     public Response get(@PathParam("client") String clientRef, @PathParam("key") String keyRef) {
-        auth.clients().requireView();
         ClientModel client = client(clientRef);
         if (client == null) {
+            auth.clients().requireList(); // only those who may list clients learn that one does not exist
             return clientNotFound();
         }
+        auth.clients().requireView(client); // realm-wide view/manage-clients, or fine-grained per client
         ApiKeyEntity key = lifecycle.find(client, keyRef);
         return key == null ? keyNotFound() : Response.ok(ApiKeyView.of(key, client.getClientId())).build();
     }
@@ -111,11 +117,12 @@ public class ApiKeyAdminResource {
     @Path("clients/{client}/keys")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@PathParam("client") String clientRef, String body) {
-        auth.clients().requireManage();
         ClientModel client = client(clientRef);
         if (client == null) {
+            auth.clients().requireList(); // only those who may list clients learn that one does not exist
             return clientNotFound();
         }
+        auth.clients().requireManage(client); // realm-wide view/manage-clients, or fine-grained per client
         try {
             NewKeyRequest request = NewKeyRequest.parse(NewKeyRequest.readObject(body, true), keys.config().maxLifetimeDays());
             ApiKeyLifecycle.Created created = lifecycle.create(client, request, actor());
@@ -134,11 +141,12 @@ public class ApiKeyAdminResource {
     @POST
     @Path("clients/{client}/keys/{key}/rotate")
     public Response rotate(@PathParam("client") String clientRef, @PathParam("key") String keyRef, String body) {
-        auth.clients().requireManage();
         ClientModel client = client(clientRef);
         if (client == null) {
+            auth.clients().requireList(); // only those who may list clients learn that one does not exist
             return clientNotFound();
         }
+        auth.clients().requireManage(client); // realm-wide view/manage-clients, or fine-grained per client
         ApiKeyEntity old = lifecycle.find(client, keyRef);
         if (old == null) {
             return keyNotFound();
@@ -161,11 +169,12 @@ public class ApiKeyAdminResource {
     @POST
     @Path("clients/{client}/keys/{key}/revoke")
     public Response revoke(@PathParam("client") String clientRef, @PathParam("key") String keyRef) {
-        auth.clients().requireManage();
         ClientModel client = client(clientRef);
         if (client == null) {
+            auth.clients().requireList(); // only those who may list clients learn that one does not exist
             return clientNotFound();
         }
+        auth.clients().requireManage(client); // realm-wide view/manage-clients, or fine-grained per client
         ApiKeyEntity key = lifecycle.find(client, keyRef);
         if (key == null) {
             return keyNotFound();

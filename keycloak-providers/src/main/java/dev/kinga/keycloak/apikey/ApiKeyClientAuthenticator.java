@@ -9,7 +9,6 @@ import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.ClientAuthenticationFlowContext;
 import org.keycloak.authentication.ClientAuthenticator;
 import org.keycloak.authentication.authenticators.client.ClientAuthUtil;
-import org.keycloak.util.BasicAuthHelper;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -85,8 +84,8 @@ final class ApiKeyClientAuthenticator implements ClientAuthenticator {
         context.success();
     }
 
-    /** Why an accepted key's client may not authenticate this way, or null. */
-    private static Rejection clientProblem(ClientModel client, String namedClientId) {
+    /** Why an accepted key's client may not authenticate this way, or null (the gateway asks the same). */
+    static Rejection clientProblem(ClientModel client, String namedClientId) {
         if (client == null) {
             return Rejection.UNKNOWN_KEY;
         }
@@ -116,11 +115,9 @@ final class ApiKeyClientAuthenticator implements ClientAuthenticator {
 
     private static Credentials credentials(ClientAuthenticationFlowContext context) {
         String authorization = context.getHttpRequest().getHttpHeaders().getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (authorization != null) {
-            String[] basic = BasicAuthHelper.parseHeader(authorization);
-            if (basic != null) {
-                return new Credentials(basic[0].isEmpty() ? null : basic[0], basic[1]);
-            }
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String[] basic = BasicCredentials.parse(authorization);
+            return basic == null ? new Credentials(null, null) : new Credentials(basic[0].isEmpty() ? null : basic[0], basic[1]);
         }
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         String clientId = form.getFirst(OAuth2Constants.CLIENT_ID);

@@ -57,6 +57,7 @@ public class ApiKeyClientAuthenticatorFactory implements ClientAuthenticatorFact
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        factory.register(ClientRemovalCleanup::onEvent);
         if (!config.registerInClientFlow()) {
             return;
         }

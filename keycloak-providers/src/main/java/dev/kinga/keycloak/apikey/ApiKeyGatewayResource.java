@@ -11,7 +11,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.authenticators.client.ClientAuthUtil;
-import org.keycloak.util.BasicAuthHelper;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.headers.SecurityHeadersProvider;
@@ -26,6 +25,7 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -79,8 +79,10 @@ public class ApiKeyGatewayResource {
         }
         KnownKey key = verdict.key();
         ClientModel owner = realm.getClientById(key.clientId());
-        if (owner == null || !owner.isEnabled()) {
-            event.detail(ApiKeyClientAuthenticator.DETAIL_REASON, Rejection.CLIENT_DISABLED.code()).error("inactive_token");
+        // Exactly the token endpoint's checks: a key it would refuse is inactive here too.
+        Rejection problem = ApiKeyClientAuthenticator.clientProblem(owner, null);
+        if (problem != null) {
+            event.detail(ApiKeyClientAuthenticator.DETAIL_REASON, problem.code()).error("inactive_token");
             return inactive();
         }
         long uses = keys.usage().record(key.prefix());
@@ -88,7 +90,7 @@ public class ApiKeyGatewayResource {
             ApiKeyUsage.markUsed(session, key);
             event.detail("uses", Long.toString(uses)).success(); // aggregated: at most one per key, node and interval
         }
-        return Response.ok(active(key, owner)).cacheControl(noStore()).build();
+        return Response.ok(active(key, owner, heldScopes(key, owner))).cacheControl(noStore()).build();
     }
 
     /** The admin page (see docs/api-keys.md); static files, the data comes from the admin API. */
@@ -136,8 +138,16 @@ public class ApiKeyGatewayResource {
         return Response.ok(Map.of("active", false)).cacheControl(noStore()).build();
     }
 
-    private static Map<String, Object> active(KnownKey key, ClientModel owner) {
-        List<String> scopes = List.copyOf(new TreeSet<>(key.scopes()));
+    /** The key's scopes that the service account still holds now, as its tokens would carry them. */
+    private Set<String> heldScopes(KnownKey key, ClientModel owner) {
+        UserModel serviceAccount = session.users().getServiceAccount(owner);
+        Set<String> held = new TreeSet<>(key.scopes());
+        held.retainAll(serviceAccount == null ? Set.of() : ApiKeyScopes.available(serviceAccount));
+        return held;
+    }
+
+    private static Map<String, Object> active(KnownKey key, ClientModel owner, Set<String> held) {
+        List<String> scopes = List.copyOf(held);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("active", true);
         body.put("token_type", "api_key");
@@ -153,7 +163,7 @@ public class ApiKeyGatewayResource {
     /** The confidential client named and proven by HTTP Basic, or null. */
     private ClientModel authenticatedGateway() {
         String authorization = session.getContext().getRequestHeaders().getHeaderString(HttpHeaders.AUTHORIZATION);
-        String[] basic = authorization == null ? null : BasicAuthHelper.parseHeader(authorization);
+        String[] basic = BasicCredentials.parse(authorization);
         if (basic == null || basic[0].isEmpty() || basic[0].length() > 255) {
             return null;
         }

@@ -1,6 +1,6 @@
 package dev.kinga.keycloak.apikey;
 
-import dev.kinga.keycloak.crypto.RealmVault;
+import dev.kinga.keycloak.vault.RealmVault;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 

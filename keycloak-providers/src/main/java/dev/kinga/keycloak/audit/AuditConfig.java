@@ -21,6 +21,9 @@ public record AuditConfig(
         long maxBackoffMillis,
         IpTruncation ipTruncation,
         int retentionDays,
+        int retentionFloorDays,
+        AnchorKeys anchorKeys,
+        int anchorIntervalMinutes,
         int failedLoginThreshold,
         int failedLoginWindowSeconds,
         int stuffingUserThreshold,
@@ -44,6 +47,9 @@ public record AuditConfig(
     static final String MAX_BACKOFF = "max-backoff-ms";
     static final String IP_TRUNCATION = "ip-truncation";
     static final String RETENTION_DAYS = "retention-days";
+    static final String RETENTION_FLOOR_DAYS = "retention-floor-days";
+    static final String ANCHOR_KEYS = "anchor-keys";
+    static final String ANCHOR_INTERVAL = "anchor-interval-minutes";
     static final String FAILED_LOGIN_THRESHOLD = "failed-login-threshold";
     static final String FAILED_LOGIN_WINDOW = "failed-login-window-seconds";
     static final String STUFFING_THRESHOLD = "stuffing-user-threshold";
@@ -64,6 +70,12 @@ public record AuditConfig(
             }
             sinks.add(sink);
         }
+        int retentionDays = positive(scope, RETENTION_DAYS, 365);
+        int floorDays = scope.getInt(RETENTION_FLOOR_DAYS, 90);
+        if (floorDays < 0 || floorDays > retentionDays) {
+            throw new IllegalArgumentException("kinga-audit: " + RETENTION_FLOOR_DAYS + " must be between 0 and "
+                    + RETENTION_DAYS + " (" + retentionDays + "), was " + floorDays);
+        }
         return new AuditConfig(
                 scope.getBoolean(GLOBAL, true),
                 List.copyOf(sinks),
@@ -71,7 +83,10 @@ public record AuditConfig(
                 positive(scope, FORWARD_INTERVAL, 1000),
                 positive(scope, MAX_BACKOFF, 300_000),
                 IpTruncation.valueOf(scope.get(IP_TRUNCATION, "NONE").strip().toUpperCase()),
-                positive(scope, RETENTION_DAYS, 365),
+                retentionDays,
+                floorDays,
+                AnchorKeys.parse(scope.get(ANCHOR_KEYS)),
+                positive(scope, ANCHOR_INTERVAL, 15),
                 positive(scope, FAILED_LOGIN_THRESHOLD, 5),
                 positive(scope, FAILED_LOGIN_WINDOW, 300),
                 positive(scope, STUFFING_THRESHOLD, 10),

@@ -81,6 +81,13 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
                 forwarder.start();
             }
             executor.scheduleWithFixedDelay(() -> applyRetention(factory), 1, RETENTION_INTERVAL_HOURS * 60, TimeUnit.MINUTES);
+            if (config.anchorKeys().configured()) {
+                executor.scheduleWithFixedDelay(() -> anchorAll(factory), config.anchorIntervalMinutes(),
+                        config.anchorIntervalMinutes(), TimeUnit.MINUTES);
+            } else {
+                LOG.warn("Kinga audit trail: no anchor-keys configured, so the chain is not anchored outside the database: "
+                        + "someone who can write the database could recompute every hash undetected (see docs/threat-model.md)");
+            }
         }
     }
 
@@ -97,7 +104,7 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
             KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(ClusterProvider.class)
                     .executeIfNotExecuted("kinga-audit-retention", 3600, () -> {
                         session.realms().getRealmsStream().forEach(realm -> {
-                            long pruned = Checkpoints.prune(session, realm, before);
+                            long pruned = Anchors.prune(session, config, realm, before, null, null);
                             if (pruned > 0) {
                                 LOG.infof("Kinga audit retention: pruned %d records of realm '%s'", pruned, realm.getName());
                             }
@@ -106,6 +113,19 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
                     }));
         } catch (RuntimeException e) {
             LOG.warnf("Kinga audit retention run failed: %s", e.getClass().getSimpleName());
+        }
+    }
+
+    /** Anchors every realm's head, on one node of the cluster per interval. */
+    private void anchorAll(KeycloakSessionFactory factory) {
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(ClusterProvider.class)
+                    .executeIfNotExecuted("kinga-audit-anchor", config.anchorIntervalMinutes() * 60 - 5, () -> {
+                        session.realms().getRealmsStream().forEach(realm -> Anchors.anchor(session, config, realm, null, null));
+                        return null;
+                    }));
+        } catch (RuntimeException e) {
+            LOG.warnf("Kinga audit anchoring failed: %s", e.getClass().getSimpleName());
         }
     }
 
@@ -131,6 +151,17 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
                 .options("NONE", "NETWORK").defaultValue("NONE").add()
                 .property().name(AuditConfig.RETENTION_DAYS).type(ProviderConfigProperty.INTEGER_TYPE).label("Retention (days)")
                 .helpText("Records older than this are pruned behind a signed checkpoint.").defaultValue(365).add()
+                .property().name(AuditConfig.RETENTION_FLOOR_DAYS).type(ProviderConfigProperty.INTEGER_TYPE)
+                .label("Retention floor (days)")
+                .helpText("Records younger than this are never pruned, whatever an admin asks through the API. "
+                        + "Only the server's configuration sets it.").defaultValue(90).add()
+                .property().name(AuditConfig.ANCHOR_KEYS).type(ProviderConfigProperty.PASSWORD).secret(true)
+                .label("Anchor keys")
+                .helpText("HMAC keys anchoring the chain outside the database: id:base64,id:base64 (32 bytes each, "
+                        + "the first active). Keep old ids listed after a rotation.").add()
+                .property().name(AuditConfig.ANCHOR_INTERVAL).type(ProviderConfigProperty.INTEGER_TYPE)
+                .label("Anchor interval (minutes)")
+                .helpText("How often each realm's chain head is anchored (and forwarded to the sinks).").defaultValue(15).add()
                 .property().name(AuditConfig.FAILED_LOGIN_THRESHOLD).type(ProviderConfigProperty.INTEGER_TYPE)
                 .label("Failed logins per account").helpText("Alert at every Nth failed login of one account within the window.")
                 .defaultValue(5).add()

@@ -103,7 +103,7 @@ public class AuditResource {
         if (from != null && from < 1 || to != null && to < 1 || from != null && to != null && from > to) {
             return invalid("from and to are sequence numbers, 1 <= from <= to");
         }
-        return Response.ok(new ChainVerifier(session).verify(realm, from, to)).build();
+        return Response.ok(new ChainVerifier(session, config.anchorKeys()).verify(realm, from, to)).build();
     }
 
     /** Outbox state per sink: what waits, since when, and why. Requires {@code view-events}. */
@@ -148,14 +148,34 @@ public class AuditResource {
         if (before == null || before < 0 || before > System.currentTimeMillis()) {
             return invalid("before is required: an epoch-millisecond time that is not in the future");
         }
-        long pruned = Checkpoints.prune(session, realm, before);
-        ObjectNode details = AuditEntry.CANONICAL_JSON.createObjectNode();
-        details.put("pruned", pruned);
-        details.put("before", before);
-        new AuditTrail(session, config).append(realm.getId(), realm.getName(), new AuditEntry(System.currentTimeMillis(),
-                "AUDIT_PRUNED", Severity.WARNING, "SUCCESS", auth.adminAuth().getUser().getId(),
-                auth.adminAuth().getClient().getClientId(), null, null, "kinga-audit/prune", details));
+        long pruned;
+        try {
+            pruned = Anchors.prune(session, config, realm, before, auth.adminAuth().getUser().getId(),
+                    auth.adminAuth().getClient().getClientId());
+        } catch (IllegalArgumentException e) {
+            return invalid(e.getMessage());
+        }
         return Response.ok(Map.of("realm", realm.getName(), "pruned", pruned)).build();
+    }
+
+    /**
+     * Anchors the chain's head now (as the schedule does every {@code anchor-interval-minutes}),
+     * e.g. before maintenance. Requires {@code manage-events}; 409 when no anchor key is configured.
+     */
+    @POST
+    @Path("anchor")
+    public Response anchor() {
+        auth.realm().requireManageEvents();
+        if (!config.anchorKeys().configured()) {
+            return Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(Map.of("error", "not_configured", "error_description",
+                            "no anchor key: set the kinga-audit SPI option anchor-keys (see docs/audit.md)")).build();
+        }
+        Long seq = Anchors.anchor(session, config, realm, auth.adminAuth().getUser().getId(), auth.adminAuth().getClient().getClientId());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("realm", realm.getName());
+        body.put("anchoredSeq", seq);
+        return Response.ok(body).build();
     }
 
     /** A sink with nothing waiting (also for rows of a sink no longer configured). */

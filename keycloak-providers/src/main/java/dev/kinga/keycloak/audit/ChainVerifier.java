@@ -1,5 +1,6 @@
 package dev.kinga.keycloak.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.kinga.keycloak.audit.jpa.AuditChainHeadEntity;
 import dev.kinga.keycloak.audit.jpa.AuditCheckpointEntity;
@@ -23,15 +24,17 @@ public final class ChainVerifier {
 
     private final KeycloakSession session;
     private final EntityManager em;
+    private final AnchorKeys anchorKeys;
 
-    public ChainVerifier(KeycloakSession session) {
+    public ChainVerifier(KeycloakSession session, AnchorKeys anchorKeys) {
         this.session = session;
+        this.anchorKeys = anchorKeys;
         this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Result(String realm, boolean valid, long checkedRecords, Long fromSeq, Long toSeq,
-                         Long checkpointSeq, Broken firstBroken) {
+                         Long checkpointSeq, Long lastAnchorSeq, Broken firstBroken) {
     }
 
     public record Broken(long seq, String recordId, String reason) {
@@ -42,7 +45,7 @@ public final class ChainVerifier {
     public Result verify(RealmModel realm, Long from, Long to) {
         AuditChainHeadEntity head = em.find(AuditChainHeadEntity.class, realm.getId());
         if (head == null || head.getLastSeq() == 0) {
-            return new Result(realm.getName(), true, 0, null, null, null, null);
+            return new Result(realm.getName(), true, 0, null, null, null, null, null);
         }
         AuditCheckpointEntity checkpoint = Checkpoints.latest(em, realm.getId());
         long retainedStart = checkpoint == null ? 1 : checkpoint.getSeq() + 1;
@@ -50,7 +53,7 @@ public final class ChainVerifier {
         long end = Math.min(to == null ? head.getLastSeq() : to, head.getLastSeq());
         Long checkpointSeq = checkpoint == null ? null : checkpoint.getSeq();
         if (start > end) {
-            return new Result(realm.getName(), true, 0, start, end, checkpointSeq, null);
+            return new Result(realm.getName(), true, 0, start, end, checkpointSeq, null, null);
         }
 
         String expectedPrev;
@@ -69,6 +72,8 @@ public final class ChainVerifier {
 
         long expectedSeq = start;
         long checked = 0;
+        Long lastAnchor = null;
+        boolean checkpointAnchored = false;
         for (long pageStart = start; pageStart <= end; pageStart += PAGE) {
             for (AuditRecordEntity r : range(realm.getId(), pageStart, Math.min(end, pageStart + PAGE - 1))) {
                 if (r.getSeq() != expectedSeq) {
@@ -83,6 +88,16 @@ public final class ChainVerifier {
                 if (!AuditEntry.hash(r.getPrevHash(), canonical).equals(r.getHash())) {
                     return broken(realm, checked, start, end, checkpointSeq, new Broken(r.getSeq(), r.getId(), "hash_mismatch"));
                 }
+                String anchorProblem = anchorProblem(realm.getId(), r, checkpoint);
+                if (anchorProblem != null) {
+                    return broken(realm, checked, start, end, checkpointSeq, new Broken(r.getSeq(), r.getId(), anchorProblem));
+                }
+                if (Anchors.ANCHOR.equals(r.getType())) {
+                    lastAnchor = r.getSeq();
+                }
+                if (checkpoint != null && Anchors.PRUNED.equals(r.getType()) && anchorsCheckpoint(realm.getId(), r, checkpoint)) {
+                    checkpointAnchored = true;
+                }
                 expectedPrev = r.getHash();
                 expectedSeq++;
                 checked++;
@@ -95,7 +110,46 @@ public final class ChainVerifier {
         if (end == head.getLastSeq() && !expectedPrev.equals(head.getLastHash())) {
             return broken(realm, checked, start, end, checkpointSeq, new Broken(end, null, "head_mismatch"));
         }
-        return new Result(realm.getName(), true, checked, start, end, checkpointSeq, null);
+        if (checkpoint != null && start == retainedStart && end == head.getLastSeq() && anchorKeys.configured() && !checkpointAnchored) {
+            // A checkpoint no AUDIT_PRUNED record vouches for: forged, e.g. re-signed after rotating the realm's keys.
+            return broken(realm, checked, start, end, checkpointSeq, new Broken(checkpoint.getSeq(), null, "checkpoint_not_anchored"));
+        }
+        return new Result(realm.getName(), true, checked, start, end, checkpointSeq, lastAnchor, null);
+    }
+
+    /**
+     * Why an anchoring record does not hold, or null: its MAC must verify under a configured
+     * anchor key, and an anchor must name the hash of the record just before it.
+     */
+    private String anchorProblem(String realmId, AuditRecordEntity r, AuditCheckpointEntity checkpoint) {
+        boolean anchor = Anchors.ANCHOR.equals(r.getType());
+        if (!anchor && !(Anchors.PRUNED.equals(r.getType()) && r.getDetails() != null && r.getDetails().contains("anchorMac"))) {
+            return null;
+        }
+        JsonNode d = details(r);
+        String purpose = anchor ? Anchors.ANCHOR_PURPOSE : Anchors.CHECKPOINT_PURPOSE;
+        long seq = d.path(anchor ? "anchoredSeq" : "checkpointSeq").asLong(-1);
+        String hash = d.path(anchor ? "anchoredHash" : "checkpointHash").asText("");
+        if (!anchorKeys.verify(d.path("anchorKeyId").asText(null), d.path("anchorMac").asText(null), purpose, realmId, seq, hash)) {
+            return anchor ? "anchor_signature_invalid" : "checkpoint_anchor_invalid";
+        }
+        if (anchor && (seq != r.getSeq() - 1 || !hash.equals(r.getPrevHash()))) {
+            return "anchor_mismatch"; // the chain before this anchor was rewritten
+        }
+        return null;
+    }
+
+    private static boolean anchorsCheckpoint(String realmId, AuditRecordEntity r, AuditCheckpointEntity checkpoint) {
+        JsonNode d = details(r);
+        return d.path("checkpointSeq").asLong(-1) == checkpoint.getSeq() && checkpoint.getHash().equals(d.path("checkpointHash").asText());
+    }
+
+    private static JsonNode details(AuditRecordEntity r) {
+        try {
+            return AuditEntry.CANONICAL_JSON.readTree(r.getDetails() == null ? "{}" : r.getDetails());
+        } catch (java.io.IOException e) {
+            return AuditEntry.CANONICAL_JSON.createObjectNode();
+        }
     }
 
     private List<AuditRecordEntity> range(String realmId, long fromSeq, long toSeq) {
@@ -107,6 +161,6 @@ public final class ChainVerifier {
     }
 
     private static Result broken(RealmModel realm, long checked, long start, long end, Long checkpointSeq, Broken broken) {
-        return new Result(realm.getName(), false, checked, start, end, checkpointSeq, broken);
+        return new Result(realm.getName(), false, checked, start, end, checkpointSeq, null, broken);
     }
 }

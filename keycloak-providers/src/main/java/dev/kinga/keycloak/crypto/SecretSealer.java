@@ -91,6 +91,11 @@ public final class SecretSealer {
         }
     }
 
+    /** Whether a sealed value was sealed with the active key (false: re-seal it when next opened). */
+    public boolean sealedWithActiveKey(String sealed) {
+        return sealed != null && sealed.startsWith(VERSION + "." + activeKeyId + ".");
+    }
+
     /** Opens a sealed value; throws {@link IllegalArgumentException} if it is not authentic for this owner. */
     public byte[] open(String sealed, byte[] associatedData) {
         String[] parts = sealed == null ? new String[0] : sealed.split("\\.");

@@ -46,7 +46,7 @@ public class BackupCodeCredentialProvider implements CredentialProvider<Credenti
     public record Use(Check check, int remaining) {
     }
 
-    public enum Check { ACCEPTED, MALFORMED, WRONG, NOT_CONFIGURED }
+    public enum Check { ACCEPTED, MALFORMED, WRONG, NOT_CONFIGURED, KEY_UNAVAILABLE }
 
     private final KeycloakSession session;
     private final MfaKeys keys;
@@ -62,7 +62,7 @@ public class BackupCodeCredentialProvider implements CredentialProvider<Credenti
     }
 
     /** New codes; {@code pending} holds their hashes until the user confirms they stored them. */
-    public Generated generate(RealmModel realm, int count) {
+    public Generated generate(RealmModel realm, UserModel user, int count) {
         SecretSealer sealer = keys.sealer(session, realm);
         String keyId = sealer.activeKeyId();
         byte[] key = sealer.derive(keyId, KEY_LABEL);
@@ -70,8 +70,8 @@ public class BackupCodeCredentialProvider implements CredentialProvider<Credenti
         RANDOM.nextBytes(salt);
         List<String> codes = BackupCodes.generate(RANDOM, count);
         ArrayNode hashes = JSON.createArrayNode();
-        codes.forEach(code -> hashes.add(BackupCodes.hash(key, salt, code)));
-        ObjectNode pending = JSON.createObjectNode().put("kid", keyId).put("salt", HexFormat.of().formatHex(salt));
+        codes.forEach(code -> hashes.add(BackupCodes.hash(key, salt, user.getId(), code)));
+        ObjectNode pending = JSON.createObjectNode().put("kid", keyId).put("salt", HexFormat.of().formatHex(salt)).put("bound", true);
         pending.set("hashes", hashes);
         return new Generated(codes.stream().map(BackupCodes::display).toList(), pending.toString());
     }
@@ -91,20 +91,31 @@ public class BackupCodeCredentialProvider implements CredentialProvider<Credenti
         return user.credentialManager().createStoredCredential(model);
     }
 
-    /** Uses one code; every stored hash is compared (constant-time), whichever matches. */
+    /**
+     * Uses one code; every stored hash is compared (constant-time), whichever matches. The set is
+     * read under a row lock, so two codes used at once both leave it (no lost update).
+     */
     public Use use(RealmModel realm, UserModel user, String typed) {
         CredentialModel credential = user.credentialManager().getStoredCredentialsByTypeStream(TYPE).findFirst().orElse(null);
         if (credential == null) {
             return new Use(Check.NOT_CONFIGURED, 0);
         }
+        CredentialRowLock.lockAndRefresh(session, credential);
         String code = BackupCodes.normalize(typed);
         ObjectNode set = (ObjectNode) read(credential.getSecretData());
         ArrayNode hashes = (ArrayNode) set.path("hashes");
         if (code == null) {
             return new Use(Check.MALFORMED, hashes.size());
         }
-        byte[] key = keys.sealer(session, realm).derive(set.path("kid").asText(), KEY_LABEL);
-        String presented = BackupCodes.hash(key, HexFormat.of().parseHex(set.path("salt").asText()), code);
+        byte[] key;
+        try {
+            key = keys.sealer(session, realm).derive(set.path("kid").asText(), KEY_LABEL);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return new Use(Check.KEY_UNAVAILABLE, hashes.size()); // the key that hashed this set is no longer configured
+        }
+        byte[] salt = HexFormat.of().parseHex(set.path("salt").asText());
+        String presented = set.path("bound").asBoolean(false)
+                ? BackupCodes.hash(key, salt, user.getId(), code) : BackupCodes.hash(key, salt, code);
         int match = -1;
         for (int i = 0; i < hashes.size(); i++) {
             if (MessageDigest.isEqual(presented.getBytes(StandardCharsets.US_ASCII),
@@ -180,7 +191,7 @@ public class BackupCodeCredentialProvider implements CredentialProvider<Credenti
                 .helpText("kinga-backup-codes-help-text")
                 .iconCssClass("kcAuthenticatorRecoveryAuthnCodesClass")
                 .createAction(BackupCodesAction.PROVIDER_ID) // running it again makes a new set, voiding the old
-                .removeable(true)
+                .removeable(FactorRemoval.allowed(session, metadataContext.getUser(), TYPE))
                 .build(session);
     }
 }

@@ -70,4 +70,10 @@ public final class BackupCodes {
     static String hash(byte[] key, byte[] salt, String code) {
         return HexFormat.of().formatHex(Hmac.sha256(key, salt, code.getBytes(StandardCharsets.US_ASCII)));
     }
+
+    /** The hash bound to its user: a stored hash copied to another user's set matches nothing there. */
+    static String hash(byte[] key, byte[] salt, String userId, String code) {
+        return HexFormat.of().formatHex(Hmac.sha256(key, salt, (userId + ":").getBytes(StandardCharsets.UTF_8),
+                code.getBytes(StandardCharsets.US_ASCII)));
+    }
 }

@@ -94,7 +94,7 @@ public class BackupCodesAction implements RequiredActionProvider, RequiredAction
 
     private Response page(RequiredActionContext context) {
         BackupCodeCredentialProvider codes = BackupCodeCredentialProviderFactory.of(context.getSession());
-        BackupCodeCredentialProvider.Generated generated = codes.generate(context.getRealm(), count(context.getConfig()));
+        BackupCodeCredentialProvider.Generated generated = codes.generate(context.getRealm(), context.getUser(), count(context.getConfig()));
         context.getAuthenticationSession().setAuthNote(PENDING_NOTE, generated.pending());
         String text = "Backup codes for " + context.getUser().getUsername() + " (" + context.getRealm().getName()
                 + "). Each works once.\n\n" + String.join("\n", generated.codes()) + "\n";

@@ -1,6 +1,7 @@
 package dev.kinga.keycloak.mfa;
 
 import jakarta.ws.rs.core.HttpHeaders;
+import org.jboss.logging.Logger;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -27,6 +28,8 @@ import java.util.Map;
  */
 final class MfaAuthenticator implements Authenticator {
 
+    private static final Logger LOG = Logger.getLogger(MfaAuthenticator.class);
+
     static final String FIELD_OTP = "otp";
     static final String FIELD_BACKUP = "backup_code";
     static final String FIELD_TRUST = "trust_device";
@@ -38,6 +41,9 @@ final class MfaAuthenticator implements Authenticator {
 
     enum Mode { TOTP, BACKUP }
 
+    /** What a submitted code came to: accepted, wrong (a guess that counts), or not checkable (key unavailable). */
+    enum Outcome { ACCEPTED, WRONG, KEY_UNAVAILABLE }
+
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         KeycloakSession session = context.getSession();
@@ -45,9 +51,17 @@ final class MfaAuthenticator implements Authenticator {
         UserModel user = context.getUser();
         MfaPolicy policy = MfaPolicy.of(context.getAuthenticatorConfig());
         boolean enforced = policy.enforcedFor(realm, user);
+        TrustedDevices.purgeExpired(user);
         Factors factors = Factors.of(session, realm, user);
         if (!factors.any()) {
             if (enforced) {
+                if (!RequiredActionRegistration.enrolmentAvailable(realm)) {
+                    // Fail closed: without the enrolment step the login would end with the password alone.
+                    context.getEvent().user(user).detail("reason", "enrolment_unavailable").error(Errors.NOT_ALLOWED);
+                    context.failure(AuthenticationFlowError.ACCESS_DENIED,
+                            context.form().setError("kingaEnrolmentUnavailable").createErrorPage(Response.Status.FORBIDDEN));
+                    return;
+                }
                 // Cannot be skipped: Keycloak finishes the login only after the required action.
                 context.getAuthenticationSession().addRequiredAction(TotpEnrolAction.PROVIDER_ID);
                 context.getEvent().detail("mfa", "enrolment_required");
@@ -55,7 +69,7 @@ final class MfaAuthenticator implements Authenticator {
             context.success();
             return;
         }
-        if (policy.trustOffered(enforced)) {
+        if (policy.trustOffered(enforced) && !FactorRemoval.actionInProgress(context.getAuthenticationSession())) {
             String device = TrustedDevices.recognise(session, user);
             if (device != null && !recentFailures(session, realm, user, policy)) {
                 context.getEvent().detail("mfa", "trusted_device").detail("trusted_device", device);
@@ -88,8 +102,22 @@ final class MfaAuthenticator implements Authenticator {
             context.challenge(form(context, factors, mode, policy, enforced, "kingaMissingCode"));
             return;
         }
-        boolean accepted = mode == Mode.TOTP ? checkTotp(context, typed.strip()) : useBackupCode(context, typed);
-        if (!accepted) {
+        if (SecondFactorFailures.lockedOut(context.getSession(), realm, user)) {
+            // Locked out by wrong codes (or passwords): not even the right code is checked until the lockout ends.
+            context.getEvent().user(user).detail(Details.CREDENTIAL_TYPE, mode == Mode.TOTP
+                    ? TotpCredentialProvider.TYPE : BackupCodeCredentialProvider.TYPE).error(Errors.USER_TEMPORARILY_DISABLED);
+            context.challenge(form(context, factors, mode, policy, enforced, mode == Mode.TOTP ? "kingaInvalidTotp" : "kingaInvalidBackupCode"));
+            return;
+        }
+        Outcome outcome = mode == Mode.TOTP ? checkTotp(context, typed.strip()) : useBackupCode(context, typed);
+        if (outcome != Outcome.ACCEPTED) {
+            if (outcome == Outcome.WRONG) {
+                SecondFactorFailures.record(context);
+            } else {
+                // A missing sealing key is the operator's fault, not a guess: logged for them, not counted against the user.
+                LOG.errorf("Kinga MFA: a second factor of a user of realm %s cannot be checked: it was sealed or hashed with "
+                        + "a key that is not configured (see docs/mfa.md, key rotation)", realm.getName());
+            }
             context.getEvent().user(user).error(Errors.INVALID_USER_CREDENTIALS);
             context.getEvent().removeDetail("reason");
             // a wrong backup code changes nothing, so the factors read before still hold
@@ -104,28 +132,30 @@ final class MfaAuthenticator implements Authenticator {
                     .detail("action", "trusted").detail("trusted_device", device)
                     .detail("days", Integer.toString(policy.trustDays())).success();
         }
+        FactorRemoval.passed(context.getAuthenticationSession());
+        SecondFactorFailures.passed(context);
         context.success();
     }
 
-    private boolean checkTotp(AuthenticationFlowContext context, String code) {
+    private Outcome checkTotp(AuthenticationFlowContext context, String code) {
         TotpCredentialProvider.Check check = TotpCredentialProviderFactory.of(context.getSession())
                 .check(context.getRealm(), context.getUser(), code);
         context.getEvent().detail(Details.CREDENTIAL_TYPE, TotpCredentialProvider.TYPE);
         if (check != TotpCredentialProvider.Check.ACCEPTED) {
             context.getEvent().detail("reason", check.name().toLowerCase());
-            return false;
+            return check == TotpCredentialProvider.Check.KEY_UNAVAILABLE ? Outcome.KEY_UNAVAILABLE : Outcome.WRONG;
         }
         context.getEvent().detail("mfa", TotpCredentialProvider.TYPE);
-        return true;
+        return Outcome.ACCEPTED;
     }
 
-    private boolean useBackupCode(AuthenticationFlowContext context, String typed) {
+    private Outcome useBackupCode(AuthenticationFlowContext context, String typed) {
         BackupCodeCredentialProvider.Use use = BackupCodeCredentialProviderFactory.of(context.getSession())
                 .use(context.getRealm(), context.getUser(), typed);
         context.getEvent().detail(Details.CREDENTIAL_TYPE, BackupCodeCredentialProvider.TYPE);
         if (use.check() != BackupCodeCredentialProvider.Check.ACCEPTED) {
             context.getEvent().detail("reason", use.check().name().toLowerCase());
-            return false;
+            return use.check() == BackupCodeCredentialProvider.Check.KEY_UNAVAILABLE ? Outcome.KEY_UNAVAILABLE : Outcome.WRONG;
         }
         context.getEvent().detail("mfa", BackupCodeCredentialProvider.TYPE);
         event(context, EventType.UPDATE_CREDENTIAL, BackupCodeCredentialProvider.TYPE)
@@ -134,7 +164,7 @@ final class MfaAuthenticator implements Authenticator {
             context.getAuthenticationSession().setAuthNote(BackupCodesAction.LOW_NOTE, Integer.toString(use.remaining()));
             context.getAuthenticationSession().addRequiredAction(BackupCodesAction.PROVIDER_ID);
         }
-        return true;
+        return Outcome.ACCEPTED;
     }
 
     private static EventBuilder event(AuthenticationFlowContext context, EventType type, String credentialType) {

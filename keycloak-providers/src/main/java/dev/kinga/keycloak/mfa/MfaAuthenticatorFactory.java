@@ -46,7 +46,11 @@ public class MfaAuthenticatorFactory implements AuthenticatorFactory {
                 RequiredActionRegistration.register(created.getCreatedRealm());
             } else if (event instanceof PostMigrationEvent) {
                 KeycloakModelUtils.runJobInTransaction(factory, session ->
-                        session.realms().getRealmsStream().forEach(RequiredActionRegistration::register));
+                        session.realms().getRealmsStream().forEach(realm -> {
+                            RequiredActionRegistration.register(realm);
+                            session.getContext().setRealm(realm);
+                            PostBrokerBinding.bindAll(session, realm);
+                        }));
             }
         });
     }

@@ -40,14 +40,27 @@ public class MfaDirectGrantAuthenticatorFactory implements AuthenticatorFactory,
             return;
         }
         context.getEvent().detail(Details.CREDENTIAL_TYPE, TotpCredentialProvider.TYPE);
+        if (SecondFactorFailures.lockedOut(session, realm, user)) {
+            context.getEvent().user(user).error(Errors.USER_TEMPORARILY_DISABLED);
+            refuse(context);
+            return;
+        }
         String otp = context.getHttpRequest().getDecodedFormParameters().getFirst("otp");
         TotpCredentialProvider.Check check = otp == null || otp.isBlank() ? null : totp.check(realm, user, otp.strip());
         if (check == TotpCredentialProvider.Check.ACCEPTED) {
+            SecondFactorFailures.passed(context);
             context.success();
             return;
         }
+        if (check != null && check != TotpCredentialProvider.Check.KEY_UNAVAILABLE) {
+            SecondFactorFailures.record(context); // a missing code (or sealing key) is no guess; a wrong code is
+        }
         context.getEvent().user(user).detail("reason", check == null ? "mfa_required" : check.name().toLowerCase())
                 .error(Errors.INVALID_USER_CREDENTIALS);
+        refuse(context);
+    }
+
+    private static void refuse(AuthenticationFlowContext context) {
         context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, Response.status(Response.Status.UNAUTHORIZED)
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(Map.of("error", "invalid_grant", "error_description", "Invalid user credentials"))

@@ -31,6 +31,7 @@ public class MfaEventListenerFactory implements EventListenerProviderFactory {
     private static final Set<String> SECOND_FACTORS = Set.of(TotpCredentialProvider.TYPE, BackupCodeCredentialProvider.TYPE, "otp");
     private static final Pattern ADMIN_PASSWORD = Pattern.compile("users/([^/]+)/reset-password");
     private static final Pattern ADMIN_CREDENTIAL = Pattern.compile("users/([^/]+)/credentials/[^/]+");
+    private static final Pattern IDENTITY_PROVIDER = Pattern.compile("identity-provider/instances/([^/]+)");
 
     @Override
     public EventListenerProvider create(KeycloakSession session) {
@@ -47,7 +48,13 @@ public class MfaEventListenerFactory implements EventListenerProviderFactory {
                 String path = event.getResourcePath() == null ? "" : event.getResourcePath();
                 Matcher password = ADMIN_PASSWORD.matcher(path);
                 Matcher credential = ADMIN_CREDENTIAL.matcher(path);
-                if (password.matches()) {
+                Matcher idp = IDENTITY_PROVIDER.matcher(path);
+                if (idp.matches() && (event.getOperationType() == OperationType.CREATE || event.getOperationType() == OperationType.UPDATE)) {
+                    RealmModel realm = session.realms().getRealm(event.getRealmId());
+                    if (realm != null) {
+                        PostBrokerBinding.bind(session, realm, idp.group(1));
+                    }
+                } else if (password.matches()) {
                     revoke(session, event.getRealmId(), password.group(1), "admin_reset_password");
                 } else if (credential.matches() && event.getOperationType() == OperationType.DELETE) {
                     revoke(session, event.getRealmId(), credential.group(1), "admin_removed_credential");

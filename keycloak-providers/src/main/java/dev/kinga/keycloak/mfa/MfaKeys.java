@@ -1,6 +1,6 @@
 package dev.kinga.keycloak.mfa;
 
-import dev.kinga.keycloak.crypto.RealmVault;
+import dev.kinga.keycloak.vault.RealmVault;
 import dev.kinga.keycloak.crypto.SecretSealer;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
@@ -51,6 +51,11 @@ public final class MfaKeys {
             }
         }
         return new MfaKeys(null, vault.trim(), active);
+    }
+
+    /** The keys come from each realm's vault secret (not from the SPI option). */
+    boolean fromVault() {
+        return configured == null;
     }
 
     /** The sealer of this realm: the configured keys, or the realm's vault secret. */

@@ -1,5 +1,7 @@
 package dev.kinga.keycloak.mfa;
 
+import org.keycloak.models.AuthenticationExecutionModel;
+import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
@@ -32,6 +34,29 @@ record MfaPolicy(List<String> enforcedRoles, int trustDays, boolean trustForEnfo
                 Boolean.parseBoolean(c.getOrDefault(TRUST_FOR_ENFORCED, "false")),
                 intOf(c, RISK_FAILURES, 3, 1, 1000),
                 intOf(c, RISK_WINDOW, 15, 1, 10_080));
+    }
+
+    /** The policy of the {@code kinga-mfa} step in the realm's browser flow (defaults when there is none). */
+    static MfaPolicy ofRealm(RealmModel realm) {
+        AuthenticationFlowModel browser = realm.getBrowserFlow();
+        return of(browser == null ? null : find(realm, browser.getId(), 0));
+    }
+
+    private static AuthenticatorConfigModel find(RealmModel realm, String flowId, int depth) {
+        if (depth > 10) {
+            return null;
+        }
+        for (AuthenticationExecutionModel execution : realm.getAuthenticationExecutionsStream(flowId).toList()) {
+            if (execution.isAuthenticatorFlow()) {
+                AuthenticatorConfigModel found = find(realm, execution.getFlowId(), depth + 1);
+                if (found != null) {
+                    return found;
+                }
+            } else if (MfaAuthenticatorFactory.PROVIDER_ID.equals(execution.getAuthenticator()) && execution.getAuthenticatorConfig() != null) {
+                return realm.getAuthenticatorConfigById(execution.getAuthenticatorConfig());
+            }
+        }
+        return null;
     }
 
     /** The user holds (directly, by composite or by group) a role that must use MFA. */

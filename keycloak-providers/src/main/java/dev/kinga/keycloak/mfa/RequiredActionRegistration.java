@@ -1,10 +1,18 @@
 package dev.kinga.keycloak.mfa;
 
+import org.jboss.logging.Logger;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RequiredActionProviderModel;
 
-/** Registers and enables Kinga's enrolment required actions in a realm (idempotent; an admin may disable them). */
+/**
+ * Kinga's enrolment required actions in a realm. At start-up and on realm creation they are
+ * registered, and re-enabled if an admin disabled them: a role that must use MFA depends on them
+ * (without enrolment such a login would end with the password alone, so
+ * {@link #enrolmentAvailable} refuses it instead).
+ */
 final class RequiredActionRegistration {
+
+    private static final Logger LOG = Logger.getLogger(RequiredActionRegistration.class);
 
     private RequiredActionRegistration() {
     }
@@ -14,8 +22,20 @@ final class RequiredActionRegistration {
         add(realm, BackupCodesAction.PROVIDER_ID, "Kinga: backup codes");
     }
 
+    /** TOTP enrolment is registered and enabled in the realm, so a user can be made to enrol. */
+    static boolean enrolmentAvailable(RealmModel realm) {
+        RequiredActionProviderModel model = realm.getRequiredActionProviderByAlias(TotpEnrolAction.PROVIDER_ID);
+        return model != null && model.isEnabled();
+    }
+
     private static void add(RealmModel realm, String id, String name) {
-        if (realm.getRequiredActionProviderByAlias(id) != null) {
+        RequiredActionProviderModel existing = realm.getRequiredActionProviderByAlias(id);
+        if (existing != null) {
+            if (!existing.isEnabled()) {
+                LOG.warnf("Realm %s: re-enabling required action %s, which roles that must use MFA depend on", realm.getName(), id);
+                existing.setEnabled(true);
+                realm.updateRequiredActionProvider(existing);
+            }
             return;
         }
         RequiredActionProviderModel model = new RequiredActionProviderModel();

@@ -33,7 +33,7 @@ public class TotpCredentialProvider implements CredentialProvider<CredentialMode
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The outcome of checking a code. */
-    public enum Check { ACCEPTED, MALFORMED, WRONG, REPLAYED, NOT_CONFIGURED }
+    public enum Check { ACCEPTED, MALFORMED, WRONG, REPLAYED, NOT_CONFIGURED, KEY_UNAVAILABLE }
 
     private final KeycloakSession session;
     private final MfaKeys keys;
@@ -76,22 +76,36 @@ public class TotpCredentialProvider implements CredentialProvider<CredentialMode
             if (!totp.wellFormed(code)) {
                 continue;
             }
+            byte[] secret;
+            try {
+                secret = open(realm, user, credential);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                // Sealed with a key no longer configured (or altered): the user sees "invalid code", the event says why.
+                result = result == Check.MALFORMED ? Check.KEY_UNAVAILABLE : result;
+                continue;
+            }
             result = result == Check.REPLAYED ? result : Check.WRONG;
-            byte[] secret = open(realm, user, credential);
             OptionalLong step = totp.match(secret, code, now);
-            Arrays.fill(secret, (byte) 0);
             if (step.isEmpty()) {
+                Arrays.fill(secret, (byte) 0);
                 continue;
             }
             long lastStep = data.path("lastStep").asLong(Long.MIN_VALUE);
             boolean fresh = step.getAsLong() > lastStep && session.singleUseObjects().putIfAbsent(
                     "kinga-totp:" + credential.getId() + ":" + step.getAsLong(), (Totp.DRIFT_STEPS * 2L + 2) * totp.period());
             if (!fresh) {
+                Arrays.fill(secret, (byte) 0);
                 result = Check.REPLAYED;
                 continue;
             }
             ((ObjectNode) data).put("lastStep", step.getAsLong());
             credential.setCredentialData(data.toString());
+            String sealed = read(credential.getSecretData()).path("sealed").asText();
+            if (!sealer(realm).sealedWithActiveKey(sealed)) {
+                // A new sealing key is active: re-seal on use, so old keys can be retired once every secret moved.
+                credential.setSecretData(JSON.createObjectNode().put("sealed", sealer(realm).seal(secret, aad(user))).toString());
+            }
+            Arrays.fill(secret, (byte) 0);
             user.credentialManager().updateStoredCredential(credential);
             return Check.ACCEPTED;
         }
@@ -158,7 +172,7 @@ public class TotpCredentialProvider implements CredentialProvider<CredentialMode
                 .helpText("kinga-totp-help-text")
                 .iconCssClass("kcAuthenticatorOTPClass")
                 .createAction(TotpEnrolAction.PROVIDER_ID)
-                .removeable(true)
+                .removeable(FactorRemoval.allowed(session, metadataContext.getUser(), TYPE))
                 .build(session);
     }
 }

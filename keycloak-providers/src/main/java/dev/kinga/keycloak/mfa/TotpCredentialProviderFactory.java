@@ -5,6 +5,11 @@ import org.keycloak.Config;
 import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialProviderFactory;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.PostMigrationEvent;
+import org.keycloak.provider.ProviderEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 
 import java.util.List;
@@ -25,6 +30,35 @@ public class TotpCredentialProviderFactory implements CredentialProviderFactory<
     public void init(Config.Scope scope) {
         keys = MfaKeys.from(scope);
         LOG.info("Kinga MFA: TOTP secrets are sealed with AES-256-GCM");
+    }
+
+    /** With keys from the vault: read and parse every MFA realm's keys at start-up, so a missing or bad secret is seen then. */
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        if (!keys.fromVault()) {
+            return;
+        }
+        factory.register((ProviderEvent event) -> {
+            if (event instanceof PostMigrationEvent) {
+                KeycloakModelUtils.runJobInTransaction(factory, session -> session.realms().getRealmsStream()
+                        .filter(TotpCredentialProviderFactory::usesKingaMfa)
+                        .forEach(realm -> {
+                            try {
+                                keys.sealer(session, realm);
+                            } catch (RuntimeException e) {
+                                LOG.errorf("Kinga MFA: realm %s uses Kinga MFA but its sealing keys cannot be read from the vault: %s. "
+                                        + "Its users' second factors will be refused as 'invalid code' until the vault secret is fixed.",
+                                        realm.getName(), e.getMessage());
+                            }
+                        }));
+            }
+        });
+    }
+
+    private static boolean usesKingaMfa(RealmModel realm) {
+        return realm.getAuthenticationFlowsStream().anyMatch(flow -> realm.getAuthenticationExecutionsStream(flow.getId())
+                .anyMatch(e -> MfaAuthenticatorFactory.PROVIDER_ID.equals(e.getAuthenticator())
+                        || MfaDirectGrantAuthenticatorFactory.PROVIDER_ID.equals(e.getAuthenticator())));
     }
 
     @Override

@@ -46,7 +46,7 @@ final class TrustedDevices {
         model.setType(TYPE);
         model.setCreatedDate(Time.currentTimeMillis());
         model.setUserLabel(device + ", until " + Instant.ofEpochSecond(expiresAt).toString().substring(0, 10));
-        model.setSecretData(JSON.createObjectNode().put("sha256", sha256(secret)).toString());
+        model.setSecretData(JSON.createObjectNode().put("sha256", sha256(user.getId(), secret)).put("bound", true).toString());
         model.setCredentialData(JSON.createObjectNode().put("expiresAt", expiresAt).put("device", device).toString());
         CredentialModel stored = user.credentialManager().createStoredCredential(model);
         String value = stored.getId() + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -74,11 +74,29 @@ final class TrustedDevices {
             byte[] secret = Base64.getUrlDecoder().decode(parts[1]);
             JsonNode data = JSON.readTree(credential.getCredentialData());
             JsonNode stored = JSON.readTree(credential.getSecretData());
-            boolean match = MessageDigest.isEqual(sha256(secret).getBytes(StandardCharsets.US_ASCII),
+            String presented = stored.path("bound").asBoolean(false) ? sha256(user.getId(), secret) : sha256(secret);
+            boolean match = MessageDigest.isEqual(presented.getBytes(StandardCharsets.US_ASCII),
                     stored.path("sha256").asText().getBytes(StandardCharsets.US_ASCII));
             return match && Time.currentTime() < data.path("expiresAt").asLong() ? credential.getId() : null;
         } catch (IllegalArgumentException | IOException e) {
             return null;
+        }
+    }
+
+    /** Removes the user's expired trusted devices (each login of the user sweeps them); returns how many. */
+    static int purgeExpired(UserModel user) {
+        long now = Time.currentTime();
+        List<String> expired = user.credentialManager().getStoredCredentialsByTypeStream(TYPE)
+                .filter(c -> expiresAt(c) <= now).map(CredentialModel::getId).toList();
+        expired.forEach(id -> user.credentialManager().removeStoredCredentialById(id));
+        return expired.size();
+    }
+
+    private static long expiresAt(CredentialModel credential) {
+        try {
+            return JSON.readTree(credential.getCredentialData()).path("expiresAt").asLong(0);
+        } catch (IOException e) {
+            return 0; // unreadable: treat as expired
         }
     }
 
@@ -101,6 +119,17 @@ final class TrustedDevices {
         String os = ua.contains("Android") ? "Android" : ua.contains("iPhone") || ua.contains("iPad") ? "iOS"
                 : ua.contains("Windows") ? "Windows" : ua.contains("Mac OS") ? "macOS" : ua.contains("Linux") ? "Linux" : "unknown system";
         return browser + " on " + os;
+    }
+
+    /** Bound to its user: a stored hash copied to another user's credentials matches nothing there. */
+    private static String sha256(String userId, byte[] secret) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update((TYPE + ":" + userId + ":").getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest.digest(secret));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String sha256(byte[] secret) {

@@ -281,9 +281,7 @@ class ApiKeyIT {
         assertError(kc.admin("POST", KEYS + SERVICE + "/keys/kinga_000000000000/revoke", null), 404, "key");
 
         // An ordinary user of the realm may not manage keys.
-        String userToken = json(expect(kc.postForm(kc.baseUrl() + "/realms/" + REALM + "/protocol/openid-connect/token", Map.of(
-                "grant_type", "password", "client_id", "admin-cli", "username", USER, "password", PASSWORD), null), 200))
-                .path("access_token").asText();
+        String userToken = json(expect(kc.passwordGrant(REALM, USER, PASSWORD, null), 200)).path("access_token").asText();
         assertEquals(403, kc.send("GET", kc.baseUrl() + "/admin/realms" + KEYS + SERVICE + "/keys", null, userToken).statusCode());
     }
 
@@ -299,6 +297,166 @@ class ApiKeyIT {
                 basic("kinga-sidecar", clientSecret(kc, "kinga-sidecar")), Map.of("token", apiKey));
         assertEquals(403, forbidden.statusCode());
         assertEquals("access_denied", json(forbidden).path("error").asText());
+    }
+
+    @Test
+    void percentEncodedBasicCredentialsAsRfc6749DefinesThemWorkAtTheTokenEndpointAndTheGateway(KeycloakClient kc) throws Exception {
+        String apiKey = createKey(kc, SERVICE, List.of("kinga-api/metrics:read")).path("apiKey").asText();
+        // Every character but letters and digits escaped: "kinga_" travels as "kinga%5F", as some libraries send it.
+        String encoded = "Basic " + Base64.getEncoder().encodeToString(
+                (escapeAll(SERVICE) + ":" + escapeAll(apiKey)).getBytes(StandardCharsets.UTF_8));
+        assertTrue(new String(Base64.getDecoder().decode(encoded.substring(6)), StandardCharsets.UTF_8).contains("kinga%5F"));
+        assertEquals(200, post(tokenUrl(kc), encoded, Map.of("grant_type", "client_credentials")).statusCode());
+
+        String gateway = "Basic " + Base64.getEncoder().encodeToString(
+                (escapeAll(GATEWAY) + ":" + escapeAll(clientSecret(kc, GATEWAY))).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> introspected = post(kc.baseUrl() + "/realms/" + REALM + "/kinga-api-keys/introspect", gateway,
+                Map.of("token", apiKey));
+        assertEquals(200, introspected.statusCode(), introspected.body());
+        assertTrue(json(introspected).path("active").asBoolean(), introspected.body());
+
+        // A malformed escape is refused (Keycloak itself answers it, as for any client), never a token or a server error.
+        HttpResponse<String> malformed = post(tokenUrl(kc), "Basic " + Base64.getEncoder().encodeToString(
+                (SERVICE + ":%zz" + apiKey).getBytes(StandardCharsets.UTF_8)), Map.of("grant_type", "client_credentials"));
+        assertTrue(malformed.statusCode() == 400 || malformed.statusCode() == 401, malformed.body());
+        assertFalse(json(malformed).path("error").asText().isEmpty(), malformed.body());
+        assertFalse(malformed.body().contains("Exception") || malformed.body().contains(apiKey), malformed.body());
+
+        // Nimbus oauth2-oidc-sdk, both client authentication methods.
+        java.net.URI token = URI.create(tokenUrl(kc));
+        for (com.nimbusds.oauth2.sdk.auth.ClientAuthentication auth : List.of(
+                new com.nimbusds.oauth2.sdk.auth.ClientSecretBasic(new com.nimbusds.oauth2.sdk.id.ClientID(SERVICE),
+                        new com.nimbusds.oauth2.sdk.auth.Secret(apiKey)),
+                new com.nimbusds.oauth2.sdk.auth.ClientSecretPost(new com.nimbusds.oauth2.sdk.id.ClientID(SERVICE),
+                        new com.nimbusds.oauth2.sdk.auth.Secret(apiKey)))) {
+            com.nimbusds.oauth2.sdk.TokenResponse response = com.nimbusds.oauth2.sdk.TokenResponse.parse(
+                    new com.nimbusds.oauth2.sdk.TokenRequest(token, auth, new com.nimbusds.oauth2.sdk.ClientCredentialsGrant())
+                            .toHTTPRequest().send());
+            assertTrue(response.indicatesSuccess(), auth.getMethod() + ": " + (response.indicatesSuccess() ? ""
+                    : response.toErrorResponse().getErrorObject().toJSONObject()));
+        }
+    }
+
+    @Test
+    void deletingAClientDeletesItsKeys(KeycloakClient kc, KeycloakServer server) throws Exception {
+        String clientId = createApiKeyClient(kc);
+        createKey(kc, clientId, List.of("system"));
+        createKey(kc, clientId, List.of("system"));
+        String id = kc.adminGet("/" + REALM + "/clients?clientId=" + clientId).get(0).path("id").asText();
+        assertEquals(2, keyRows(server, id));
+        expect(kc.admin("DELETE", "/" + REALM + "/clients/" + id, null), 204);
+        assertEquals(0, keyRows(server, id), "no key outlives its client");
+    }
+
+    private static int keyRows(KeycloakServer server, String clientUuid) throws Exception {
+        try (java.sql.Connection db = server.openDatabase();
+             java.sql.PreparedStatement count = db.prepareStatement("select count(*) from KINGA_API_KEY where CLIENT_ID = ?")) {
+            count.setString(1, clientUuid);
+            try (java.sql.ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** Percent-encodes every character but ASCII letters and digits. */
+    private static String escapeAll(String value) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            out.append(Character.isLetterOrDigit(c) && c < 128 ? String.valueOf(c) : String.format("%%%02X", b & 0xff));
+        }
+        return out.toString();
+    }
+
+    /** One way a key stops being usable: what an admin does to its client or key. */
+    private record Breakage(String reason, java.util.function.BiConsumer<String, JsonNode> apply) {
+    }
+
+    @Test
+    void everyKeyTheTokenEndpointRefusesIsInactiveAtTheGatewayAndScopesAreTheCurrentOnes(KeycloakClient kc) {
+        List<Breakage> breakages = List.of(
+                new Breakage("revoked", (client, key) -> expect(kc.admin("POST", KEYS + client + "/keys/"
+                        + key.path("key").path("prefix").asText() + "/revoke", null), 200)),
+                new Breakage("client disabled", (client, key) -> updateClient(kc, client, Map.of("enabled", false))),
+                new Breakage("client no longer uses the Kinga authenticator", (client, key) ->
+                        updateClient(kc, client, Map.of("clientAuthenticatorType", "client-secret"))),
+                new Breakage("scope mapper removed", (client, key) -> {
+                    String id = clientUuid(kc, client);
+                    for (JsonNode mapper : kc.adminGet("/" + REALM + "/clients/" + id + "/protocol-mappers/models")) {
+                        if ("kinga-api-key-scope".equals(mapper.path("protocolMapper").asText())) {
+                            expect(kc.admin("DELETE", "/" + REALM + "/clients/" + id + "/protocol-mappers/models/"
+                                    + mapper.path("id").asText(), null), 204);
+                        }
+                    }
+                }));
+        for (Breakage breakage : breakages) {
+            String client = createApiKeyClient(kc);
+            JsonNode key = createKey(kc, client, List.of("system"));
+            String apiKey = key.path("apiKey").asText();
+            assertEquals(200, tokenWithKey(kc, apiKey, null).statusCode(), breakage.reason());
+            assertTrue(json(introspect(kc, apiKey, null)).path("active").asBoolean(), breakage.reason());
+            breakage.apply().accept(client, key);
+            assertEquals(401, tokenWithKey(kc, apiKey, null).statusCode(), "token endpoint, " + breakage.reason());
+            JsonNode answer = json(introspect(kc, apiKey, null));
+            assertFalse(answer.path("active").asBoolean(), "gateway, " + breakage.reason() + ": " + answer);
+        }
+
+        // Roles the service account no longer holds leave the key's answer, as they leave its tokens.
+        String client = createApiKeyClient(kc);
+        String apiKey = createKey(kc, client, List.of("system")).path("apiKey").asText();
+        assertEquals(List.of("system"), texts(json(introspect(kc, apiKey, null)).path("scopes")));
+        String serviceAccount = kc.adminGet("/" + REALM + "/clients/" + clientUuid(kc, client) + "/service-account-user").path("id").asText();
+        expect(kc.send("DELETE", kc.baseUrl() + "/admin/realms/" + REALM + "/users/" + serviceAccount + "/role-mappings/realm",
+                List.of(kc.adminGet("/" + REALM + "/roles/system")), kc.adminToken()), 204);
+        JsonNode token = claims(json(expect(tokenWithKey(kc, apiKey, null), 200)).path("access_token").asText());
+        assertFalse(token.path("realm_access").path("roles").toString().contains("system"), token.toString());
+        JsonNode answer = json(introspect(kc, apiKey, null));
+        assertEquals(List.of(), texts(answer.path("scopes")), "the current intersection, never the stored list: " + answer);
+    }
+
+    @Test
+    void aPerClientAdminManagesTheKeysOfItsOwnClientOnly(KeycloakClient kc) {
+        String mine = createApiKeyClient(kc);
+        String other = createApiKeyClient(kc);
+        // Keycloak's fine-grained admin permissions (v2): one user may view and manage one client.
+        expect(kc.admin("PUT", "/" + REALM, Map.of("adminPermissionsEnabled", true)), 204);
+        String permissions = clientUuid(kc, "admin-permissions");
+        String authz = "/" + REALM + "/clients/" + permissions + "/authz/resource-server";
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String opsName = "ops-" + suffix;
+        String opsId = kc.createUser(REALM, opsName, PASSWORD);
+        String policy = json(expect(kc.admin("POST", authz + "/policy/user", Map.of("name", "ops " + suffix,
+                "users", List.of(opsId), "logic", "POSITIVE")), 201)).path("id").asText();
+        expect(kc.admin("POST", authz + "/permission/scope", Map.of("name", "ops manages " + mine, "resourceType", "Clients",
+                "resources", List.of(clientUuid(kc, mine)), "scopes", List.of("view", "manage"), "policies", List.of(policy))), 201);
+        String token = json(expect(kc.passwordGrant(REALM, opsName, PASSWORD, null), 200)).path("access_token").asText();
+        String api = kc.baseUrl() + "/admin/realms" + KEYS;
+        Map<String, Object> newKey = Map.of("name", "ops key", "scopes", List.of("system"), "expiresInDays", 5);
+
+        assertEquals(200, kc.send("GET", api + mine + "/keys", null, token).statusCode());
+        HttpResponse<String> created = kc.send("POST", api + mine + "/keys", newKey, token);
+        assertEquals(201, created.statusCode(), created.body());
+        String prefix = json(created).path("key").path("prefix").asText();
+        assertEquals(200, kc.send("POST", api + mine + "/keys/" + prefix + "/revoke", null, token).statusCode());
+
+        assertEquals(403, kc.send("GET", api + other + "/keys", null, token).statusCode(), "another client's keys");
+        assertEquals(403, kc.send("POST", api + other + "/keys", newKey, token).statusCode());
+        HttpResponse<String> listed = kc.send("GET", api.substring(0, api.length() - "clients/".length()) + "clients", null, token);
+        assertEquals(200, listed.statusCode(), listed.body());
+        assertTrue(listed.body().contains(mine) && !listed.body().contains(other), "the client picker shows only permitted clients: "
+                + listed.body());
+    }
+
+    private static String clientUuid(KeycloakClient kc, String clientId) {
+        return kc.adminGet("/" + REALM + "/clients?clientId=" + clientId).get(0).path("id").asText();
+    }
+
+    private static void updateClient(KeycloakClient kc, String clientId, Map<String, Object> changes) {
+        String id = clientUuid(kc, clientId);
+        Map<String, Object> rep = new java.util.HashMap<>(KeycloakClient.JSON.convertValue(kc.adminGet("/" + REALM + "/clients/" + id), Map.class));
+        rep.putAll(changes);
+        expect(kc.admin("PUT", "/" + REALM + "/clients/" + id, rep), 204);
     }
 
     // --- helpers ----------------------------------------------------------------------------

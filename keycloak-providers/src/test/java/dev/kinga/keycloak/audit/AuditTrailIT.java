@@ -307,6 +307,95 @@ class AuditTrailIT {
     }
 
     @Test
+    void aChainRewrittenWithEveryHashRecomputedIsCaughtByItsAnchors(KeycloakServer server, KeycloakClient kc) throws Exception {
+        String realm = "it-anchor-" + UUID.randomUUID().toString().substring(0, 8);
+        expect(kc.send("POST", kc.baseUrl() + "/admin/realms", Map.of("realm", realm, "enabled", true,
+                "adminEventsEnabled", true, "adminEventsDetailsEnabled", true), kc.adminToken()), 201);
+        try {
+            for (int i = 0; i < 3; i++) {
+                expect(kc.admin("POST", "/" + realm + "/roles", Map.of("name", "r" + i)), 201);
+            }
+            long anchored = json(expect(kc.admin("POST", "/" + realm + "/kinga-audit/anchor", null), 200)).path("anchoredSeq").asLong();
+            expect(kc.admin("POST", "/" + realm + "/roles", Map.of("name", "after")), 201);
+            JsonNode verified = kc.adminGet("/" + realm + "/kinga-audit/verify");
+            assertTrue(verified.path("valid").asBoolean(), verified.toString());
+            assertEquals(anchored + 1, verified.path("lastAnchorSeq").asLong(), "the anchor record follows the head it anchors");
+
+            // Someone with database access edits a record before the anchor and recomputes every hash after it.
+            String realmId = kc.adminGet("/" + realm).path("id").asText();
+            try (Connection db = server.openDatabase()) {
+                update(db, "UPDATE KINGA_AUDIT_RECORD SET DETAILS = ? WHERE REALM_ID = ? AND SEQ = ?", "{\"forged\":true}", realmId, 2L);
+                rehash(db, realmId, 2);
+            }
+            JsonNode rewritten = kc.adminGet("/" + realm + "/kinga-audit/verify");
+            assertFalse(rewritten.path("valid").asBoolean(), rewritten.toString());
+            assertEquals("anchor_mismatch", rewritten.path("firstBroken").path("reason").asText(), rewritten.toString());
+            assertEquals(anchored + 1, rewritten.path("firstBroken").path("seq").asLong());
+
+            // Rewriting the anchor's statement too needs the anchor key, which is not in the database.
+            try (Connection db = server.openDatabase()) {
+                String details = queryString(db, "SELECT DETAILS FROM KINGA_AUDIT_RECORD WHERE REALM_ID = ? AND SEQ = ?", realmId, anchored + 1);
+                String newHead = queryString(db, "SELECT HASH FROM KINGA_AUDIT_RECORD WHERE REALM_ID = ? AND SEQ = ?", realmId, anchored);
+                String oldHead = KeycloakClient.JSON.readTree(details).path("anchoredHash").asText();
+                update(db, "UPDATE KINGA_AUDIT_RECORD SET DETAILS = ? WHERE REALM_ID = ? AND SEQ = ?",
+                        details.replace(oldHead, newHead), realmId, anchored + 1);
+                rehash(db, realmId, anchored + 1);
+            }
+            JsonNode forged = kc.adminGet("/" + realm + "/kinga-audit/verify");
+            assertEquals("anchor_signature_invalid", forged.path("firstBroken").path("reason").asText(), forged.toString());
+        } finally {
+            kc.admin("DELETE", "/" + realm, null);
+        }
+    }
+
+    @Test
+    void theApiCannotPruneBelowTheConfiguredRetentionFloor(KeycloakServer server, KeycloakClient kc) throws Exception {
+        String floor = "--spi-events-listener--kinga-audit--retention-floor-days";
+        server.restartWithOptions(Map.of(floor, "90"));
+        try {
+            JsonNode before = verify(kc);
+            HttpResponse<String> refused = kc.admin("POST", AUDIT + "/prune?before=" + (System.currentTimeMillis() - 86_400_000L), null);
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("retention floor"), refused.body());
+            JsonNode after = verify(kc);
+            assertTrue(after.path("valid").asBoolean());
+            assertEquals(before.path("fromSeq").asLong(), after.path("fromSeq").asLong(), "nothing pruned: " + after);
+        } finally {
+            java.util.HashMap<String, String> restore = new java.util.HashMap<>();
+            restore.put(floor, null);
+            server.restartWithOptions(restore);
+        }
+    }
+
+    /** Recomputes PREV_HASH and HASH from {@code fromSeq} to the head, and the head row, as a careful forger would. */
+    private static void rehash(Connection db, String realmId, long fromSeq) throws Exception {
+        String prev = queryString(db, "SELECT HASH FROM KINGA_AUDIT_RECORD WHERE REALM_ID = ? AND SEQ = ?", realmId, fromSeq - 1);
+        long seq = fromSeq;
+        while (true) {
+            Map<String, Object> r;
+            try (PreparedStatement st = prepare(db, "SELECT * FROM KINGA_AUDIT_RECORD WHERE REALM_ID = ? AND SEQ = ?", realmId, seq);
+                 ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    break;
+                }
+                r = new java.util.HashMap<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    r.put(rs.getMetaData().getColumnName(i).toUpperCase(), rs.getString(i));
+                }
+            }
+            String canonical = dev.kinga.keycloak.audit.AuditEntry.canonical(realmId, seq, Long.parseLong((String) r.get("EVENT_TIME")),
+                    (String) r.get("TYPE"), (String) r.get("SEVERITY"), (String) r.get("OUTCOME"), (String) r.get("ACTOR_USER_ID"),
+                    (String) r.get("ACTOR_CLIENT_ID"), (String) r.get("ACTOR_IP"), (String) r.get("SUBJECT"),
+                    (String) r.get("RESOURCE_PATH"), (String) r.get("DETAILS"));
+            String hash = dev.kinga.keycloak.audit.AuditEntry.hash(prev, canonical);
+            update(db, "UPDATE KINGA_AUDIT_RECORD SET PREV_HASH = ?, HASH = ? WHERE REALM_ID = ? AND SEQ = ?", prev, hash, realmId, seq);
+            prev = hash;
+            seq++;
+        }
+        update(db, "UPDATE KINGA_AUDIT_HEAD SET LAST_HASH = ? WHERE REALM_ID = ?", prev, realmId);
+    }
+
+    @Test
     void endpointsRequireAnAdminAndRejectBadInput(KeycloakClient kc) {
         String url = kc.baseUrl() + "/admin/realms" + AUDIT + "/records";
         assertEquals(401, kc.send("GET", url, null, null).statusCode());

@@ -269,12 +269,7 @@ class MfaIT {
     }
 
     static HttpResponse<String> passwordGrant(KeycloakClient kc, String username, String otp) {
-        Map<String, String> form = new java.util.HashMap<>(Map.of("grant_type", "password", "client_id", "admin-cli",
-                "username", username, "password", PASSWORD));
-        if (otp != null) {
-            form.put("otp", otp);
-        }
-        return kc.postForm(kc.baseUrl() + "/realms/" + REALM + "/protocol/openid-connect/token", form, null);
+        return kc.passwordGrant(REALM, username, PASSWORD, otp);
     }
 
     static void assertFormError(KeycloakClient.Page page, String formId, String message) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,9 +54,16 @@ class TotpTest {
         String previous = totp.code(SEED20, totp.step(now) - 1);
         String next = totp.code(SEED20, totp.step(now) + 1);
         String old = totp.code(SEED20, totp.step(now) - 2);
+        String early = totp.code(SEED20, totp.step(now) + 2);
         assertEquals(OptionalLong.of(totp.step(now) - 1), totp.match(SEED20, previous, now));
         assertEquals(OptionalLong.of(totp.step(now) + 1), totp.match(SEED20, next, now));
-        assertTrue(totp.match(SEED20, old, now).isEmpty() || !old.equals(totp.code(SEED20, totp.step(now))));
+        // For this seed and time no code in the window equals the ones two steps out, so a match could only be drift.
+        for (long s = totp.step(now) - 1; s <= totp.step(now) + 1; s++) {
+            assertNotEquals(totp.code(SEED20, s), old);
+            assertNotEquals(totp.code(SEED20, s), early);
+        }
+        assertEquals(OptionalLong.empty(), totp.match(SEED20, old, now), "two steps back is outside the window");
+        assertEquals(OptionalLong.empty(), totp.match(SEED20, early, now), "two steps ahead is outside the window");
     }
 
     @Test

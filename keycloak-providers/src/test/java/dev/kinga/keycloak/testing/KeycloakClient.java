@@ -70,6 +70,27 @@ public final class KeycloakClient {
         return location.substring(location.lastIndexOf('/') + 1);
     }
 
+    /** Test-only public client that allows the password grant (realm kinga's admin-cli does not). */
+    public static final String DIRECT_GRANT_CLIENT = "kinga-it-direct-grant";
+
+    /** A password grant through {@value #DIRECT_GRANT_CLIENT}, created in the realm on first use; {@code otp} may be null. */
+    public HttpResponse<String> passwordGrant(String realm, String username, String password, String otp) {
+        ensureDirectGrantClient(realm);
+        Map<String, String> form = new java.util.HashMap<>(Map.of("grant_type", "password", "client_id", DIRECT_GRANT_CLIENT,
+                "username", username, "password", password));
+        if (otp != null) {
+            form.put("otp", otp);
+        }
+        return postForm(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token", form, null);
+    }
+
+    private synchronized void ensureDirectGrantClient(String realm) {
+        if (adminGet("/" + realm + "/clients?clientId=" + DIRECT_GRANT_CLIENT).isEmpty()) {
+            expect(admin("POST", "/" + realm + "/clients", Map.of("clientId", DIRECT_GRANT_CLIENT, "publicClient", true,
+                    "standardFlowEnabled", false, "directAccessGrantsEnabled", true)), 201);
+        }
+    }
+
     public HttpResponse<String> send(String method, String url, Object body, String bearer) {
         return send(method, url, body, bearer, Map.of());
     }
@@ -152,6 +173,17 @@ public final class KeycloakClient {
             return MfaAutomation.complete(username, page).tokens();
         }
 
+        /** Sets a cookie in this browser (a forged one, say) and returns this page. */
+        public LoginPage withCookie(String name, String value) {
+            browser.put(name, value);
+            return this;
+        }
+
+        /** This login page as a {@link Page}, to follow its links. */
+        public Page page() {
+            return new Page(this, response);
+        }
+
         /** Posts username and password and returns whatever comes next (an MFA page or the redirect). */
         public Page submitCredentials(String username, String password) {
             return new Page(this, response).post("kc-form-login", Map.of("username", username, "password", password,
@@ -170,12 +202,15 @@ public final class KeycloakClient {
             this.response = followWithinKeycloak(login, response);
         }
 
-        /** Keycloak answers some form posts with a redirect to its next page (required actions): follow those, not the app's. */
-        private static HttpResponse<String> followWithinKeycloak(LoginPage login, HttpResponse<String> response) {
+        /**
+         * Keycloak answers some form posts with a redirect to its next page (required actions, an
+         * identity provider's realm on this server): follow those, not the app's.
+         */
+        private HttpResponse<String> followWithinKeycloak(LoginPage login, HttpResponse<String> response) {
             HttpResponse<String> current = response;
-            for (int hop = 0; hop < 5 && current.statusCode() == 302; hop++) {
+            for (int hop = 0; hop < 8 && (current.statusCode() == 302 || current.statusCode() == 303); hop++) {
                 String location = current.headers().firstValue("Location").orElse("");
-                if (location.startsWith(login.redirectUri) || !location.contains("/realms/" + login.realm + "/")) {
+                if (location.startsWith(login.redirectUri) || !current.uri().resolve(location).toString().startsWith(baseUrl + "/realms/")) {
                     break;
                 }
                 current = login.browser.send(HttpRequest.newBuilder(current.uri().resolve(location)).GET());
@@ -191,8 +226,45 @@ public final class KeycloakClient {
             return response.statusCode();
         }
 
+        /** The Location header of a redirect, or an empty string. */
+        public String location() {
+            return response.headers().firstValue("Location").orElse("");
+        }
+
         public boolean has(String elementId) {
             return response.body().contains("id=\"" + elementId + "\"");
+        }
+
+        /** Opens a URL in this browser (a link on the page, or one from an e-mail), following Keycloak's redirects. */
+        public Page open(String url) {
+            return new Page(login, login.browser.send(HttpRequest.newBuilder(response.uri().resolve(url.replace("&amp;", "&"))).GET()));
+        }
+
+        /** The href of the first link whose href contains {@code fragment}, or an assertion error. */
+        public String link(String fragment) {
+            Matcher href = Pattern.compile("href=\"([^\"]*" + Pattern.quote(fragment) + "[^\"]*)\"").matcher(response.body());
+            if (!href.find()) {
+                throw new AssertionError("No link containing '" + fragment + "' on the page:\n" + response.body());
+            }
+            return href.group(1).replace("&amp;", "&");
+        }
+
+        /** Posts the page's first form (for pages whose form has no id), as a browser would. */
+        public Page postFirstForm(Map<String, String> fields) {
+            Matcher forms = FORM.matcher(response.body());
+            if (forms.find()) {
+                Matcher id = Pattern.compile("id=\"([^\"]+)\"").matcher(forms.group());
+                if (id.find()) {
+                    return post(id.group(1), fields);
+                }
+                Matcher action = Pattern.compile("action=\"([^\"]+)\"").matcher(forms.group());
+                if (action.find()) {
+                    return new Page(login, login.browser.send(HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(form(fields)))));
+                }
+            }
+            throw new AssertionError("No form on the page (HTTP " + response.statusCode() + "):\n" + response.body());
         }
 
         /** Posts the form with this id (to its action), as a browser would. */
@@ -233,41 +305,93 @@ public final class KeycloakClient {
         /** A new login of the same browser: its cookies (trusted device included), a fresh authorization request. */
         public LoginPage newLogin(boolean keepSession) {
             if (!keepSession) {
-                login.browser.cookies.keySet().removeIf(name -> name.startsWith("KEYCLOAK_") || name.startsWith("AUTH_SESSION"));
+                login.browser.forgetSession();
             }
             return openLoginPage(login.browser, login.realm, login.clientId, login.redirectUri, null);
         }
 
         /** The value of a cookie this browser holds, or null. */
         public String cookie(String name) {
-            return login.browser.cookies.get(name);
+            return login.browser.get(name);
         }
     }
 
     /**
      * One browser: keeps cookies like a browser does for http://localhost, where Secure
-     * cookies are sent (Java's CookieManager would drop Keycloak's Secure cookies), and
-     * does not follow redirects, so tests see where Keycloak sends the user.
+     * cookies are sent (Java's CookieManager would drop Keycloak's Secure cookies), each under
+     * its path (two realms' session cookies have the same name), and does not follow redirects,
+     * so tests see where Keycloak sends the user.
      */
     private static final class Browser {
         private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10)).build();
-        private final Map<String, String> cookies = new LinkedHashMap<>();
+        /** path → (name → value) */
+        private final Map<String, Map<String, String>> cookies = new LinkedHashMap<>();
 
         HttpResponse<String> send(HttpRequest.Builder request) {
-            if (!cookies.isEmpty()) {
-                request.header("Cookie", cookies.entrySet().stream()
-                        .map(c -> c.getKey() + "=" + c.getValue()).collect(Collectors.joining("; ")));
+            HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
+            String header = header(built.uri().getPath());
+            if (!header.isEmpty()) {
+                built = HttpRequest.newBuilder(built, (name, value) -> true).header("Cookie", header).build();
             }
-            HttpResponse<String> response = call(http, request.timeout(Duration.ofSeconds(30)).build());
-            for (String header : response.headers().allValues("Set-Cookie")) {
-                String pair = header.split(";", 2)[0];
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    cookies.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+            HttpResponse<String> response = call(http, built);
+            for (String setCookie : response.headers().allValues("Set-Cookie")) {
+                String[] parts = setCookie.split(";");
+                int eq = parts[0].indexOf('=');
+                if (eq <= 0) {
+                    continue;
+                }
+                String path = "/";
+                boolean expired = false;
+                for (int i = 1; i < parts.length; i++) {
+                    String attribute = parts[i].strip().toLowerCase(java.util.Locale.ROOT);
+                    if (attribute.startsWith("path=")) {
+                        path = parts[i].strip().substring(5);
+                    } else if (attribute.equals("max-age=0")) {
+                        expired = true;
+                    }
+                }
+                String name = parts[0].substring(0, eq).strip();
+                if (expired) {
+                    cookies.getOrDefault(path, new LinkedHashMap<>()).remove(name);
+                } else {
+                    cookies.computeIfAbsent(path, k -> new LinkedHashMap<>()).put(name, parts[0].substring(eq + 1).strip());
                 }
             }
             return response;
+        }
+
+        /** The cookies sent to {@code path}: those whose path is a prefix of it, the most specific first. */
+        private String header(String path) {
+            Map<String, String> sent = new LinkedHashMap<>();
+            cookies.entrySet().stream()
+                    .filter(e -> path.startsWith(e.getKey()) || path.equals(e.getKey().replaceAll("/$", "")))
+                    .sorted((x, y) -> y.getKey().length() - x.getKey().length())
+                    .forEach(e -> e.getValue().forEach(sent::putIfAbsent));
+            return sent.entrySet().stream().map(c -> c.getKey() + "=" + c.getValue()).collect(Collectors.joining("; "));
+        }
+
+        String get(String name) {
+            return cookies.entrySet().stream().sorted((x, y) -> y.getKey().length() - x.getKey().length())
+                    .map(e -> e.getValue().get(name)).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        }
+
+        /** Sets a cookie's value under every path that holds it (or at "/" when none does). */
+        void put(String name, String value) {
+            boolean replaced = false;
+            for (Map<String, String> byName : cookies.values()) {
+                if (byName.containsKey(name)) {
+                    byName.put(name, value);
+                    replaced = true;
+                }
+            }
+            if (!replaced) {
+                cookies.computeIfAbsent("/", k -> new LinkedHashMap<>()).put(name, value);
+            }
+        }
+
+        void forgetSession() {
+            cookies.values().forEach(byName -> byName.keySet().removeIf(n -> n.startsWith("KEYCLOAK_") || n.startsWith("AUTH_SESSION")));
         }
     }
 

@@ -25,6 +25,9 @@ public class KeycloakExtension implements ParameterResolver {
     public static final String CREATED_REALM = "kinga-created";
     /** Token requests one API key may make at once on the shared server. */
     public static final int API_KEY_BURST = 20;
+    /** The audit anchor key of the shared server. */
+    public static final String AUDIT_ANCHOR_KEYS = "ita1:" + java.util.Base64.getEncoder().encodeToString(
+            "kinga-it-audit-anchor-key-32-by!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KeycloakExtension.class);
 
     @Override
@@ -73,6 +76,9 @@ public class KeycloakExtension implements ParameterResolver {
                         "--spi-events-listener--kinga-audit--sinks=" + sink.url(),
                         "--spi-events-listener--kinga-audit--forward-interval-ms=200",
                         "--spi-events-listener--kinga-audit--max-backoff-ms=1000",
+                        "--spi-events-listener--kinga-audit--retention-floor-days=0", // the prune tests prune records of today
+                        "--spi-events-listener--kinga-audit--anchor-keys=" + AUDIT_ANCHOR_KEYS,
+                        "--spi-events-listener--kinga-audit--anchor-interval-minutes=1440", // tests anchor through the API
                         "--spi-client-authenticator--kinga-api-key--rate-limit-per-minute=1", // refills too slowly to blur the 429 test
                         "--spi-client-authenticator--kinga-api-key--rate-limit-burst=" + API_KEY_BURST));
                 server.deploy();

@@ -43,15 +43,26 @@ public final class KeycloakServer {
     private final Path home;
     private final Path work;
     private final Database database;
+    private final List<String> startCommand;
     private final List<String> extraOptions;
     private final int httpPort;
     private final int managementPort;
+    private final Map<String, String> overrides = new java.util.LinkedHashMap<>();
+    private String sealingKeys = MFA_SEALING_KEYS;
+    private String activeSealingKey;
     private Process process;
     private Path log;
     private int starts;
 
     /** Where Keycloak keeps its data: the embedded H2 file, or PostgreSQL. */
     public record Database(String kind, String url, String username, String password) {
+        /** The cluster tests' own PostgreSQL database ({@code kinga.it.cluster.db.url}), or null when not given. */
+        static Database cluster() {
+            String url = System.getProperty("kinga.it.cluster.db.url", "");
+            return url.isBlank() ? null : new Database("postgres", url,
+                    System.getProperty("kinga.it.db.username", ""), System.getProperty("kinga.it.db.password", ""));
+        }
+
         static Database fromSystemProperties() {
             String kind = System.getProperty("kinga.it.db", "dev-file");
             return new Database(kind, System.getProperty("kinga.it.db.url", ""),
@@ -64,9 +75,18 @@ public final class KeycloakServer {
     }
 
     public KeycloakServer(String name, List<String> extraOptions) {
-        this.home = Path.of(required("kinga.it.keycloak.home"));
+        this(name, Path.of(required("kinga.it.keycloak.home")), Database.fromSystemProperties(), List.of("start-dev"), extraOptions);
+    }
+
+    /**
+     * A server of another distribution copy, database or start command: {@code start-dev}, or
+     * {@code start --optimized} for a node of a cluster (see {@link KeycloakCluster}).
+     */
+    KeycloakServer(String name, Path home, Database database, List<String> startCommand, List<String> extraOptions) {
+        this.home = home;
         this.work = Path.of(required("kinga.it.work")).resolve(name);
-        this.database = Database.fromSystemProperties();
+        this.database = database;
+        this.startCommand = List.copyOf(startCommand);
         this.extraOptions = List.copyOf(extraOptions);
         this.httpPort = freePort();
         this.managementPort = freePort();
@@ -142,6 +162,28 @@ public final class KeycloakServer {
     public record StartFailure(int exitCode, String log) {
     }
 
+    /**
+     * Restarts with other MFA sealing keys (a rotation); the server keeps them for the rest of the
+     * run, so they must still list {@link #MFA_SEALING_KEYS}' key.
+     */
+    public void restartWithSealingKeys(String keys, String activeKeyId) throws IOException, InterruptedException {
+        this.sealingKeys = keys;
+        this.activeSealingKey = activeKeyId;
+        restart();
+    }
+
+    /** Restarts with these values for options the server was created with ({@code --name} → value); null restores. */
+    public void restartWithOptions(Map<String, String> changed) throws IOException, InterruptedException {
+        changed.forEach((name, value) -> {
+            if (value == null) {
+                overrides.remove(name);
+            } else {
+                overrides.put(name, value);
+            }
+        });
+        restart();
+    }
+
     public void restart() throws IOException, InterruptedException {
         stop();
         start();
@@ -163,8 +205,9 @@ public final class KeycloakServer {
         starts++;
         Files.createDirectories(work);
         log = work.resolve("keycloak-" + starts + ".log");
-        List<String> command = new ArrayList<>(List.of(
-                "bash", home.resolve("bin/kc.sh").toString(), "start-dev",
+        List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString()));
+        command.addAll(startCommand);
+        command.addAll(List.of(
                 "--http-port=" + httpPort,
                 "--http-management-port=" + managementPort,
                 "--health-enabled=true",
@@ -175,8 +218,14 @@ public final class KeycloakServer {
             command.add("--db=postgres");
         }
         command.add("--spi-client-authenticator--kinga-api-key--pepper=" + API_KEY_PEPPER);
-        command.add("--spi-credential--kinga-totp--sealing-keys=" + MFA_SEALING_KEYS);
-        command.addAll(extraOptions);
+        command.add("--spi-credential--kinga-totp--sealing-keys=" + sealingKeys);
+        if (activeSealingKey != null) {
+            command.add("--spi-credential--kinga-totp--active-key-id=" + activeSealingKey);
+        }
+        for (String option : extraOptions) {
+            String name = option.contains("=") ? option.substring(0, option.indexOf('=')) : option;
+            command.add(overrides.containsKey(name) ? name + "=" + overrides.get(name) : option);
+        }
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(work.toFile())
                 .redirectErrorStream(true)

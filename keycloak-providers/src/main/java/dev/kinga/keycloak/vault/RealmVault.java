@@ -1,4 +1,4 @@
-package dev.kinga.keycloak.crypto;
+package dev.kinga.keycloak.vault;
 
 import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;

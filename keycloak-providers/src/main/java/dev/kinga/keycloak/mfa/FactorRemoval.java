@@ -1,0 +1,79 @@
+package dev.kinga.keycloak.mfa;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.http.HttpRequest;
+import org.keycloak.models.Constants;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+/**
+ * Who may remove a Kinga second factor, answered through the credential type's "removeable"
+ * flag, which Keycloak's own removal paths (the Account REST {@code DELETE} and the
+ * {@code delete_credential} application-initiated action) both consult:
+ * <ul>
+ *   <li>the Account REST {@code DELETE} (any access token, no authentication) never may;</li>
+ *   <li>the {@code delete_credential} action may, when this login session passed Kinga MFA in
+ *   the last {@value Constants#KC_ACTION_MAX_AGE} seconds (Keycloak re-authenticates older
+ *   sessions first, and a trusted device does not skip MFA then);</li>
+ *   <li>a user whose role must use MFA never removes the last factor: enrolment would then be
+ *   open to whoever holds the password.</li>
+ * </ul>
+ * Admins remove factors through the admin API (helpdesk recovery, audited).
+ */
+final class FactorRemoval {
+
+    /** User-session note: when this session last passed Kinga MFA (epoch seconds). */
+    static final String MFA_AT = "kinga.mfa.at";
+
+    private FactorRemoval() {
+    }
+
+    /** Whether {@code user} may remove their factor of {@code type} in the current request. */
+    static boolean allowed(KeycloakSession session, UserModel user, String type) {
+        RealmModel realm = session.getContext().getRealm();
+        if (user == null || realm == null) {
+            return true; // type metadata for no user in particular
+        }
+        if (lastFactor(session, realm, user, type) && MfaPolicy.ofRealm(realm).enforcedFor(realm, user)) {
+            return false;
+        }
+        AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
+        if (authSession == null) {
+            // Outside a login: listing (shows "Delete", which starts the action) yes, the REST removal no.
+            HttpRequest request = session.getContext().getHttpRequest();
+            return request == null || !"DELETE".equalsIgnoreCase(request.getHttpMethod());
+        }
+        return recentMfa(session, realm, authSession);
+    }
+
+    /** Marks the login as having passed Kinga MFA now. */
+    static void passed(AuthenticationSessionModel authSession) {
+        authSession.setUserSessionNote(MFA_AT, Long.toString(Time.currentTime()));
+    }
+
+    /** An application-initiated action is running: MFA must not be skipped by a trusted device. */
+    static boolean actionInProgress(AuthenticationSessionModel authSession) {
+        return authSession.getClientNote(Constants.KC_ACTION) != null;
+    }
+
+    private static boolean recentMfa(KeycloakSession session, RealmModel realm, AuthenticationSessionModel authSession) {
+        String at = authSession.getUserSessionNotes().get(MFA_AT);
+        if (at == null) {
+            UserSessionModel userSession = session.sessions().getUserSession(realm, authSession.getParentSession().getId());
+            at = userSession == null ? null : userSession.getNote(MFA_AT);
+        }
+        try {
+            return at != null && Time.currentTime() - Long.parseLong(at) <= Constants.KC_ACTION_MAX_AGE;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static boolean lastFactor(KeycloakSession session, RealmModel realm, UserModel user, String type) {
+        Factors factors = Factors.of(session, realm, user);
+        return TotpCredentialProvider.TYPE.equals(type) ? factors.backupCodes() == 0 : !factors.totp();
+    }
+}
