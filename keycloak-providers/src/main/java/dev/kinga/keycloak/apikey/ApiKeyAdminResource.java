@@ -41,11 +41,11 @@ public class ApiKeyAdminResource {
     private final RealmModel realm;
     private final AdminPermissionEvaluator auth;
     private final AdminEventBuilder adminEvent;
-    private final ApiKeyClientAuthenticatorFactory keys;
+    private final ApiKeys keys;
     private final ApiKeyLifecycle lifecycle;
 
     ApiKeyAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
-                        AdminEventBuilder adminEvent, ApiKeyClientAuthenticatorFactory keys) {
+                        AdminEventBuilder adminEvent, ApiKeys keys) {
         this.session = session;
         this.realm = realm;
         this.auth = auth;

@@ -1,7 +1,6 @@
 package dev.kinga.keycloak.apikey;
 
 import org.keycloak.Config;
-import org.keycloak.authentication.ClientAuthenticator;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -14,7 +13,7 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 public class ApiKeyAdminResourceProviderFactory implements AdminRealmResourceProviderFactory, AdminRealmResourceProvider {
 
     public static final String PROVIDER_ID = "kinga-api-keys";
-    private ApiKeyClientAuthenticatorFactory keys;
+    private ApiKeys keys;
 
     @Override
     public String getId() {
@@ -39,8 +38,7 @@ public class ApiKeyAdminResourceProviderFactory implements AdminRealmResourcePro
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        keys = (ApiKeyClientAuthenticatorFactory) factory.getProviderFactory(ClientAuthenticator.class,
-                ApiKeyClientAuthenticatorFactory.PROVIDER_ID);
+        keys = ApiKeys.of(factory);
     }
 
     @Override

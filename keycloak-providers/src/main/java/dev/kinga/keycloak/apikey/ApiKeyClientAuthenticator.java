@@ -95,6 +95,9 @@ final class ApiKeyClientAuthenticator implements ClientAuthenticator {
         if (!client.isEnabled()) {
             return Rejection.CLIENT_DISABLED;
         }
+        if (client.isPublicClient() || client.isBearerOnly() || !client.isServiceAccountsEnabled()) {
+            return Rejection.NO_SERVICE_ACCOUNT; // Keycloak's client-credentials grant refuses these too
+        }
         if (!ApiKeyClientAuthenticatorFactory.PROVIDER_ID.equals(client.getClientAuthenticatorType())) {
             return Rejection.CLIENT_NOT_API_KEY;
         }

@@ -14,7 +14,6 @@ import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderEvent;
 
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,13 +29,7 @@ public class ApiKeyClientAuthenticatorFactory implements ClientAuthenticatorFact
     public static final String PROVIDER_ID = "kinga-api-key";
     private static final Logger LOG = Logger.getLogger(ApiKeyClientAuthenticatorFactory.class);
 
-    private ApiKeyConfig config;
-    private ApiKeyVerifier verifier;
-    private KeyCache cache;
-    private KeyRateLimiter rateLimiter;
-    private UsageTracker usage;
-    private Peppers peppers;
-    private final ApiKeyFormat format = new ApiKeyFormat(new SecureRandom());
+    private ApiKeys keys;
 
     @Override
     public String getId() {
@@ -45,12 +38,8 @@ public class ApiKeyClientAuthenticatorFactory implements ClientAuthenticatorFact
 
     @Override
     public void init(Config.Scope scope) {
-        config = ApiKeyConfig.from(scope);
-        cache = new KeyCache(config.cacheSize(), System::nanoTime);
-        peppers = new Peppers(config);
-        verifier = new ApiKeyVerifier(cache, peppers);
-        rateLimiter = new KeyRateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(), System::nanoTime);
-        usage = new UsageTracker(config.usageIntervalSeconds(), System::nanoTime);
+        keys = ApiKeys.from(scope);
+        ApiKeyConfig config = keys.config();
         LOG.infof("Kinga API keys: max lifetime %d days, %d token requests/min per key (burst %d), gateway role %s",
                 config.maxLifetimeDays(), config.rateLimitPerMinute(), config.rateLimitBurst(), config.gatewayRole());
     }
@@ -58,7 +47,7 @@ public class ApiKeyClientAuthenticatorFactory implements ClientAuthenticatorFact
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         factory.register(ClientRemovalCleanup::onEvent);
-        if (!config.registerInClientFlow()) {
+        if (!keys.config().registerInClientFlow()) {
             return;
         }
         factory.register((ProviderEvent event) -> {
@@ -73,7 +62,7 @@ public class ApiKeyClientAuthenticatorFactory implements ClientAuthenticatorFact
 
     @Override
     public ClientAuthenticator create() {
-        return new ApiKeyClientAuthenticator(verifier, rateLimiter, usage);
+        return new ApiKeyClientAuthenticator(keys.verifier(), keys.rateLimiter(), keys.usage());
     }
 
     @Override
@@ -81,28 +70,8 @@ public class ApiKeyClientAuthenticatorFactory implements ClientAuthenticatorFact
         return create();
     }
 
-    ApiKeyConfig config() {
-        return config;
-    }
-
-    ApiKeyVerifier verifier() {
-        return verifier;
-    }
-
-    KeyCache cache() {
-        return cache;
-    }
-
-    UsageTracker usage() {
-        return usage;
-    }
-
-    Peppers peppers() {
-        return peppers;
-    }
-
-    ApiKeyFormat format() {
-        return format;
+    ApiKeys keys() {
+        return keys;
     }
 
     @Override

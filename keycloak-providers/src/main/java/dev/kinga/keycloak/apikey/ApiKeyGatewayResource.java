@@ -42,9 +42,9 @@ public class ApiKeyGatewayResource {
 
     private final KeycloakSession session;
     private final RealmModel realm;
-    private final ApiKeyClientAuthenticatorFactory keys;
+    private final ApiKeys keys;
 
-    ApiKeyGatewayResource(KeycloakSession session, ApiKeyClientAuthenticatorFactory keys) {
+    ApiKeyGatewayResource(KeycloakSession session, ApiKeys keys) {
         this.session = session;
         this.realm = session.getContext().getRealm();
         this.keys = keys;
@@ -81,6 +81,10 @@ public class ApiKeyGatewayResource {
         ClientModel owner = realm.getClientById(key.clientId());
         // Exactly the token endpoint's checks: a key it would refuse is inactive here too.
         Rejection problem = ApiKeyClientAuthenticator.clientProblem(owner, null);
+        UserModel serviceAccount = problem == null ? session.users().getServiceAccount(owner) : null;
+        if (problem == null && (serviceAccount == null || !serviceAccount.isEnabled())) {
+            problem = Rejection.NO_SERVICE_ACCOUNT; // no token could be issued for this key
+        }
         if (problem != null) {
             event.detail(ApiKeyClientAuthenticator.DETAIL_REASON, problem.code()).error("inactive_token");
             return inactive();
@@ -90,7 +94,7 @@ public class ApiKeyGatewayResource {
             ApiKeyUsage.markUsed(session, key);
             event.detail("uses", Long.toString(uses)).success(); // aggregated: at most one per key, node and interval
         }
-        return Response.ok(active(key, owner, heldScopes(key, owner))).cacheControl(noStore()).build();
+        return Response.ok(active(key, owner, heldScopes(key, serviceAccount))).cacheControl(noStore()).build();
     }
 
     /** The admin page (see docs/api-keys.md); static files, the data comes from the admin API. */
@@ -139,10 +143,9 @@ public class ApiKeyGatewayResource {
     }
 
     /** The key's scopes that the service account still holds now, as its tokens would carry them. */
-    private Set<String> heldScopes(KnownKey key, ClientModel owner) {
-        UserModel serviceAccount = session.users().getServiceAccount(owner);
+    private static Set<String> heldScopes(KnownKey key, UserModel serviceAccount) {
         Set<String> held = new TreeSet<>(key.scopes());
-        held.retainAll(serviceAccount == null ? Set.of() : ApiKeyScopes.available(serviceAccount));
+        held.retainAll(ApiKeyScopes.available(serviceAccount));
         return held;
     }
 

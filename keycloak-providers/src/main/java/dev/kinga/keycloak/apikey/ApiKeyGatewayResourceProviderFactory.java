@@ -1,7 +1,6 @@
 package dev.kinga.keycloak.apikey;
 
 import org.keycloak.Config;
-import org.keycloak.authentication.ClientAuthenticator;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.services.resource.RealmResourceProvider;
@@ -11,7 +10,7 @@ import org.keycloak.services.resource.RealmResourceProviderFactory;
 public class ApiKeyGatewayResourceProviderFactory implements RealmResourceProviderFactory {
 
     public static final String PROVIDER_ID = "kinga-api-keys";
-    private ApiKeyClientAuthenticatorFactory keys;
+    private ApiKeys keys;
 
     @Override
     public String getId() {
@@ -40,8 +39,7 @@ public class ApiKeyGatewayResourceProviderFactory implements RealmResourceProvid
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        keys = (ApiKeyClientAuthenticatorFactory) factory.getProviderFactory(ClientAuthenticator.class,
-                ApiKeyClientAuthenticatorFactory.PROVIDER_ID);
+        keys = ApiKeys.of(factory);
     }
 
     @Override

@@ -29,10 +29,10 @@ final class ApiKeyLifecycle {
 
     private final KeycloakSession session;
     private final RealmModel realm;
-    private final ApiKeyClientAuthenticatorFactory keys;
+    private final ApiKeys keys;
     private final EntityManager em;
 
-    ApiKeyLifecycle(KeycloakSession session, RealmModel realm, ApiKeyClientAuthenticatorFactory keys) {
+    ApiKeyLifecycle(KeycloakSession session, RealmModel realm, ApiKeys keys) {
         this.session = session;
         this.realm = realm;
         this.keys = keys;

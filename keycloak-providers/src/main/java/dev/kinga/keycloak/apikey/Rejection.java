@@ -16,6 +16,7 @@ public enum Rejection {
     CLIENT_DISABLED,
     CLIENT_NOT_API_KEY,
     SCOPE_MAPPER_MISSING,
+    NO_SERVICE_ACCOUNT,
     RATE_LIMITED;
 
     public String code() {

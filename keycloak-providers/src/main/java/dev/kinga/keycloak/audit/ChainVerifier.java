@@ -139,9 +139,12 @@ public final class ChainVerifier {
         return null;
     }
 
-    private static boolean anchorsCheckpoint(String realmId, AuditRecordEntity r, AuditCheckpointEntity checkpoint) {
+    /** A prune record vouches for the checkpoint only with a valid MAC over exactly its sequence number and hash. */
+    private boolean anchorsCheckpoint(String realmId, AuditRecordEntity r, AuditCheckpointEntity checkpoint) {
         JsonNode d = details(r);
-        return d.path("checkpointSeq").asLong(-1) == checkpoint.getSeq() && checkpoint.getHash().equals(d.path("checkpointHash").asText());
+        return d.path("checkpointSeq").asLong(-1) == checkpoint.getSeq() && checkpoint.getHash().equals(d.path("checkpointHash").asText())
+                && anchorKeys.verify(d.path("anchorKeyId").asText(null), d.path("anchorMac").asText(null),
+                        Anchors.CHECKPOINT_PURPOSE, realmId, checkpoint.getSeq(), checkpoint.getHash());
     }
 
     private static JsonNode details(AuditRecordEntity r) {

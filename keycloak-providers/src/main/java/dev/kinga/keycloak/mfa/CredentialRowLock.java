@@ -13,12 +13,12 @@ import org.keycloak.models.jpa.entities.CredentialEntity;
  * (two backup codes, say) then run one after the other on the current data, on every node.
  * Credentials of federated users live elsewhere and are left as read.
  */
-final class CredentialRowLock {
+public final class CredentialRowLock {
 
     private CredentialRowLock() {
     }
 
-    static void lockAndRefresh(KeycloakSession session, CredentialModel credential) {
+    public static void lockAndRefresh(KeycloakSession session, CredentialModel credential) {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         CredentialEntity row = em.find(CredentialEntity.class, credential.getId());
         if (row == null) {

@@ -1,5 +1,7 @@
 package dev.kinga.keycloak.mfa;
 
+import dev.kinga.keycloak.mfa.totp.TotpCredentialProvider;
+
 import org.keycloak.common.util.Time;
 import org.keycloak.http.HttpRequest;
 import org.keycloak.models.Constants;
@@ -23,7 +25,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * </ul>
  * Admins remove factors through the admin API (helpdesk recovery, audited).
  */
-final class FactorRemoval {
+public final class FactorRemoval {
 
     /** User-session note: when this session last passed Kinga MFA (epoch seconds). */
     static final String MFA_AT = "kinga.mfa.at";
@@ -32,7 +34,7 @@ final class FactorRemoval {
     }
 
     /** Whether {@code user} may remove their factor of {@code type} in the current request. */
-    static boolean allowed(KeycloakSession session, UserModel user, String type) {
+    public static boolean allowed(KeycloakSession session, UserModel user, String type) {
         RealmModel realm = session.getContext().getRealm();
         if (user == null || realm == null) {
             return true; // type metadata for no user in particular
@@ -50,13 +52,22 @@ final class FactorRemoval {
     }
 
     /** Marks the login as having passed Kinga MFA now. */
-    static void passed(AuthenticationSessionModel authSession) {
+    public static void passed(AuthenticationSessionModel authSession) {
         authSession.setUserSessionNote(MFA_AT, Long.toString(Time.currentTime()));
     }
 
     /** An application-initiated action is running: MFA must not be skipped by a trusted device. */
-    static boolean actionInProgress(AuthenticationSessionModel authSession) {
+    public static boolean actionInProgress(AuthenticationSessionModel authSession) {
         return authSession.getClientNote(Constants.KC_ACTION) != null;
+    }
+
+    /**
+     * Whether a change to the user's factors may go ahead in this authentication session: always
+     * for a user with no factor yet (first enrolment), otherwise only after Kinga MFA in the last
+     * {@value Constants#KC_ACTION_MAX_AGE} seconds of this login (never after a trusted-device skip).
+     */
+    public static boolean changeAllowed(KeycloakSession session, RealmModel realm, UserModel user, AuthenticationSessionModel authSession) {
+        return !Factors.of(session, realm, user).any() || recentMfa(session, realm, authSession);
     }
 
     private static boolean recentMfa(KeycloakSession session, RealmModel realm, AuthenticationSessionModel authSession) {
@@ -66,7 +77,8 @@ final class FactorRemoval {
             at = userSession == null ? null : userSession.getNote(MFA_AT);
         }
         try {
-            return at != null && Time.currentTime() - Long.parseLong(at) <= Constants.KC_ACTION_MAX_AGE;
+            long age = at == null ? -1 : Time.currentTime() - Long.parseLong(at);
+            return age >= 0 && age <= Constants.KC_ACTION_MAX_AGE;
         } catch (NumberFormatException e) {
             return false;
         }

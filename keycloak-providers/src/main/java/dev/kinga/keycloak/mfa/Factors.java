@@ -1,18 +1,28 @@
 package dev.kinga.keycloak.mfa;
 
+import dev.kinga.keycloak.mfa.backup.BackupCodeCredentialProvider;
+import dev.kinga.keycloak.mfa.backup.BackupCodeCredentialProviderFactory;
+import dev.kinga.keycloak.mfa.totp.TotpCredentialProvider;
+import dev.kinga.keycloak.mfa.totp.TotpCredentialProviderFactory;
+
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
-/** The second factors a user has: a TOTP credential, and how many backup codes are left. */
-record Factors(boolean totp, int backupCodes) {
+/**
+ * The second factors a user has: a TOTP credential, a set of backup codes, and how many codes
+ * are left. A used-up set still counts as a factor: the user is then asked for a code they no
+ * longer have (an admin recovers the account), never let in with the password alone.
+ */
+public record Factors(boolean totp, boolean backupSet, int backupCodes) {
 
-    static Factors of(KeycloakSession session, RealmModel realm, UserModel user) {
+    public static Factors of(KeycloakSession session, RealmModel realm, UserModel user) {
         return new Factors(TotpCredentialProviderFactory.of(session).isConfiguredFor(realm, user, TotpCredentialProvider.TYPE),
+                user.credentialManager().getStoredCredentialsByTypeStream(BackupCodeCredentialProvider.TYPE).findAny().isPresent(),
                 BackupCodeCredentialProviderFactory.of(session).remaining(user));
     }
 
-    boolean any() {
-        return totp || backupCodes > 0;
+    public boolean any() {
+        return totp || backupSet;
     }
 }

@@ -34,7 +34,7 @@ public final class MfaKeys {
         this.activeKeyId = activeKeyId;
     }
 
-    static MfaKeys from(Config.Scope scope) {
+    public static MfaKeys from(Config.Scope scope) {
         String keys = scope.get(SEALING_KEYS);
         String vault = scope.get(VAULT_SECRET);
         String active = scope.get(ACTIVE_KEY_ID);
@@ -54,7 +54,7 @@ public final class MfaKeys {
     }
 
     /** The keys come from each realm's vault secret (not from the SPI option). */
-    boolean fromVault() {
+    public boolean fromVault() {
         return configured == null;
     }
 
@@ -72,7 +72,7 @@ public final class MfaKeys {
         return SecretSealer.parse(keys, activeKeyId);
     }
 
-    static List<ProviderConfigProperty> metadata() {
+    public static List<ProviderConfigProperty> metadata() {
         return ProviderConfigurationBuilder.create()
                 .property().name(SEALING_KEYS).type(ProviderConfigProperty.PASSWORD).secret(true)
                 .label("Sealing keys")

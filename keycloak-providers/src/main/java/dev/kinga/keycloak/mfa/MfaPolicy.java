@@ -1,5 +1,7 @@
 package dev.kinga.keycloak.mfa;
 
+import dev.kinga.keycloak.mfa.flow.MfaAuthenticatorFactory;
+
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.AuthenticatorConfigModel;
@@ -17,16 +19,16 @@ import java.util.Map;
  * Who must use MFA and when a trusted device may skip it, from the {@code kinga-mfa}
  * authenticator's configuration in the admin console (defaults when it has none).
  */
-record MfaPolicy(List<String> enforcedRoles, int trustDays, boolean trustForEnforced, int riskFailures, int riskWindowMinutes) {
+public record MfaPolicy(List<String> enforcedRoles, int trustDays, boolean trustForEnforced, int riskFailures, int riskWindowMinutes) {
 
-    static final String ENFORCED_ROLES = "enforced-roles";
+    public static final String ENFORCED_ROLES = "enforced-roles";
     static final String TRUST_DAYS = "trusted-device-days";
     static final String TRUST_FOR_ENFORCED = "trusted-device-for-enforced-roles";
     static final String RISK_FAILURES = "step-up-failed-logins";
     static final String RISK_WINDOW = "step-up-window-minutes";
     static final String DEFAULT_ROLES = "administrator##supervisor##therapist##counselor##admin##privacy-officer##security-officer";
 
-    static MfaPolicy of(AuthenticatorConfigModel model) {
+    public static MfaPolicy of(AuthenticatorConfigModel model) {
         Map<String, String> c = model == null || model.getConfig() == null ? Map.of() : model.getConfig();
         return new MfaPolicy(
                 Arrays.stream(c.getOrDefault(ENFORCED_ROLES, DEFAULT_ROLES).split("##")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
@@ -60,7 +62,7 @@ record MfaPolicy(List<String> enforcedRoles, int trustDays, boolean trustForEnfo
     }
 
     /** The user holds (directly, by composite or by group) a role that must use MFA. */
-    boolean enforcedFor(RealmModel realm, UserModel user) {
+    public boolean enforcedFor(RealmModel realm, UserModel user) {
         for (String name : enforcedRoles) {
             RoleModel role = realm.getRole(name);
             if (role != null && user.hasRole(role)) {
@@ -70,7 +72,7 @@ record MfaPolicy(List<String> enforcedRoles, int trustDays, boolean trustForEnfo
         return false;
     }
 
-    boolean trustOffered(boolean enforced) {
+    public boolean trustOffered(boolean enforced) {
         return trustDays > 0 && (!enforced || trustForEnforced);
     }
 
@@ -83,7 +85,7 @@ record MfaPolicy(List<String> enforcedRoles, int trustDays, boolean trustForEnfo
         }
     }
 
-    static List<ProviderConfigProperty> metadata() {
+    public static List<ProviderConfigProperty> metadata() {
         return ProviderConfigurationBuilder.create()
                 .property().name(ENFORCED_ROLES).type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).defaultValue(DEFAULT_ROLES)
                 .label("Roles that must use MFA")

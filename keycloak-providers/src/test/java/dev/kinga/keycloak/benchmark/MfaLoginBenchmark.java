@@ -1,6 +1,6 @@
 package dev.kinga.keycloak.benchmark;
 
-import dev.kinga.keycloak.mfa.Totp;
+import dev.kinga.keycloak.mfa.totp.Totp;
 import dev.kinga.keycloak.testing.KeycloakClient;
 import dev.kinga.keycloak.testing.KeycloakExtension;
 import dev.kinga.keycloak.testing.KeycloakServer;

@@ -218,6 +218,31 @@ class MfaBypassIT {
                 "the last factor stays");
     }
 
+    @Test
+    void aSessionThatSkippedMfaOnATrustedDeviceCannotEnrolOrRegenerateFactors(KeycloakClient kc) {
+        Enrolled user = enrol(kc, optInUser(kc));
+        KeycloakClient.Page page = password(kc, user);
+        page.post("kinga-totp-form", Map.of("mode", "totp", "use_backup_code", ""))
+                .post("kinga-backup-code-form", Map.of("mode", "backup", "backup_code", user.backupCodes().get(0), "trust_device", "on"))
+                .tokens();
+        KeycloakClient.Page trusted = MfaIT.trustedLogin(kc, user, page);
+        assertEquals(302, trusted.status(), "signed in on the trusted device without a code");
+        String before = kc.adminGet("/" + REALM + "/users/" + user.userId() + "/credentials").toString();
+        for (String action : List.of("kinga-totp-enrol", "kinga-backup-codes")) {
+            KeycloakClient.Page attempt = trusted.open(kc.baseUrl() + "/realms/" + REALM + "/protocol/openid-connect/auth?client_id="
+                    + SPA_CLIENT + "&response_type=code&scope=openid&code_challenge_method=S256"
+                    + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+                    + "&redirect_uri=" + URLEncoder.encode(SPA_REDIRECT, StandardCharsets.UTF_8) + "&kc_action=" + action);
+            assertFalse(attempt.has("kinga-totp-enrol-form") || attempt.has("kinga-backup-codes-form"), action + ":\n" + attempt.html());
+            assertTrue(attempt.location().startsWith(SPA_REDIRECT) && attempt.location().contains("error=access_denied"),
+                    action + " ends with an error to the app: " + attempt.status() + " " + attempt.location());
+        }
+        String after = kc.adminGet("/" + REALM + "/users/" + user.userId() + "/credentials").toString();
+        assertEquals(before.replaceAll("\"lastUsed[^,}]*", ""), after.replaceAll("\"lastUsed[^,}]*", ""), "no factor added or replaced");
+        JsonNode events = kc.adminGet("/" + REALM + "/events?user=" + user.userId() + "&max=50");
+        assertTrue(events.toString().contains("fresh_mfa_required"), events.toString());
+    }
+
     // --- 4. enrolment fails closed -------------------------------------------------------------
 
     @Test

@@ -1,6 +1,6 @@
 package dev.kinga.keycloak.testing;
 
-import dev.kinga.keycloak.mfa.Totp;
+import dev.kinga.keycloak.mfa.totp.Totp;
 import org.keycloak.models.utils.Base32;
 
 import java.net.URI;

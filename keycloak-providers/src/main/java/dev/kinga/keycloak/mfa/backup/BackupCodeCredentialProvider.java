@@ -1,9 +1,9 @@
-package dev.kinga.keycloak.mfa;
+package dev.kinga.keycloak.mfa.backup;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kinga.keycloak.mfa.CredentialRowLock;
+import dev.kinga.keycloak.mfa.FactorRemoval;
+import dev.kinga.keycloak.mfa.MfaKeys;
+
 import dev.kinga.keycloak.crypto.SecretSealer;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialInput;
@@ -16,12 +16,9 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -34,7 +31,6 @@ import java.util.List;
 public class BackupCodeCredentialProvider implements CredentialProvider<CredentialModel>, CredentialInputValidator {
 
     public static final String TYPE = "kinga-backup-codes";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String KEY_LABEL = "kinga-backup-codes";
 
@@ -69,25 +65,23 @@ public class BackupCodeCredentialProvider implements CredentialProvider<Credenti
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
         List<String> codes = BackupCodes.generate(RANDOM, count);
-        ArrayNode hashes = JSON.createArrayNode();
-        codes.forEach(code -> hashes.add(BackupCodes.hash(key, salt, user.getId(), code)));
-        ObjectNode pending = JSON.createObjectNode().put("kid", keyId).put("salt", HexFormat.of().formatHex(salt)).put("bound", true);
-        pending.set("hashes", hashes);
-        return new Generated(codes.stream().map(BackupCodes::display).toList(), pending.toString());
+        BackupCodeSet pending = new BackupCodeSet(keyId, HexFormat.of().formatHex(salt), true,
+                codes.stream().map(code -> BackupCodes.hash(key, salt, user.getId(), code)).toList());
+        return new Generated(codes.stream().map(BackupCodes::display).toList(), pending.json());
     }
 
     /** Stores a confirmed set, voiding any previous one. */
     public CredentialModel store(UserModel user, String pending) {
-        JsonNode set = read(pending);
+        BackupCodeSet set = BackupCodeSet.parse(pending);
         user.credentialManager().getStoredCredentialsByTypeStream(TYPE).map(CredentialModel::getId).toList()
                 .forEach(id -> user.credentialManager().removeStoredCredentialById(id));
-        int total = set.path("hashes").size();
+        BackupCodeCount count = new BackupCodeCount(set.hashes().size(), set.hashes().size());
         CredentialModel model = new CredentialModel();
         model.setType(TYPE);
         model.setCreatedDate(Time.currentTimeMillis());
-        model.setUserLabel(label(total, total));
-        model.setSecretData(set.toString());
-        model.setCredentialData(JSON.createObjectNode().put("total", total).put("remaining", total).toString());
+        model.setUserLabel(count.label());
+        model.setSecretData(set.json());
+        model.setCredentialData(count.json());
         return user.credentialManager().createStoredCredential(model);
     }
 
@@ -102,54 +96,42 @@ public class BackupCodeCredentialProvider implements CredentialProvider<Credenti
         }
         CredentialRowLock.lockAndRefresh(session, credential);
         String code = BackupCodes.normalize(typed);
-        ObjectNode set = (ObjectNode) read(credential.getSecretData());
-        ArrayNode hashes = (ArrayNode) set.path("hashes");
+        BackupCodeSet set = BackupCodeSet.parse(credential.getSecretData());
+        List<String> hashes = set.hashes();
         if (code == null) {
             return new Use(Check.MALFORMED, hashes.size());
         }
         byte[] key;
         try {
-            key = keys.sealer(session, realm).derive(set.path("kid").asText(), KEY_LABEL);
+            key = keys.sealer(session, realm).derive(set.kid(), KEY_LABEL);
         } catch (IllegalArgumentException | IllegalStateException e) {
             return new Use(Check.KEY_UNAVAILABLE, hashes.size()); // the key that hashed this set is no longer configured
         }
-        byte[] salt = HexFormat.of().parseHex(set.path("salt").asText());
-        String presented = set.path("bound").asBoolean(false)
+        byte[] salt = HexFormat.of().parseHex(set.salt());
+        String presented = set.bound()
                 ? BackupCodes.hash(key, salt, user.getId(), code) : BackupCodes.hash(key, salt, code);
         int match = -1;
         for (int i = 0; i < hashes.size(); i++) {
             if (MessageDigest.isEqual(presented.getBytes(StandardCharsets.US_ASCII),
-                    hashes.get(i).asText().getBytes(StandardCharsets.US_ASCII)) && match < 0) {
+                    hashes.get(i).getBytes(StandardCharsets.US_ASCII)) && match < 0) {
                 match = i;
             }
         }
         if (match < 0 || !session.singleUseObjects().putIfAbsent("kinga-backup:" + credential.getId() + ":" + presented, 86_400)) {
             return new Use(Check.WRONG, hashes.size());
         }
-        hashes.remove(match);
-        int total = read(credential.getCredentialData()).path("total").asInt(hashes.size());
-        credential.setSecretData(set.toString());
-        credential.setCredentialData(JSON.createObjectNode().put("total", total).put("remaining", hashes.size()).toString());
-        credential.setUserLabel(label(hashes.size(), total));
+        BackupCodeSet left = set.without(match);
+        BackupCodeCount count = new BackupCodeCount(BackupCodeCount.parse(credential.getCredentialData()).total(), left.hashes().size());
+        credential.setSecretData(left.json());
+        credential.setCredentialData(count.json());
+        credential.setUserLabel(count.label());
         user.credentialManager().updateStoredCredential(credential);
-        return new Use(Check.ACCEPTED, hashes.size());
+        return new Use(Check.ACCEPTED, count.remaining());
     }
 
     public int remaining(UserModel user) {
         return user.credentialManager().getStoredCredentialsByTypeStream(TYPE).findFirst()
-                .map(c -> read(c.getCredentialData()).path("remaining").asInt()).orElse(0);
-    }
-
-    private static String label(int remaining, int total) {
-        return remaining + " of " + total + " left";
-    }
-
-    private static JsonNode read(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                .map(c -> BackupCodeCount.parse(c.getCredentialData()).remaining()).orElse(0);
     }
 
     @Override

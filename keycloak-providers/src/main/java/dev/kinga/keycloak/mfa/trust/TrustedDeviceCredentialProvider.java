@@ -1,4 +1,4 @@
-package dev.kinga.keycloak.mfa;
+package dev.kinga.keycloak.mfa.trust;
 
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialProvider;

@@ -1,4 +1,4 @@
-package dev.kinga.keycloak.mfa;
+package dev.kinga.keycloak.mfa.totp;
 
 import org.keycloak.models.utils.HmacOTP;
 

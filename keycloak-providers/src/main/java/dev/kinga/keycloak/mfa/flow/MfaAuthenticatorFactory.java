@@ -1,4 +1,9 @@
-package dev.kinga.keycloak.mfa;
+package dev.kinga.keycloak.mfa.flow;
+
+import dev.kinga.keycloak.mfa.MfaPolicy;
+import dev.kinga.keycloak.mfa.backup.BackupCodeCredentialProvider;
+import dev.kinga.keycloak.mfa.totp.TotpCredentialProvider;
+import dev.kinga.keycloak.mfa.trust.TrustedDevices;
 
 import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
@@ -44,11 +49,11 @@ public class MfaAuthenticatorFactory implements AuthenticatorFactory {
         factory.register((ProviderEvent event) -> {
             if (event instanceof RealmModel.RealmPostCreateEvent created) {
                 RequiredActionRegistration.register(created.getCreatedRealm());
+                PostBrokerBinding.bindAll(created.getKeycloakSession(), created.getCreatedRealm());
             } else if (event instanceof PostMigrationEvent) {
                 KeycloakModelUtils.runJobInTransaction(factory, session ->
                         session.realms().getRealmsStream().forEach(realm -> {
                             RequiredActionRegistration.register(realm);
-                            session.getContext().setRealm(realm);
                             PostBrokerBinding.bindAll(session, realm);
                         }));
             }

@@ -1,7 +1,5 @@
-package dev.kinga.keycloak.mfa;
+package dev.kinga.keycloak.mfa.trust;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.NewCookie;
 import org.keycloak.common.util.Time;
@@ -10,7 +8,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,18 +23,17 @@ import java.util.List;
  * SHA-256 of the secret, the expiry and a coarse device name. Listed and removable in the account
  * console; removed when the password is reset or a second factor is removed ({@link MfaEventListener}).
  */
-final class TrustedDevices {
+public final class TrustedDevices {
 
-    static final String TYPE = "kinga-trusted-device";
+    public static final String TYPE = "kinga-trusted-device";
     static final String COOKIE = "KINGA_TRUSTED_DEVICE";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private TrustedDevices() {
     }
 
     /** Trusts this browser for {@code days}; returns the credential id. */
-    static String trust(KeycloakSession session, RealmModel realm, UserModel user, int days, String userAgent) {
+    public static String trust(KeycloakSession session, RealmModel realm, UserModel user, int days, String userAgent) {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         long expiresAt = Time.currentTime() + days * 86_400L;
@@ -46,8 +42,8 @@ final class TrustedDevices {
         model.setType(TYPE);
         model.setCreatedDate(Time.currentTimeMillis());
         model.setUserLabel(device + ", until " + Instant.ofEpochSecond(expiresAt).toString().substring(0, 10));
-        model.setSecretData(JSON.createObjectNode().put("sha256", sha256(user.getId(), secret)).put("bound", true).toString());
-        model.setCredentialData(JSON.createObjectNode().put("expiresAt", expiresAt).put("device", device).toString());
+        model.setSecretData(new TrustedDeviceData.Secret(sha256(user.getId(), secret), true).json());
+        model.setCredentialData(new TrustedDeviceData.Data(expiresAt, device).json());
         CredentialModel stored = user.credentialManager().createStoredCredential(model);
         String value = stored.getId() + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         session.getContext().getHttpResponse().setCookieIfAbsent(new NewCookie.Builder(COOKIE)
@@ -57,7 +53,7 @@ final class TrustedDevices {
     }
 
     /** The id of the user's unexpired trusted device this browser proves, or null. */
-    static String recognise(KeycloakSession session, UserModel user) {
+    public static String recognise(KeycloakSession session, UserModel user) {
         Cookie cookie = session.getContext().getRequestHeaders().getCookies().get(COOKIE);
         if (cookie == null || cookie.getValue() == null || cookie.getValue().length() > 200) {
             return null;
@@ -72,19 +68,19 @@ final class TrustedDevices {
         }
         try {
             byte[] secret = Base64.getUrlDecoder().decode(parts[1]);
-            JsonNode data = JSON.readTree(credential.getCredentialData());
-            JsonNode stored = JSON.readTree(credential.getSecretData());
-            String presented = stored.path("bound").asBoolean(false) ? sha256(user.getId(), secret) : sha256(secret);
+            TrustedDeviceData.Secret stored = TrustedDeviceData.Secret.parse(credential.getSecretData());
+            String presented = stored.bound() ? sha256(user.getId(), secret) : sha256(secret);
             boolean match = MessageDigest.isEqual(presented.getBytes(StandardCharsets.US_ASCII),
-                    stored.path("sha256").asText().getBytes(StandardCharsets.US_ASCII));
-            return match && Time.currentTime() < data.path("expiresAt").asLong() ? credential.getId() : null;
-        } catch (IllegalArgumentException | IOException e) {
+                    stored.sha256().getBytes(StandardCharsets.US_ASCII));
+            return match && Time.currentTime() < TrustedDeviceData.Data.parse(credential.getCredentialData()).expiresAt()
+                    ? credential.getId() : null;
+        } catch (IllegalArgumentException e) {
             return null;
         }
     }
 
     /** Removes the user's expired trusted devices (each login of the user sweeps them); returns how many. */
-    static int purgeExpired(UserModel user) {
+    public static int purgeExpired(UserModel user) {
         long now = Time.currentTime();
         List<String> expired = user.credentialManager().getStoredCredentialsByTypeStream(TYPE)
                 .filter(c -> expiresAt(c) <= now).map(CredentialModel::getId).toList();
@@ -93,15 +89,11 @@ final class TrustedDevices {
     }
 
     private static long expiresAt(CredentialModel credential) {
-        try {
-            return JSON.readTree(credential.getCredentialData()).path("expiresAt").asLong(0);
-        } catch (IOException e) {
-            return 0; // unreadable: treat as expired
-        }
+        return TrustedDeviceData.Data.parse(credential.getCredentialData()).expiresAt();
     }
 
     /** Removes every trusted device of the user; returns how many. */
-    static int revokeAll(UserModel user) {
+    public static int revokeAll(UserModel user) {
         List<String> ids = user.credentialManager().getStoredCredentialsByTypeStream(TYPE).map(CredentialModel::getId).toList();
         ids.forEach(id -> user.credentialManager().removeStoredCredentialById(id));
         return ids.size();

@@ -1,4 +1,4 @@
-package dev.kinga.keycloak.mfa;
+package dev.kinga.keycloak.mfa.flow;
 
 import org.jboss.logging.Logger;
 import org.keycloak.models.AuthenticationFlowModel;
@@ -10,7 +10,8 @@ import org.keycloak.models.RealmModel;
  * Keycloak runs no authenticator after an identity-provider login unless the provider names a
  * post-broker-login flow, and a new provider names none. In a realm that has the flow
  * {@value #FLOW} (realm-config ships it: Kinga MFA after the broker), every identity provider
- * without a post-broker flow gets it: at start-up and whenever an admin creates or updates one.
+ * without a post-broker flow gets it: at start-up, when a realm is created, and whenever an admin
+ * creates, updates or imports one.
  * An admin who sets another post-broker flow on purpose keeps it.
  */
 final class PostBrokerBinding {
@@ -21,22 +22,21 @@ final class PostBrokerBinding {
     private PostBrokerBinding() {
     }
 
+    /** Binds the flow to every identity provider of the realm that has no post-broker flow. */
     static void bindAll(KeycloakSession session, RealmModel realm) {
         AuthenticationFlowModel flow = realm.getFlowByAlias(FLOW);
         if (flow == null) {
             return;
         }
-        session.identityProviders().getAllStream(java.util.Map.of(), null, null)
-                .filter(idp -> idp.getPostBrokerLoginFlowId() == null || idp.getPostBrokerLoginFlowId().isBlank())
-                .toList()
-                .forEach(idp -> bind(session, realm, idp, flow));
-    }
-
-    static void bind(KeycloakSession session, RealmModel realm, String alias) {
-        AuthenticationFlowModel flow = realm.getFlowByAlias(FLOW);
-        IdentityProviderModel idp = flow == null ? null : session.identityProviders().getByAlias(alias);
-        if (idp != null && (idp.getPostBrokerLoginFlowId() == null || idp.getPostBrokerLoginFlowId().isBlank())) {
-            bind(session, realm, idp, flow);
+        RealmModel previous = session.getContext().getRealm();
+        session.getContext().setRealm(realm); // the identity-provider store answers for the context's realm
+        try {
+            session.identityProviders().getAllStream(java.util.Map.of(), null, null)
+                    .filter(idp -> idp.getPostBrokerLoginFlowId() == null || idp.getPostBrokerLoginFlowId().isBlank())
+                    .toList()
+                    .forEach(idp -> bind(session, realm, idp, flow));
+        } finally {
+            session.getContext().setRealm(previous);
         }
     }
 

@@ -1,4 +1,8 @@
-package dev.kinga.keycloak.mfa;
+package dev.kinga.keycloak.mfa.totp;
+
+import dev.kinga.keycloak.mfa.MfaKeys;
+import dev.kinga.keycloak.mfa.flow.MfaAuthenticatorFactory;
+import dev.kinga.keycloak.mfa.flow.MfaDirectGrantAuthenticatorFactory;
 
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
@@ -75,11 +79,11 @@ public class TotpCredentialProviderFactory implements CredentialProviderFactory<
         return MfaKeys.metadata();
     }
 
-    static TotpCredentialProvider of(KeycloakSession session) {
+    public static TotpCredentialProvider of(KeycloakSession session) {
         return (TotpCredentialProvider) session.getProvider(CredentialProvider.class, PROVIDER_ID);
     }
 
-    static MfaKeys keys(KeycloakSession session) {
+    public static MfaKeys keys(KeycloakSession session) {
         return ((TotpCredentialProviderFactory) session.getKeycloakSessionFactory()
                 .getProviderFactory(CredentialProvider.class, PROVIDER_ID)).keys();
     }

@@ -1,4 +1,5 @@
-package dev.kinga.keycloak.mfa;
+package dev.kinga.keycloak.mfa.backup;
+
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.kinga.keycloak.mfa;
+package dev.kinga.keycloak.mfa.flow;
 
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticatorUtil;

@@ -1,4 +1,15 @@
-package dev.kinga.keycloak.mfa;
+package dev.kinga.keycloak.mfa.flow;
+
+import dev.kinga.keycloak.mfa.FactorRemoval;
+import dev.kinga.keycloak.mfa.Factors;
+import dev.kinga.keycloak.mfa.MfaPolicy;
+import dev.kinga.keycloak.mfa.backup.BackupCodeCredentialProvider;
+import dev.kinga.keycloak.mfa.backup.BackupCodeCredentialProviderFactory;
+import dev.kinga.keycloak.mfa.backup.BackupCodesAction;
+import dev.kinga.keycloak.mfa.totp.TotpCredentialProvider;
+import dev.kinga.keycloak.mfa.totp.TotpCredentialProviderFactory;
+import dev.kinga.keycloak.mfa.totp.TotpEnrolAction;
+import dev.kinga.keycloak.mfa.trust.TrustedDevices;
 
 import jakarta.ws.rs.core.HttpHeaders;
 import org.jboss.logging.Logger;

@@ -1,4 +1,7 @@
-package dev.kinga.keycloak.mfa;
+package dev.kinga.keycloak.mfa.flow;
+
+import dev.kinga.keycloak.mfa.backup.BackupCodesAction;
+import dev.kinga.keycloak.mfa.totp.TotpEnrolAction;
 
 import org.jboss.logging.Logger;
 import org.keycloak.models.RealmModel;

@@ -1,8 +1,8 @@
-package dev.kinga.keycloak.mfa;
+package dev.kinga.keycloak.mfa.totp;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kinga.keycloak.mfa.FactorRemoval;
+import dev.kinga.keycloak.mfa.MfaKeys;
+
 import dev.kinga.keycloak.crypto.SecretSealer;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialInput;
@@ -15,8 +15,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.OptionalLong;
@@ -30,7 +28,6 @@ import java.util.OptionalLong;
 public class TotpCredentialProvider implements CredentialProvider<CredentialModel>, CredentialInputValidator {
 
     public static final String TYPE = "kinga-totp";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The outcome of checking a code. */
     public enum Check { ACCEPTED, MALFORMED, WRONG, REPLAYED, NOT_CONFIGURED, KEY_UNAVAILABLE }
@@ -50,15 +47,12 @@ public class TotpCredentialProvider implements CredentialProvider<CredentialMode
 
     /** Stores a new credential for a secret the user has just proven (its first step is already used). */
     public CredentialModel enrol(RealmModel realm, UserModel user, Totp totp, byte[] secret, long provenStep, String label) {
-        ObjectNode data = JSON.createObjectNode()
-                .put("algorithm", totp.algorithm()).put("digits", totp.digits()).put("period", totp.period())
-                .put("lastStep", provenStep);
         CredentialModel model = new CredentialModel();
         model.setType(TYPE);
         model.setUserLabel(label);
         model.setCreatedDate(Time.currentTimeMillis());
-        model.setCredentialData(data.toString());
-        model.setSecretData(JSON.createObjectNode().put("sealed", sealer(realm).seal(secret, aad(user))).toString());
+        model.setCredentialData(TotpCredentialData.of(totp, provenStep).json());
+        model.setSecretData(new TotpSecretData(sealer(realm).seal(secret, aad(user))).json());
         return user.credentialManager().createStoredCredential(model);
     }
 
@@ -71,8 +65,8 @@ public class TotpCredentialProvider implements CredentialProvider<CredentialMode
         Check result = Check.MALFORMED;
         long now = Time.currentTime();
         for (CredentialModel credential : credentials) {
-            JsonNode data = read(credential.getCredentialData());
-            Totp totp = new Totp(data.path("algorithm").asText(), data.path("digits").asInt(), data.path("period").asInt());
+            TotpCredentialData data = TotpCredentialData.parse(credential.getCredentialData());
+            Totp totp = data.totp();
             if (!totp.wellFormed(code)) {
                 continue;
             }
@@ -90,20 +84,17 @@ public class TotpCredentialProvider implements CredentialProvider<CredentialMode
                 Arrays.fill(secret, (byte) 0);
                 continue;
             }
-            long lastStep = data.path("lastStep").asLong(Long.MIN_VALUE);
-            boolean fresh = step.getAsLong() > lastStep && session.singleUseObjects().putIfAbsent(
+            boolean fresh = step.getAsLong() > data.lastStep() && session.singleUseObjects().putIfAbsent(
                     "kinga-totp:" + credential.getId() + ":" + step.getAsLong(), (Totp.DRIFT_STEPS * 2L + 2) * totp.period());
             if (!fresh) {
                 Arrays.fill(secret, (byte) 0);
                 result = Check.REPLAYED;
                 continue;
             }
-            ((ObjectNode) data).put("lastStep", step.getAsLong());
-            credential.setCredentialData(data.toString());
-            String sealed = read(credential.getSecretData()).path("sealed").asText();
-            if (!sealer(realm).sealedWithActiveKey(sealed)) {
+            credential.setCredentialData(data.withLastStep(step.getAsLong()).json());
+            if (!sealer(realm).sealedWithActiveKey(TotpSecretData.parse(credential.getSecretData()).sealed())) {
                 // A new sealing key is active: re-seal on use, so old keys can be retired once every secret moved.
-                credential.setSecretData(JSON.createObjectNode().put("sealed", sealer(realm).seal(secret, aad(user))).toString());
+                credential.setSecretData(new TotpSecretData(sealer(realm).seal(secret, aad(user))).json());
             }
             Arrays.fill(secret, (byte) 0);
             user.credentialManager().updateStoredCredential(credential);
@@ -113,7 +104,7 @@ public class TotpCredentialProvider implements CredentialProvider<CredentialMode
     }
 
     byte[] open(RealmModel realm, UserModel user, CredentialModel credential) {
-        return sealer(realm).open(read(credential.getSecretData()).path("sealed").asText(), aad(user));
+        return sealer(realm).open(TotpSecretData.parse(credential.getSecretData()).sealed(), aad(user));
     }
 
     private SecretSealer sealer(RealmModel realm) {
@@ -122,14 +113,6 @@ public class TotpCredentialProvider implements CredentialProvider<CredentialMode
 
     private static byte[] aad(UserModel user) {
         return (TYPE + ":" + user.getId()).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static JsonNode read(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

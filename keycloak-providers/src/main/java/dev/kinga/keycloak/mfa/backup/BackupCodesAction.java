@@ -1,5 +1,6 @@
-package dev.kinga.keycloak.mfa;
+package dev.kinga.keycloak.mfa.backup;
 
+import dev.kinga.keycloak.mfa.FactorRemoval;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.Config;
@@ -8,6 +9,7 @@ import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -31,7 +33,7 @@ public class BackupCodesAction implements RequiredActionProvider, RequiredAction
 
     public static final String PROVIDER_ID = "kinga-backup-codes";
     static final String PENDING_NOTE = "kinga.backup.pending";
-    static final String LOW_NOTE = "kinga.backup.low";
+    public static final String LOW_NOTE = "kinga.backup.low";
     static final String COUNT = "count";
     static final String LOW_THRESHOLD = "low-threshold";
 
@@ -60,13 +62,33 @@ public class BackupCodesAction implements RequiredActionProvider, RequiredAction
         // added after TOTP enrolment and when few codes are left
     }
 
+    /**
+     * A user who already has a factor changes factors only after Kinga MFA in this login (a
+     * trusted-device skip or an old session is not enough): otherwise the action fails (an
+     * application-initiated one returns {@code error=access_denied} to the app) with an event.
+     */
+    private static boolean refusedWithoutFreshMfa(RequiredActionContext context) {
+        if (FactorRemoval.changeAllowed(context.getSession(), context.getRealm(), context.getUser(), context.getAuthenticationSession())) {
+            return false;
+        }
+        context.getEvent().detail("reason", "fresh_mfa_required").error(Errors.NOT_ALLOWED);
+        context.failure();
+        return true;
+    }
+
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
+        if (refusedWithoutFreshMfa(context)) {
+            return;
+        }
         context.challenge(page(context));
     }
 
     @Override
     public void processAction(RequiredActionContext context) {
+        if (refusedWithoutFreshMfa(context)) {
+            return;
+        }
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         var authSession = context.getAuthenticationSession();
         BackupCodeCredentialProvider codes = BackupCodeCredentialProviderFactory.of(context.getSession());
@@ -113,7 +135,7 @@ public class BackupCodesAction implements RequiredActionProvider, RequiredAction
     }
 
     /** The low-codes threshold of the realm's action config. */
-    static int lowThreshold(RealmModel realm) {
+    public static int lowThreshold(RealmModel realm) {
         RequiredActionConfigModel config = realm.getRequiredActionConfigByAlias(PROVIDER_ID);
         return intOf(config, LOW_THRESHOLD, 3, 0, 19);
     }

@@ -1,4 +1,4 @@
-package dev.kinga.keycloak.mfa;
+package dev.kinga.keycloak.mfa.backup;
 
 import dev.kinga.keycloak.crypto.Hmac;
 

@@ -1,4 +1,9 @@
-package dev.kinga.keycloak.mfa;
+package dev.kinga.keycloak.mfa.flow;
+
+import dev.kinga.keycloak.mfa.Factors;
+import dev.kinga.keycloak.mfa.MfaPolicy;
+import dev.kinga.keycloak.mfa.totp.TotpCredentialProvider;
+import dev.kinga.keycloak.mfa.totp.TotpCredentialProviderFactory;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;

@@ -1,4 +1,8 @@
-package dev.kinga.keycloak.mfa;
+package dev.kinga.keycloak.mfa.flow;
+
+import dev.kinga.keycloak.mfa.backup.BackupCodeCredentialProvider;
+import dev.kinga.keycloak.mfa.totp.TotpCredentialProvider;
+import dev.kinga.keycloak.mfa.trust.TrustedDevices;
 
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
@@ -10,6 +14,7 @@ import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.events.EventType;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -31,7 +36,6 @@ public class MfaEventListenerFactory implements EventListenerProviderFactory {
     private static final Set<String> SECOND_FACTORS = Set.of(TotpCredentialProvider.TYPE, BackupCodeCredentialProvider.TYPE, "otp");
     private static final Pattern ADMIN_PASSWORD = Pattern.compile("users/([^/]+)/reset-password");
     private static final Pattern ADMIN_CREDENTIAL = Pattern.compile("users/([^/]+)/credentials/[^/]+");
-    private static final Pattern IDENTITY_PROVIDER = Pattern.compile("identity-provider/instances/([^/]+)");
 
     @Override
     public EventListenerProvider create(KeycloakSession session) {
@@ -48,13 +52,15 @@ public class MfaEventListenerFactory implements EventListenerProviderFactory {
                 String path = event.getResourcePath() == null ? "" : event.getResourcePath();
                 Matcher password = ADMIN_PASSWORD.matcher(path);
                 Matcher credential = ADMIN_CREDENTIAL.matcher(path);
-                Matcher idp = IDENTITY_PROVIDER.matcher(path);
-                if (idp.matches() && (event.getOperationType() == OperationType.CREATE || event.getOperationType() == OperationType.UPDATE)) {
+                if (path.startsWith("identity-provider") || event.getResourceType() == ResourceType.IDENTITY_PROVIDER) {
+                    // created, updated or imported (partial import: identity-provider-settings/...): every provider
+                    // without a post-broker flow gets Kinga's
                     RealmModel realm = session.realms().getRealm(event.getRealmId());
                     if (realm != null) {
-                        PostBrokerBinding.bind(session, realm, idp.group(1));
+                        PostBrokerBinding.bindAll(session, realm);
                     }
-                } else if (password.matches()) {
+                }
+                if (password.matches()) {
                     revoke(session, event.getRealmId(), password.group(1), "admin_reset_password");
                 } else if (credential.matches() && event.getOperationType() == OperationType.DELETE) {
                     revoke(session, event.getRealmId(), credential.group(1), "admin_removed_credential");

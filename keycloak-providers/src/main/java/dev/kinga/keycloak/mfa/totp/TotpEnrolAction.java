@@ -1,4 +1,9 @@
-package dev.kinga.keycloak.mfa;
+package dev.kinga.keycloak.mfa.totp;
+
+import dev.kinga.keycloak.mfa.FactorRemoval;
+import dev.kinga.keycloak.mfa.MfaKeys;
+import dev.kinga.keycloak.mfa.backup.BackupCodeCredentialProviderFactory;
+import dev.kinga.keycloak.mfa.backup.BackupCodesAction;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -9,6 +14,7 @@ import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -33,6 +39,9 @@ import java.util.OptionalLong;
  * sealed in the authentication session. Afterwards the user is asked to create backup codes.
  */
 public class TotpEnrolAction implements RequiredActionProvider, RequiredActionFactory {
+
+    /** The form field of the code (the same name as on the login form). */
+    static final String FIELD_OTP = "otp";
 
     public static final String PROVIDER_ID = "kinga-totp-enrol";
     static final String PENDING_NOTE = "kinga.totp.pending";
@@ -66,17 +75,37 @@ public class TotpEnrolAction implements RequiredActionProvider, RequiredActionFa
         // added by the kinga-mfa authenticator when a role requires it
     }
 
+    /**
+     * A user who already has a factor changes factors only after Kinga MFA in this login (a
+     * trusted-device skip or an old session is not enough): otherwise the action fails (an
+     * application-initiated one returns {@code error=access_denied} to the app) with an event.
+     */
+    private static boolean refusedWithoutFreshMfa(RequiredActionContext context) {
+        if (FactorRemoval.changeAllowed(context.getSession(), context.getRealm(), context.getUser(), context.getAuthenticationSession())) {
+            return false;
+        }
+        context.getEvent().detail("reason", "fresh_mfa_required").error(Errors.NOT_ALLOWED);
+        context.failure();
+        return true;
+    }
+
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
+        if (refusedWithoutFreshMfa(context)) {
+            return;
+        }
         context.challenge(page(context, null));
     }
 
     @Override
     public void processAction(RequiredActionContext context) {
+        if (refusedWithoutFreshMfa(context)) {
+            return;
+        }
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         String sealed = authSession.getAuthNote(PENDING_NOTE);
-        String code = form.getFirst(MfaAuthenticator.FIELD_OTP);
+        String code = form.getFirst(FIELD_OTP);
         Totp totp = totp(context.getConfig());
         if (sealed == null) {
             context.challenge(page(context, null));
@@ -113,6 +142,7 @@ public class TotpEnrolAction implements RequiredActionProvider, RequiredActionFa
         if (BackupCodeCredentialProviderFactory.of(context.getSession()).remaining(context.getUser()) == 0) {
             authSession.addRequiredAction(BackupCodesAction.PROVIDER_ID);
         }
+        FactorRemoval.passed(authSession); // proving a code of the new secret is a second factor for what follows (backup codes)
         context.success();
     }
 
@@ -146,7 +176,7 @@ public class TotpEnrolAction implements RequiredActionProvider, RequiredActionFa
         bean.put("algorithm", totp.algorithm().substring(4));
         var form = context.form().setAttribute("kingaTotp", bean);
         if (error != null) {
-            form.addError(new FormMessage(error.equals("kingaInvalidLabel") ? "userLabel" : MfaAuthenticator.FIELD_OTP, error));
+            form.addError(new FormMessage(error.equals("kingaInvalidLabel") ? "userLabel" : FIELD_OTP, error));
         }
         return form.createForm("kinga-totp-enrol.ftl");
     }

@@ -1,4 +1,6 @@
-package dev.kinga.keycloak.mfa;
+package dev.kinga.keycloak.mfa.backup;
+
+import dev.kinga.keycloak.mfa.totp.TotpCredentialProviderFactory;
 
 import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialProviderFactory;
@@ -19,7 +21,7 @@ public class BackupCodeCredentialProviderFactory implements CredentialProviderFa
         return new BackupCodeCredentialProvider(session, TotpCredentialProviderFactory.keys(session));
     }
 
-    static BackupCodeCredentialProvider of(KeycloakSession session) {
+    public static BackupCodeCredentialProvider of(KeycloakSession session) {
         return (BackupCodeCredentialProvider) session.getProvider(CredentialProvider.class, PROVIDER_ID);
     }
 }
