@@ -1,10 +1,7 @@
 package dev.kinga.keycloak.mfa.backup;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kinga.keycloak.mfa.StoredJson;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,15 +13,9 @@ import java.util.List;
  */
 record BackupCodeSet(String kid, String salt, boolean bound, List<String> hashes) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
     static BackupCodeSet parse(String json) {
-        try {
-            BackupCodeSet set = JSON.readValue(json, BackupCodeSet.class);
-            return new BackupCodeSet(set.kid, set.salt, set.bound, set.hashes == null ? List.of() : List.copyOf(set.hashes));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        BackupCodeSet set = StoredJson.read(json, BackupCodeSet.class);
+        return new BackupCodeSet(set.kid, set.salt, set.bound, set.hashes == null ? List.of() : List.copyOf(set.hashes));
     }
 
     /** The set without the hash at {@code index} (a used code). */
@@ -35,10 +26,6 @@ record BackupCodeSet(String kid, String salt, boolean bound, List<String> hashes
     }
 
     String json() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StoredJson.write(this);
     }
 }

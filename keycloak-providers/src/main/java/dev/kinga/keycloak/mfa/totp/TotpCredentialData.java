@@ -1,10 +1,6 @@
 package dev.kinga.keycloak.mfa.totp;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.kinga.keycloak.mfa.StoredJson;
 
 /**
  * What a {@code kinga-totp} credential keeps in {@code credentialData} (not secret): how its
@@ -12,18 +8,12 @@ import java.io.UncheckedIOException;
  */
 record TotpCredentialData(String algorithm, int digits, int period, long lastStep) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
     static TotpCredentialData of(Totp totp, long lastStep) {
         return new TotpCredentialData(totp.algorithm(), totp.digits(), totp.period(), lastStep);
     }
 
     static TotpCredentialData parse(String json) {
-        try {
-            return JSON.readValue(json, TotpCredentialData.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StoredJson.read(json, TotpCredentialData.class);
     }
 
     Totp totp() {
@@ -35,10 +25,6 @@ record TotpCredentialData(String algorithm, int digits, int period, long lastSte
     }
 
     String json() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StoredJson.write(this);
     }
 }

@@ -1,9 +1,6 @@
 package dev.kinga.keycloak.mfa.trust;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import java.io.IOException;
+import dev.kinga.keycloak.mfa.StoredJson;
 
 /**
  * A {@code kinga-trusted-device} credential as stored: until when it is trusted and the coarse
@@ -12,8 +9,6 @@ import java.io.IOException;
  */
 final class TrustedDeviceData {
 
-    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
     private TrustedDeviceData() {
     }
 
@@ -21,14 +16,14 @@ final class TrustedDeviceData {
         /** Unreadable data counts as expired. */
         static Data parse(String json) {
             try {
-                return JSON.readValue(json, Data.class);
-            } catch (IOException | RuntimeException e) {
+                return StoredJson.read(json, Data.class);
+            } catch (RuntimeException e) {
                 return new Data(0, "");
             }
         }
 
         String json() {
-            return write(this);
+            return StoredJson.write(this);
         }
     }
 
@@ -36,22 +31,14 @@ final class TrustedDeviceData {
         /** Unreadable data matches nothing. */
         static Secret parse(String json) {
             try {
-                return JSON.readValue(json, Secret.class);
-            } catch (IOException | RuntimeException e) {
+                return StoredJson.read(json, Secret.class);
+            } catch (RuntimeException e) {
                 return new Secret("", true);
             }
         }
 
         String json() {
-            return write(this);
-        }
-    }
-
-    private static String write(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return StoredJson.write(this);
         }
     }
 }
