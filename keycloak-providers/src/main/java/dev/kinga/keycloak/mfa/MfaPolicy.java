@@ -5,6 +5,7 @@ import dev.kinga.keycloak.mfa.flow.MfaAuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.AuthenticatorConfigModel;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
@@ -26,7 +27,10 @@ public record MfaPolicy(List<String> enforcedRoles, int trustDays, boolean trust
     static final String TRUST_FOR_ENFORCED = "trusted-device-for-enforced-roles";
     static final String RISK_FAILURES = "step-up-failed-logins";
     static final String RISK_WINDOW = "step-up-window-minutes";
-    static final String DEFAULT_ROLES = "administrator##supervisor##therapist##counselor##admin##privacy-officer##security-officer";
+    static final String DEFAULT_ROLES = "administrator##supervisor##therapist##counselor##admin##privacy-officer##security-officer"
+            + "##realm-management/realm-admin##realm-management/manage-users##realm-management/manage-realm"
+            + "##realm-management/manage-clients##realm-management/manage-authorization##realm-management/manage-identity-providers"
+            + "##realm-management/manage-events";
 
     public static MfaPolicy of(AuthenticatorConfigModel model) {
         Map<String, String> c = model == null || model.getConfig() == null ? Map.of() : model.getConfig();
@@ -61,15 +65,28 @@ public record MfaPolicy(List<String> enforcedRoles, int trustDays, boolean trust
         return null;
     }
 
-    /** The user holds (directly, by composite or by group) a role that must use MFA. */
+    /**
+     * The user holds (directly, by composite or by group) a role that must use MFA: a realm role
+     * by name, or a client role as {@code <clientId>/<role>} (the realm's administrators:
+     * {@code realm-management/manage-users}, ...).
+     */
     public boolean enforcedFor(RealmModel realm, UserModel user) {
         for (String name : enforcedRoles) {
-            RoleModel role = realm.getRole(name);
+            RoleModel role = role(realm, name);
             if (role != null && user.hasRole(role)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static RoleModel role(RealmModel realm, String name) {
+        int slash = name.indexOf('/');
+        if (slash < 0) {
+            return realm.getRole(name);
+        }
+        ClientModel client = realm.getClientByClientId(name.substring(0, slash));
+        return client == null ? null : client.getRole(name.substring(slash + 1));
     }
 
     public boolean trustOffered(boolean enforced) {
@@ -89,7 +106,8 @@ public record MfaPolicy(List<String> enforcedRoles, int trustDays, boolean trust
         return ProviderConfigurationBuilder.create()
                 .property().name(ENFORCED_ROLES).type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).defaultValue(DEFAULT_ROLES)
                 .label("Roles that must use MFA")
-                .helpText("Realm roles whose holders must enrol TOTP and always pass a second factor. Others may opt in.")
+                .helpText("Roles whose holders must enrol TOTP and always pass a second factor: realm roles by name, client roles "
+                        + "as clientId/role (realm-management/manage-users). Others may opt in.")
                 .add()
                 .property().name(TRUST_DAYS).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue("30")
                 .label("Trusted device days")

@@ -243,6 +243,18 @@ class MfaBypassIT {
         assertTrue(events.toString().contains("fresh_mfa_required"), events.toString());
     }
 
+    @Test
+    void aRealmAdministratorByClientRoleMustEnrol(KeycloakClient kc) {
+        String username = newUser(kc, null);
+        String id = kc.adminGet("/" + REALM + "/users?exact=true&username=" + username).get(0).path("id").asText();
+        String management = kc.adminGet("/" + REALM + "/clients?clientId=realm-management").get(0).path("id").asText();
+        JsonNode manageUsers = kc.adminGet("/" + REALM + "/clients/" + management + "/roles/manage-users");
+        expect(kc.admin("POST", "/" + REALM + "/users/" + id + "/role-mappings/clients/" + management, List.of(manageUsers)), 204);
+        KeycloakClient.Page page = kc.openLoginPage(REALM, SPA_CLIENT, SPA_REDIRECT, null).submitCredentials(username, PASSWORD);
+        assertTrue(page.has("kinga-totp-enrol-form"), "manage-users without a realm role still enrols:\n" + page.html());
+        assertEquals(401, passwordGrant(kc, username, null).statusCode(), "and cannot skip it through the direct grant");
+    }
+
     // --- 4. enrolment fails closed -------------------------------------------------------------
 
     @Test
