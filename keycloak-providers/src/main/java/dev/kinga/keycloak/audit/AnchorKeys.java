@@ -1,12 +1,11 @@
 package dev.kinga.keycloak.audit;
 
 import dev.kinga.keycloak.crypto.Hmac;
+import dev.kinga.keycloak.crypto.NamedKeys;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -26,30 +25,11 @@ final class AnchorKeys {
     }
 
     static AnchorKeys parse(String spec) {
-        Map<String, byte[]> keys = new LinkedHashMap<>();
-        if (spec != null) {
-            for (String entry : spec.split(",")) {
-                String trimmed = entry.strip();
-                if (trimmed.isEmpty()) {
-                    continue;
-                }
-                int colon = trimmed.indexOf(':');
-                if (colon < 1 || !trimmed.substring(0, colon).matches("[A-Za-z0-9_-]{1,32}")) {
-                    throw new IllegalArgumentException("kinga-audit: an anchor key must be written <id>:<base64 of 32 bytes>");
-                }
-                byte[] key;
-                try {
-                    key = Base64.getDecoder().decode(trimmed.substring(colon + 1));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("kinga-audit: anchor key '" + trimmed.substring(0, colon) + "' is not base64");
-                }
-                if (key.length != 32) {
-                    throw new IllegalArgumentException("kinga-audit: anchor key '" + trimmed.substring(0, colon) + "' must be 32 bytes");
-                }
-                if (keys.put(trimmed.substring(0, colon), key) != null) {
-                    throw new IllegalArgumentException("kinga-audit: anchor key '" + trimmed.substring(0, colon) + "' is listed twice");
-                }
-            }
+        Map<String, byte[]> keys;
+        try {
+            keys = NamedKeys.parse(spec, "anchor key");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("kinga-audit: " + e.getMessage());
         }
         return new AnchorKeys(Map.copyOf(keys), keys.isEmpty() ? null : keys.keySet().iterator().next());
     }

@@ -39,30 +39,7 @@ public final class SecretSealer {
             throw new IllegalArgumentException("no sealing keys");
         }
         Map<String, SecretKeySpec> keys = new LinkedHashMap<>();
-        for (String entry : spec.split(",")) {
-            String trimmed = entry.trim();
-            int colon = trimmed.indexOf(':');
-            if (colon <= 0 || colon == trimmed.length() - 1) {
-                throw new IllegalArgumentException("a sealing key must be written <id>:<base64 of 32 bytes>");
-            }
-            String id = trimmed.substring(0, colon);
-            if (!id.matches("[A-Za-z0-9_-]{1,32}")) {
-                throw new IllegalArgumentException("sealing key id '" + id + "' must be 1-32 letters, digits, _ or -");
-            }
-            byte[] key;
-            try {
-                String value = trimmed.substring(colon + 1);
-                key = value.contains("-") || value.contains("_") ? Base64.getUrlDecoder().decode(value) : Base64.getDecoder().decode(value);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("sealing key '" + id + "' is not base64");
-            }
-            if (key.length != 32) {
-                throw new IllegalArgumentException("sealing key '" + id + "' must be 32 bytes (AES-256), got " + key.length);
-            }
-            if (keys.put(id, new SecretKeySpec(key, "AES")) != null) {
-                throw new IllegalArgumentException("sealing key id '" + id + "' is listed twice");
-            }
-        }
+        NamedKeys.parse(spec, "sealing key").forEach((id, key) -> keys.put(id, new SecretKeySpec(key, "AES")));
         String active = activeKeyId == null || activeKeyId.isBlank() ? keys.keySet().iterator().next() : activeKeyId.trim();
         if (!keys.containsKey(active)) {
             throw new IllegalArgumentException("the active sealing key '" + active + "' is not among the keys");

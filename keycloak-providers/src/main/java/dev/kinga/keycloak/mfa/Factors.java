@@ -1,6 +1,5 @@
 package dev.kinga.keycloak.mfa;
 
-import dev.kinga.keycloak.mfa.backup.BackupCodeCredentialProvider;
 import dev.kinga.keycloak.mfa.backup.BackupCodeCredentialProviderFactory;
 import dev.kinga.keycloak.mfa.totp.TotpCredentialProvider;
 import dev.kinga.keycloak.mfa.totp.TotpCredentialProviderFactory;
@@ -8,6 +7,8 @@ import dev.kinga.keycloak.mfa.totp.TotpCredentialProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+
+import java.util.OptionalInt;
 
 /**
  * The second factors a user has: a TOTP credential, a set of backup codes, and how many codes
@@ -17,9 +18,9 @@ import org.keycloak.models.UserModel;
 public record Factors(boolean totp, boolean backupSet, int backupCodes) {
 
     public static Factors of(KeycloakSession session, RealmModel realm, UserModel user) {
+        OptionalInt codes = BackupCodeCredentialProviderFactory.of(session).remainingInSet(user);
         return new Factors(TotpCredentialProviderFactory.of(session).isConfiguredFor(realm, user, TotpCredentialProvider.TYPE),
-                user.credentialManager().getStoredCredentialsByTypeStream(BackupCodeCredentialProvider.TYPE).findAny().isPresent(),
-                BackupCodeCredentialProviderFactory.of(session).remaining(user));
+                codes.isPresent(), codes.orElse(0));
     }
 
     public boolean any() {

@@ -21,6 +21,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * The {@value #TYPE} credential: one set of backup codes, stored as keyed hashes (see
@@ -129,9 +130,14 @@ public class BackupCodeCredentialProvider implements CredentialProvider<Credenti
         return new Use(Check.ACCEPTED, count.remaining());
     }
 
-    public int remaining(UserModel user) {
+    /** Codes left in the user's set; empty when the user has no set (a used-up set is 0, not empty). */
+    public OptionalInt remainingInSet(UserModel user) {
         return user.credentialManager().getStoredCredentialsByTypeStream(TYPE).findFirst()
-                .map(c -> BackupCodeCount.parse(c.getCredentialData()).remaining()).orElse(0);
+                .map(c -> OptionalInt.of(BackupCodeCount.parse(c.getCredentialData()).remaining())).orElse(OptionalInt.empty());
+    }
+
+    public int remaining(UserModel user) {
+        return remainingInSet(user).orElse(0);
     }
 
     @Override
