@@ -1,8 +1,14 @@
 package dev.kinga.sidecar.pii;
 
+import dev.kinga.sidecar.keys.HashKey;
 import dev.kinga.sidecar.security.BadRequestException;
+import dev.kinga.sidecar.security.MissingPermissionException;
+import dev.kinga.sidecar.security.Permissions;
+import dev.kinga.sidecar.vault.TokenScheme;
+import dev.kinga.sidecar.vault.TokenVault;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +20,11 @@ import java.util.regex.Pattern;
 
 /**
  * Applies an operator per entity type to detected entities: redact, replace ({@code <TYPE>}
- * by default), mask, hash (HMAC), tokenize (reversible through the vault) or generalize
- * (dates of birth to their year). Types without an operator, and without a {@code DEFAULT}
- * one, are replaced by {@code <TYPE>}.
+ * by default), mask, hash (HMAC), tokenize (reversible through the vault; random tokens unless
+ * {@code scheme} is {@code deterministic} in a configured {@code domain}) or generalize (dates of
+ * birth to their year). Types without an operator, and without a {@code DEFAULT} one, are
+ * replaced by {@code <TYPE>}. The deterministic operators (hash, deterministic tokens) let a
+ * caller confirm guesses of low-entropy values, so they need {@code pii:tokenize-deterministic}.
  */
 @ApplicationScoped
 public class Anonymizer {
@@ -28,14 +36,24 @@ public class Anonymizer {
     PiiEngine engine;
 
     @Inject
-    Keys keys;
+    HashKey keys;
 
     @Inject
     TokenVault vault;
 
-    public PiiApi.AnonymizeResponse anonymize(String text, Map<String, PiiApi.Operator> operators) {
+    @ConfigProperty(name = "kinga.pii.token-domains", defaultValue = "care-records,research")
+    List<String> domains;
+
+    /** @param deterministicAllowed whether the caller holds {@code pii:tokenize-deterministic} */
+    public PiiApi.AnonymizeResponse anonymize(String text, Map<String, PiiApi.Operator> operators, boolean deterministicAllowed) {
         Map<String, PiiApi.Operator> specs = operators == null ? Map.of() : operators;
         validate(specs);
+        specs.forEach((type, op) -> {
+            if (deterministic(op) && !deterministicAllowed) {
+                throw new MissingPermissionException("operators." + type + " is deterministic (" + op.type().toLowerCase(Locale.ROOT)
+                        + (op.scheme() == null ? "" : ", scheme " + op.scheme()) + ")", Permissions.PII_TOKENIZE_DETERMINISTIC);
+            }
+        });
         StringBuilder out = new StringBuilder(text.length());
         List<PiiApi.Anonymized> items = new ArrayList<>();
         int cursor = 0;
@@ -57,7 +75,8 @@ public class Anonymizer {
             case "replace" -> op != null && op.value() != null ? op.value() : "<" + type.name() + ">";
             case "mask" -> mask(value, op);
             case "hash" -> keys.hash(value);
-            case "tokenize" -> vault.tokenize(type, value);
+            case "tokenize" -> deterministic(op) ? vault.tokenize(type, value, TokenScheme.DETERMINISTIC, op.domain())
+                    : vault.tokenize(type, value, TokenScheme.RANDOM, null);
             case "generalize" -> generalize(type, value);
             default -> throw new IllegalStateException("validated before");
         };
@@ -84,7 +103,12 @@ public class Anonymizer {
         return type == EntityType.DATE_OF_BIRTH && year.find() ? year.group(1) : "<" + type.name() + ">";
     }
 
-    private static void validate(Map<String, PiiApi.Operator> specs) {
+    private static boolean deterministic(PiiApi.Operator op) {
+        String type = op.type().toLowerCase(Locale.ROOT);
+        return "hash".equals(type) || "tokenize".equals(type) && "deterministic".equalsIgnoreCase(op.scheme());
+    }
+
+    private void validate(Map<String, PiiApi.Operator> specs) {
         for (Map.Entry<String, PiiApi.Operator> e : specs.entrySet()) {
             String field = "operators." + e.getKey();
             if (!"DEFAULT".equals(e.getKey())) {
@@ -112,6 +136,21 @@ public class Anonymizer {
             }
             if (op.charsToMask() != null && op.charsToMask() < 0) {
                 throw new BadRequestException(field + ".charsToMask must not be negative");
+            }
+            if (op.scheme() != null || op.domain() != null) {
+                if (!"tokenize".equals(name)) {
+                    throw new BadRequestException(field + ": scheme and domain apply to tokenize only");
+                }
+                String scheme = op.scheme() == null ? "random" : op.scheme().toLowerCase(Locale.ROOT);
+                if (!scheme.equals("random") && !scheme.equals("deterministic")) {
+                    throw new BadRequestException(field + ".scheme: expected random or deterministic");
+                }
+                if (scheme.equals("deterministic") && (op.domain() == null || !domains.contains(op.domain()))) {
+                    throw new BadRequestException(field + ".domain: deterministic tokens need a token domain, one of " + domains);
+                }
+                if (scheme.equals("random") && op.domain() != null) {
+                    throw new BadRequestException(field + ".domain applies to deterministic tokens only");
+                }
             }
         }
     }

@@ -24,8 +24,11 @@ public final class PiiApi {
      * @param maskingChar  mask: the character (default '*')
      * @param charsToMask  mask: how many characters (default all)
      * @param fromEnd      mask: count from the end (default false)
+     * @param scheme       tokenize: {@code random} (default, a new token every time) or {@code deterministic}
+     * @param domain       tokenize, deterministic: the token domain (one of {@code kinga.pii.token-domains})
      */
-    public record Operator(String type, String value, String maskingChar, Integer charsToMask, Boolean fromEnd) {
+    public record Operator(String type, String value, String maskingChar, Integer charsToMask, Boolean fromEnd,
+                           String scheme, String domain) {
     }
 
     /** Either {@code text} (with {@code operators}) or {@code document} (with {@code fieldRules}). */
@@ -41,10 +44,15 @@ public final class PiiApi {
     public record AnonymizeResponse(String text, List<Anonymized> items, com.fasterxml.jackson.databind.JsonNode document) {
     }
 
-    public record DetokenizeRequest(List<String> tokens) {
+    /** @param purpose why the values are needed (required, at most 500 characters); kept in the audit trail */
+    public record DetokenizeRequest(List<String> tokens, String purpose) {
     }
 
-    public record DetokenizeResponse(Map<String, String> values, List<String> unknown) {
+    /**
+     * @param unknown    tokens the vault does not hold
+     * @param unreadable tokens whose entry did not open (its KEK is not configured, or the row was tampered with)
+     */
+    public record DetokenizeResponse(Map<String, String> values, List<String> unknown, List<String> unreadable, long auditSeq) {
     }
 
     public record KAnonymityRequest(List<Map<String, Object>> rows, List<String> quasiIdentifiers, Integer k) {

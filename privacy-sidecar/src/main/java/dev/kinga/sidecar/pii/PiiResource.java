@@ -1,6 +1,10 @@
 package dev.kinga.sidecar.pii;
 
 import dev.kinga.sidecar.security.BadRequestException;
+import dev.kinga.sidecar.security.Permissions;
+import dev.kinga.sidecar.security.StepUp;
+import dev.kinga.sidecar.vault.Detokenizer;
+import dev.kinga.sidecar.vault.TokenVault;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -9,13 +13,16 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
-/** PII detection and anonymization for compliance staff. Thin: validation here, work in the engine. */
+/**
+ * PII detection and anonymization for compliance staff. Thin: validation here, work in the engine.
+ * Each endpoint needs a {@code kinga-api} permission ({@link Permissions}), never a role name.
+ */
 @Path("/api/v1/pii")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -23,6 +30,7 @@ public class PiiResource {
 
     private static final Logger LOG = Logger.getLogger(PiiResource.class);
     static final int MAX_TOKENS = 1000;
+    static final int MAX_PURPOSE = 500;
 
     @Inject
     PiiEngine engine;
@@ -34,14 +42,20 @@ public class PiiResource {
     RecordAnonymizer records;
 
     @Inject
-    TokenVault vault;
+    Detokenizer detokenizer;
+
+    @Inject
+    StepUp stepUp;
 
     @Inject
     SecurityIdentity identity;
 
+    @Inject
+    JsonWebToken jwt;
+
     @POST
     @Path("detect")
-    @RolesAllowed({"privacy-officer", "security-officer", "auditor"})
+    @RolesAllowed(Permissions.PII_DETECT)
     public PiiApi.DetectResponse detect(PiiApi.DetectRequest request) {
         String text = text(request == null ? null : request.text());
         List<PiiApi.Entity> entities = new ArrayList<>();
@@ -53,22 +67,26 @@ public class PiiResource {
 
     @POST
     @Path("anonymize")
-    @RolesAllowed({"privacy-officer", "security-officer"})
+    @RolesAllowed(Permissions.PII_ANONYMIZE)
     public PiiApi.AnonymizeResponse anonymize(PiiApi.AnonymizeRequest request) {
+        boolean deterministic = identity.hasRole(Permissions.PII_TOKENIZE_DETERMINISTIC);
         if (request != null && request.document() != null) {
             if (request.text() != null) {
                 throw new BadRequestException("send either text or document, not both");
             }
-            return new PiiApi.AnonymizeResponse(null, null, records.anonymize(request.document(), request.fieldRules()));
+            return new PiiApi.AnonymizeResponse(null, null, records.anonymize(request.document(), request.fieldRules(), deterministic));
         }
         String text = text(request == null ? null : request.text());
-        return anonymizer.anonymize(text, request.operators());
+        return anonymizer.anonymize(text, request.operators(), deterministic);
     }
 
-    /** Only the privacy officer reverses tokens, and every call is recorded. */
+    /**
+     * Reverses tokens for a stated purpose, only after a recent sign-in with MFA ({@link StepUp}),
+     * and records who, when, why and which tokens in the audit trail in the same transaction.
+     */
     @POST
     @Path("detokenize")
-    @RolesAllowed("privacy-officer")
+    @RolesAllowed(Permissions.PII_DETOKENIZE)
     public PiiApi.DetokenizeResponse detokenize(PiiApi.DetokenizeRequest request) {
         if (request == null || request.tokens() == null || request.tokens().isEmpty()) {
             throw new BadRequestException("tokens is required (a non-empty list)");
@@ -78,20 +96,28 @@ public class PiiResource {
         }
         for (int i = 0; i < request.tokens().size(); i++) {
             String token = request.tokens().get(i);
-            if (token == null || token.length() > 64) {
+            if (token == null || token.isEmpty() || token.length() > 64) {
                 throw new BadRequestException("tokens[" + i + "] is not a token");
             }
         }
-        String actor = identity.getPrincipal().getName();
-        Map<String, String> values = vault.detokenize(request.tokens(), actor);
-        List<String> unknown = request.tokens().stream().filter(t -> !values.containsKey(t)).distinct().toList();
-        LOG.infof("Detokenization of %d token(s) by %s", request.tokens().size(), actor);
-        return new PiiApi.DetokenizeResponse(values, unknown);
+        String purpose = request.purpose() == null ? "" : request.purpose().strip();
+        if (purpose.isEmpty()) {
+            throw new BadRequestException("purpose is required: say why the values are needed (kept in the audit trail)");
+        }
+        if (purpose.length() > MAX_PURPOSE) {
+            throw new BadRequestException("purpose: at most " + MAX_PURPOSE + " characters");
+        }
+        text(purpose);
+        stepUp.require(jwt);
+        TokenVault.Opened opened = detokenizer.detokenize(request.tokens(), purpose, jwt);
+        LOG.infof("Detokenization of %d token(s) by subject %s (audit seq %d)", request.tokens().size(), jwt.getSubject(),
+                opened.auditSeq());
+        return new PiiApi.DetokenizeResponse(opened.values(), opened.unknown(), opened.unreadable(), opened.auditSeq());
     }
 
     @POST
     @Path("k-anonymity")
-    @RolesAllowed({"privacy-officer", "security-officer"})
+    @RolesAllowed(Permissions.PII_ANONYMIZE)
     public PiiApi.KAnonymityResponse kAnonymity(PiiApi.KAnonymityRequest request) {
         if (request == null) {
             throw new BadRequestException("a body with rows and quasiIdentifiers is required");
@@ -100,7 +126,7 @@ public class PiiResource {
     }
 
     /** Text must be present and well-formed UTF-16 (an unpaired surrogate cannot be answered as JSON). */
-    private static String text(String text) {
+    static String text(String text) {
         if (text == null) {
             throw new BadRequestException("text is required");
         }

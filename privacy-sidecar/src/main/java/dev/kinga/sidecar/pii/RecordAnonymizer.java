@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.kinga.sidecar.keys.HashKey;
 import dev.kinga.sidecar.security.BadRequestException;
+import dev.kinga.sidecar.security.MissingPermissionException;
+import dev.kinga.sidecar.security.Permissions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -20,12 +23,15 @@ import java.util.regex.Pattern;
  * Anonymizes a JSON document by field rules keyed by dotted paths ({@code client.name});
  * a path through an array applies to every element. Rules:
  * <ul>
- *   <li>{@code pseudonym}: a stable pseudonym (HMAC), optionally keeping the first initial ({@code keepInitial})</li>
+ *   <li>{@code pseudonym}: a stable pseudonym (HMAC, 128 bits: collisions stay negligible, about 1 in 10^23, among
+ *       10 million people), optionally keeping the first initial ({@code keepInitial})</li>
  *   <li>{@code generalize}: numbers into the bin of {@code bins} ({@code 34} with [0,18,30,50] to {@code "30-49"}),
  *       dates to their year</li>
  *   <li>{@code redact}: the PII types listed in {@code entities} (all if none) replaced by {@code <TYPE>} inside the text</li>
  *   <li>{@code hash}: HMAC of the value; {@code remove}: the field is dropped</li>
  * </ul>
+ * {@code pseudonym} and {@code hash} are deterministic: they let a caller confirm a guessed value, so
+ * they need the {@code pii:tokenize-deterministic} permission, like deterministic tokens.
  */
 @ApplicationScoped
 public class RecordAnonymizer {
@@ -39,9 +45,10 @@ public class RecordAnonymizer {
     PiiEngine engine;
 
     @Inject
-    Keys keys;
+    HashKey keys;
 
-    public JsonNode anonymize(JsonNode document, Map<String, FieldRule> rules) {
+    /** @param deterministicAllowed whether the caller holds {@code pii:tokenize-deterministic} */
+    public JsonNode anonymize(JsonNode document, Map<String, FieldRule> rules, boolean deterministicAllowed) {
         if (document == null || !document.isObject() && !document.isArray()) {
             throw new BadRequestException("document must be a JSON object or array");
         }
@@ -49,6 +56,14 @@ public class RecordAnonymizer {
             throw new BadRequestException("fieldRules is required (a map of dotted paths to rules)");
         }
         rules.forEach(RecordAnonymizer::validate);
+        if (!deterministicAllowed) {
+            rules.forEach((path, rule) -> {
+                if ("pseudonym".equals(rule.type()) || "hash".equals(rule.type())) {
+                    throw new MissingPermissionException("fieldRules." + path + ".type " + rule.type() + " is deterministic",
+                            Permissions.PII_TOKENIZE_DETERMINISTIC);
+                }
+            });
+        }
         JsonNode copy = document.deepCopy();
         rules.forEach((path, rule) -> apply(copy, List.of(path.split("\\.")), 0, rule));
         return copy;
@@ -99,7 +114,7 @@ public class RecordAnonymizer {
     }
 
     private String pseudonym(String text, boolean keepInitial) {
-        String id = keys.hash("pseudonym\u0000" + text).substring(0, 8);
+        String id = keys.hash("pseudonym\u0000" + text).substring(0, 32);
         if (keepInitial && !text.isBlank()) {
             return text.strip().substring(0, text.strip().offsetByCodePoints(0, 1)).toUpperCase(Locale.ROOT) + ". " + id;
         }

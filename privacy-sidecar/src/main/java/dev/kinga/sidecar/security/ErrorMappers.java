@@ -35,7 +35,22 @@ public class ErrorMappers {
     @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
     public Response unauthenticated(RuntimeException e) {
         return Response.fromResponse(ApiError.response(Response.Status.UNAUTHORIZED, "unauthorized",
-                "A valid bearer token from realm kinga is required")).header("WWW-Authenticate", "Bearer").build();
+                "A valid bearer token from realm kinga, issued for audience kinga-sidecar, is required"))
+                .header("WWW-Authenticate", "Bearer").build();
+    }
+
+    /** RFC 9470: the token is fine, its authentication is not recent or strong enough; the header says what to ask for. */
+    @ServerExceptionMapper
+    public Response stepUp(StepUp.StepUpRequiredException e) {
+        return Response.fromResponse(ApiError.response(Response.Status.UNAUTHORIZED, "insufficient_user_authentication", e.getMessage()))
+                .header("WWW-Authenticate", "Bearer error=\"insufficient_user_authentication\", error_description=\""
+                        + e.getMessage().replace("\"", "'") + "\", acr_values=\"" + e.acr() + "\", max_age=" + e.maxAge())
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response missingPermission(MissingPermissionException e) {
+        return ApiError.response(Response.Status.FORBIDDEN, "forbidden", e.getMessage());
     }
 
     @ServerExceptionMapper
@@ -47,7 +62,7 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return ApiError.response(Response.Status.FORBIDDEN, "forbidden", "Your roles do not allow this operation");
+        return ApiError.response(Response.Status.FORBIDDEN, "forbidden", "Your permissions (kinga-api roles) do not allow this operation");
     }
 
     @ServerExceptionMapper

@@ -13,9 +13,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Per-client token bucket over a minute: {@code kinga.rate-limit.requests-per-minute} requests,
- * refilled continuously. The client is the token's {@code azp} (or subject), else the address.
- * Over the limit: 429 with {@code Retry-After}.
+ * Per-user token bucket over a minute: {@code kinga.rate-limit.requests-per-minute} requests,
+ * refilled continuously. The user is the token's subject, so one busy person (or service account)
+ * cannot starve everyone else of an app they share; requests without a token count by address.
+ * Over the limit: 429 with {@code Retry-After}. Limits are per sidecar node (docs/configuration.md).
  */
 public class RateLimiter {
 
@@ -37,7 +38,7 @@ public class RateLimiter {
 
     @ServerRequestFilter
     public Optional<Response> limit(ContainerRequestContext context) {
-        String client = clientOf();
+        String client = callerOf();
         if (buckets.size() > MAX_TRACKED_CLIENTS) {
             long now = System.nanoTime();
             buckets.values().removeIf(idle -> idle.isFull(now)); // callers rotating addresses cannot grow memory
@@ -46,16 +47,15 @@ public class RateLimiter {
         long waitMillis = bucket.take(System.nanoTime());
         if (waitMillis > 0) {
             return Optional.of(Response.fromResponse(ApiError.response(429, "rate_limited",
-                    "Too many requests from this client; retry later")).header("Retry-After",
+                    "Too many requests from you; retry later")).header("Retry-After",
                     Math.max(1, (waitMillis + 999) / 1000)).build());
         }
         return Optional.empty();
     }
 
-    private String clientOf() {
-        if (identity != null && !identity.isAnonymous() && identity.getPrincipal() instanceof JsonWebToken jwt) {
-            Object azp = jwt.getClaim("azp");
-            return "client:" + (azp != null ? azp : jwt.getSubject());
+    private String callerOf() {
+        if (identity != null && !identity.isAnonymous() && identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null) {
+            return "subject:" + jwt.getSubject();
         }
         return "address:" + (request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress());
     }

@@ -41,7 +41,7 @@ class DetectHttpBenchmark {
     @Test
     void detectUnderSixtyFourConnections() throws Exception {
         String url = "http://localhost:" + RestAssured.port + "/api/v1/pii/detect";
-        String token = TestTokens.withRoles("privacy-officer");
+        String token = TestTokens.asRole("privacy-officer");
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(BODY)).build();

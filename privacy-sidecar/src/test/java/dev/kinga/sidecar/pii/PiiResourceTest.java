@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PiiResourceTest {
 
     private static Response post(String path, String role, Object body) {
-        return RestAssured.given().contentType("application/json").header("Authorization", "Bearer " + TestTokens.withRoles(role))
+        return RestAssured.given().contentType("application/json").header("Authorization", "Bearer " + TestTokens.asRole(role))
                 .body(body).post("/api/v1/pii/" + path);
     }
 
@@ -56,8 +56,11 @@ class PiiResourceTest {
         assertFalse(out.contains("amina@example.com"));
         assertTrue(out.matches("Mail [0-9a-f]{64}, call 0712 34# ###, DOB: 1963, card \\."), out);
 
-        Response again = post("anonymize", "security-officer", Map.of("text", "amina@example.com", "operators", operators));
+        Response again = post("anonymize", "privacy-officer", Map.of("text", "amina@example.com", "operators", operators));
         assertEquals(out.substring(5, 69), again.jsonPath().getString("text"), "hash is stable for one key");
+        Response guess = post("anonymize", "security-officer", Map.of("text", "amina@example.com", "operators", operators));
+        assertEquals(403, guess.statusCode(), "hash confirms guesses: it needs pii:tokenize-deterministic");
+        assertTrue(guess.jsonPath().getString("error_description").contains("pii:tokenize-deterministic"), guess.asString());
 
         Response defaults = post("anonymize", "privacy-officer", Map.of("text", text));
         assertEquals("Mail <EMAIL>, call <PHONE>, DOB: <DATE_OF_BIRTH>, card <CREDIT_CARD>.", defaults.jsonPath().getString("text"));
@@ -76,7 +79,7 @@ class PiiResourceTest {
                 "sessions.notes", Map.of("type", "redact", "entities", List.of("PHONE", "EMAIL")));
         Response r = post("anonymize", "privacy-officer", Map.of("document", document, "fieldRules", rules));
         assertEquals(200, r.statusCode(), r.asString());
-        assertTrue(r.jsonPath().getString("document.client.name").matches("A\\. [0-9a-f]{8}"), r.asString());
+        assertTrue(r.jsonPath().getString("document.client.name").matches("A\\. [0-9a-f]{32}"), r.asString());
         assertEquals("30-49", r.jsonPath().getString("document.client.age"));
         assertEquals("1971", r.jsonPath().getString("document.client.dob"));
         assertEquals("Call <PHONE> or <EMAIL>; feels better", r.jsonPath().getString("document.sessions[0].notes"));
@@ -92,22 +95,43 @@ class PiiResourceTest {
     }
 
     @Test
-    void tokensRoundTripOnlyForThePrivacyOfficer() {
-        Map<String, Object> tokenize = Map.of("EMAIL", Map.of("type", "tokenize"));
-        String first = post("anonymize", "security-officer", Map.of("text", "amina@example.com", "operators", tokenize))
+    void randomTokensByDefaultDeterministicOnlyWithinADomain() {
+        Map<String, Object> random = Map.of("EMAIL", Map.of("type", "tokenize"));
+        String first = post("anonymize", "security-officer", Map.of("text", "amina@example.com", "operators", random))
                 .jsonPath().getString("text");
-        String second = post("anonymize", "privacy-officer", Map.of("text", "amina@example.com", "operators", tokenize))
+        String second = post("anonymize", "privacy-officer", Map.of("text", "amina@example.com", "operators", random))
                 .jsonPath().getString("text");
-        assertTrue(first.startsWith("tok_email_"), first);
-        assertEquals(first, second, "the same value keeps its token");
-        assertNotEquals(first, post("anonymize", "privacy-officer", Map.of("text", "other@example.com", "operators", tokenize))
+        assertTrue(first.matches("tok_email_[0-9a-f]{32}"), first);
+        assertNotEquals(first, second, "random tokens do not reveal that two values are equal");
+
+        Map<String, Object> research = Map.of("EMAIL", Map.of("type", "tokenize", "scheme", "deterministic", "domain", "research"));
+        Map<String, Object> care = Map.of("EMAIL", Map.of("type", "tokenize", "scheme", "deterministic", "domain", "care-records"));
+        String inResearch = post("anonymize", "privacy-officer", Map.of("text", "amina@example.com", "operators", research))
+                .jsonPath().getString("text");
+        assertEquals(inResearch, post("anonymize", "privacy-officer", Map.of("text", "amina@example.com", "operators", research))
+                .jsonPath().getString("text"), "deterministic: the same value keeps its token within its domain");
+        assertNotEquals(inResearch, post("anonymize", "privacy-officer", Map.of("text", "amina@example.com", "operators", care))
+                .jsonPath().getString("text"), "domains do not link");
+        assertNotEquals(inResearch, post("anonymize", "privacy-officer", Map.of("text", "other@example.com", "operators", research))
                 .jsonPath().getString("text"));
 
-        Response back = post("detokenize", "privacy-officer", Map.of("tokens", List.of(first, "tok_email_unknown")));
+        Response guess = post("anonymize", "security-officer", Map.of("text", "amina@example.com", "operators", research));
+        assertEquals(403, guess.statusCode(), "who may not detokenize may not test guesses with deterministic tokens");
+        Response unknownDomain = post("anonymize", "privacy-officer", Map.of("text", "a@b.example", "operators",
+                Map.of("EMAIL", Map.of("type", "tokenize", "scheme", "deterministic", "domain", "everything"))));
+        assertEquals(400, unknownDomain.statusCode());
+        assertTrue(unknownDomain.jsonPath().getString("error_description").contains("research"), unknownDomain.asString());
+        assertEquals(400, post("anonymize", "privacy-officer", Map.of("text", "a@b.example", "operators",
+                Map.of("EMAIL", Map.of("type", "tokenize", "scheme", "sometimes")))).statusCode());
+
+        Response back = post("detokenize", "privacy-officer", Map.of("tokens", List.of(first, second, inResearch, "tok_email_unknown"),
+                "purpose", "Subject access request 2026-118"));
         assertEquals(200, back.statusCode(), back.asString());
         assertEquals("amina@example.com", back.jsonPath().getString("values." + first));
+        assertEquals("amina@example.com", back.jsonPath().getString("values." + second));
+        assertEquals("amina@example.com", back.jsonPath().getString("values." + inResearch));
         assertEquals(List.of("tok_email_unknown"), back.jsonPath().getList("unknown"));
-        assertEquals(403, post("detokenize", "security-officer", Map.of("tokens", List.of(first))).statusCode());
+        assertEquals(403, post("detokenize", "security-officer", Map.of("tokens", List.of(first), "purpose", "curious")).statusCode());
     }
 
     @Test
@@ -149,7 +173,7 @@ class PiiResourceTest {
 
     @Test
     void badInputGetsAClearFourHundredNeverAFiveHundred() throws Exception {
-        String token = TestTokens.withRoles("privacy-officer");
+        String token = TestTokens.asRole("privacy-officer");
         Map<String, String> cases = Map.of(
                 "{\"text\": ", "invalid JSON",
                 "{\"text\": null}", "null text",
@@ -174,5 +198,17 @@ class PiiResourceTest {
         assertEquals("unsupported_media_type", wrongType.jsonPath().getString("error"));
 
         assertEquals(413, statusOfTenMegabytePost(token));
+        Response tooLarge = RestAssured.given().contentType("application/json").header("Authorization", "Bearer " + token)
+                .body("{\"text\":\"" + "a".repeat(1024 * 1024 + 10) + "\"}").post("/api/v1/pii/detect");
+        assertEquals(413, tooLarge.statusCode());
+        assertEquals("request_too_large", tooLarge.jsonPath().getString("error"), "413 carries the JSON error body");
+
+        for (String duplicate : List.of("{\"text\":\"a\",\"text\":\"b\"}", "{\"text\":\"a\",\"operators\":{\"EMAIL\":{\"type\":\"redact\","
+                + "\"type\":\"hash\"}}}")) {
+            Response r = RestAssured.given().contentType("application/json").header("Authorization", "Bearer " + token)
+                    .body(duplicate).post("/api/v1/pii/anonymize");
+            assertEquals(400, r.statusCode(), duplicate + ": " + r.asString());
+            assertEquals("invalid_request", r.jsonPath().getString("error"));
+        }
     }
 }

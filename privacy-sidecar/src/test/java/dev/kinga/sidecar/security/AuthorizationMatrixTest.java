@@ -6,57 +6,125 @@ import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every endpoint x every kind of caller -> the documented status, with the error shape and no leak. */
+/**
+ * Every endpoint x every kinga-api permission of the catalogue (and every kind of bad token) ->
+ * the documented status, with the error shape and no leak. Permissions decide, never role names.
+ */
 @QuarkusTest
 @QuarkusTestResource(TestTokens.class)
 class AuthorizationMatrixTest {
 
     private static final String SECRET_TEXT = "Call +254 712 345 678";
 
-    private record Endpoint(String path, String body, List<String> allowed) {
+    private record Endpoint(String method, String path, String body, Set<String> required) {
+        @Override
+        public String toString() {
+            return method + " " + path + (body == null ? "" : " " + body);
+        }
     }
 
     private static final List<Endpoint> ENDPOINTS = List.of(
-            new Endpoint("/api/v1/pii/detect", "{\"text\":\"" + SECRET_TEXT + "\"}",
-                    List.of("privacy-officer", "security-officer", "auditor")),
-            new Endpoint("/api/v1/pii/anonymize", "{\"text\":\"" + SECRET_TEXT + "\"}",
-                    List.of("privacy-officer", "security-officer")),
-            new Endpoint("/api/v1/pii/detokenize", "{\"tokens\":[\"tok_phone_00\"]}", List.of("privacy-officer")),
-            new Endpoint("/api/v1/pii/k-anonymity", "{\"rows\":[{\"a\":1}],\"quasiIdentifiers\":[\"a\"]}",
-                    List.of("privacy-officer", "security-officer")));
+            new Endpoint("POST", "/api/v1/pii/detect", "{\"text\":\"" + SECRET_TEXT + "\"}", Set.of("pii:detect")),
+            new Endpoint("POST", "/api/v1/pii/anonymize", "{\"text\":\"" + SECRET_TEXT + "\"}", Set.of("pii:anonymize")),
+            new Endpoint("POST", "/api/v1/pii/anonymize",
+                    "{\"text\":\"" + SECRET_TEXT + "\",\"operators\":{\"PHONE\":{\"type\":\"tokenize\",\"scheme\":\"deterministic\","
+                            + "\"domain\":\"research\"}}}", Set.of("pii:anonymize", "pii:tokenize-deterministic")),
+            new Endpoint("POST", "/api/v1/pii/anonymize",
+                    "{\"text\":\"" + SECRET_TEXT + "\",\"operators\":{\"PHONE\":{\"type\":\"hash\"}}}",
+                    Set.of("pii:anonymize", "pii:tokenize-deterministic")),
+            new Endpoint("POST", "/api/v1/pii/anonymize",
+                    "{\"document\":{\"name\":\"Amina\"},\"fieldRules\":{\"name\":{\"type\":\"pseudonym\"}}}",
+                    Set.of("pii:anonymize", "pii:tokenize-deterministic")),
+            new Endpoint("POST", "/api/v1/pii/k-anonymity", "{\"rows\":[{\"a\":1}],\"quasiIdentifiers\":[\"a\"]}", Set.of("pii:anonymize")),
+            new Endpoint("POST", "/api/v1/pii/detokenize", "{\"tokens\":[\"tok_phone_00\"],\"purpose\":\"matrix test\"}",
+                    Set.of("pii:detokenize")),
+            new Endpoint("GET", "/api/v1/audit/records", null, Set.of("audit:read")),
+            new Endpoint("GET", "/api/v1/audit/verify", null, Set.of("audit:read")));
 
-    private static final List<String> ROLES = List.of("privacy-officer", "security-officer", "auditor", "user", "therapist");
+    /** Every permission realm-config/roles.yaml defines for kinga-api, read from the catalogue itself. */
+    private static List<String> cataloguePermissions() throws IOException {
+        String yaml = Files.readString(Path.of("../realm-config/roles.yaml"));
+        String block = yaml.substring(yaml.indexOf("    permissions:\n"), yaml.indexOf("\nroles:"));
+        List<String> permissions = new ArrayList<>();
+        Matcher m = Pattern.compile("^ {6}\"([^\"]+)\":", Pattern.MULTILINE).matcher(block);
+        while (m.find()) {
+            permissions.add(m.group(1));
+        }
+        return permissions;
+    }
 
     @Test
-    void everyEndpointAnswersEveryCallerAsDocumented() {
+    void everyEndpointAnswersEveryPermissionAsDocumented() throws IOException {
+        List<String> permissions = cataloguePermissions();
+        assertTrue(permissions.size() >= 20 && permissions.containsAll(List.of("pii:detect", "pii:anonymize",
+                "pii:tokenize-deterministic", "pii:detokenize", "audit:read")), permissions.toString());
         for (Endpoint e : ENDPOINTS) {
-            expectError(call(e, null), 401, e.path() + " without a token");
-            expectError(call(e, TestTokens.expired("privacy-officer")), 401, e.path() + " expired");
-            expectError(call(e, TestTokens.wrongSignature("privacy-officer")), 401, e.path() + " wrong signature");
-            expectError(call(e, TestTokens.otherRealm("privacy-officer")), 401, e.path() + " another realm");
-            expectError(call(e, "not.a.jwt"), 401, e.path() + " garbage");
-            for (String role : ROLES) {
-                Response response = call(e, TestTokens.withRoles(role));
-                if (e.allowed().contains(role)) {
-                    assertEquals(200, response.statusCode(), e.path() + " as " + role + ": " + response.asString());
+            for (String permission : permissions) {
+                Set<String> held = new java.util.HashSet<>(e.required());
+                held.remove(permission);
+                if (held.isEmpty() || e.required().size() == 1) {
+                    held = Set.of(permission);
+                }
+                Response response = call(e, TestTokens.withPermissions(held.toArray(String[]::new)));
+                if (held.containsAll(e.required())) {
+                    assertEquals(200, response.statusCode(), e + " with " + held + ": " + response.asString());
                 } else {
-                    expectError(response, 403, e.path() + " as " + role);
+                    expectError(response, 403, e + " with " + held);
                 }
             }
+            assertEquals(200, call(e, TestTokens.withPermissions(permissions.toArray(String[]::new))).statusCode(),
+                    e + " with every permission");
+            List<String> allButRequired = permissions.stream().filter(p -> !e.required().contains(p)).toList();
+            expectError(call(e, TestTokens.withPermissions(allButRequired.toArray(String[]::new))), 403, e + " with all others");
+        }
+    }
+
+    @Test
+    void tokensThatAreNotTheSidecarsAreRefused() {
+        for (Endpoint e : ENDPOINTS) {
+            String[] all = e.required().toArray(String[]::new);
+            expectError(call(e, null), 401, e + " without a token");
+            expectError(call(e, TestTokens.token().permissions(all).expired().sign()), 401, e + " expired");
+            expectError(call(e, TestTokens.token().permissions(all).strangersKey().sign()), 401, e + " wrong signature");
+            expectError(call(e, TestTokens.token().permissions(all).otherRealm().sign()), 401, e + " another realm");
+            expectError(call(e, TestTokens.token().permissions(all).audience("kinga-web", "kinga-api").azp("kinga-web").sign()), 401,
+                    e + " issued to the SPA, not the sidecar");
+            expectError(call(e, TestTokens.token().permissions(all).audience().sign()), 401, e + " with no audience");
+            expectError(call(e, "not.a.jwt"), 401, e + " garbage");
+        }
+    }
+
+    @Test
+    void roleNamesGrantNothingByThemselves() {
+        // A token whose realm roles say privacy-officer but which carries no kinga-api permission.
+        String token = io.smallrye.jwt.build.Jwt.issuer(TestTokens.issuer())
+                .subject("someone").audience("kinga-sidecar").claim("realm_access", Map.of("roles", List.of("privacy-officer",
+                        "security-officer", "auditor"))).claim("auth_time", System.currentTimeMillis() / 1000)
+                .claim("amr", List.of("mfa")).expiresIn(300).jws().keyId("test").sign(TestTokens.trustedKey());
+        for (Endpoint e : ENDPOINTS) {
+            expectError(call(e, token), 403, e + " with role names only");
         }
     }
 
     @Test
     void securityHeadersAreOnEveryResponse() {
-        for (Response response : List.of(call(ENDPOINTS.get(0), null), call(ENDPOINTS.get(0), TestTokens.withRoles("auditor")),
-                RestAssured.get("/q/health/live"))) {
+        for (Response response : List.of(call(ENDPOINTS.get(0), null), call(ENDPOINTS.get(0), TestTokens.withPermissions("pii:detect")),
+                call(ENDPOINTS.get(0), TestTokens.withPermissions("audit:read")))) {
             assertEquals("nosniff", response.header("X-Content-Type-Options"));
             assertEquals("DENY", response.header("X-Frame-Options"));
             assertEquals("no-referrer", response.header("Referrer-Policy"));
@@ -66,11 +134,14 @@ class AuthorizationMatrixTest {
     }
 
     private static Response call(Endpoint e, String token) {
-        var request = RestAssured.given().contentType("application/json").body(e.body());
+        var request = RestAssured.given();
+        if (e.body() != null) {
+            request.contentType("application/json").body(e.body());
+        }
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return request.post(e.path());
+        return "GET".equals(e.method()) ? request.get(e.path()) : request.post(e.path());
     }
 
     private static void expectError(Response response, int status, String what) {

@@ -26,16 +26,28 @@ class RateLimitTest {
     }
 
     @Test
-    void aClientOverItsLimitGets429WithRetryAfterWhileOthersGoOn() {
-        String busy = TestTokens.withRoles("auditor");
+    void aUserOverTheLimitGets429WithRetryAfterWhileOthersOfTheSameAppGoOn() {
+        // Two people using the same app (same azp): the limit is per person, so one cannot starve the other.
+        String busy = TestTokens.token().permissions("pii:detect").subject("busy-user").azp("kinga-compliance-cli").sign();
+        String busyAgain = TestTokens.token().permissions("pii:detect").subject("busy-user").azp("another-app").sign();
+        String colleague = TestTokens.token().permissions("pii:detect").subject("colleague").azp("kinga-compliance-cli").sign();
         for (int i = 0; i < 3; i++) {
-            assertEquals(200, detect(busy).statusCode());
+            assertEquals(200, detect(i == 2 ? busyAgain : busy).statusCode());
         }
-        Response limited = detect(busy);
-        assertEquals(429, limited.statusCode());
-        assertEquals("rate_limited", limited.jsonPath().getString("error"));
-        assertTrue(Integer.parseInt(limited.header("Retry-After")) >= 1);
-        assertEquals(200, detect(TestTokens.withRoles("privacy-officer")).statusCode(), "another client is not limited");
+        for (String token : new String[]{busy, busyAgain}) {
+            Response limited = detect(token);
+            assertEquals(429, limited.statusCode(), "the same subject, whichever app and token");
+            assertEquals("rate_limited", limited.jsonPath().getString("error"));
+            assertTrue(Integer.parseInt(limited.header("Retry-After")) >= 1);
+        }
+        assertEquals(200, detect(colleague).statusCode(), "another user of the same app is not limited");
+        for (int i = 0; i < 5; i++) {
+            Response anonymous = RestAssured.given().contentType("application/json").body("{}").post("/api/v1/pii/detect");
+            assertTrue(anonymous.statusCode() == 401 || anonymous.statusCode() == 429, anonymous.asString());
+            if (anonymous.statusCode() == 429) {
+                assertTrue(Integer.parseInt(anonymous.header("Retry-After")) >= 1, "every 429 says when to retry");
+            }
+        }
     }
 
     private static Response detect(String token) {

@@ -75,33 +75,118 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
         return bytes[0] == 0 ? java.util.Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
     }
 
-    public static String withRoles(String... roles) {
-        return sign(issuer, List.of(roles), 300, TRUSTED.getPrivate());
+    /** The key Keycloak (here: this stand-in) signs with, for tests that build unusual tokens themselves. */
+    public static PrivateKey trustedKey() {
+        return TRUSTED.getPrivate();
     }
 
-    public static String expired(String... roles) {
-        return sign(issuer, List.of(roles), -60, TRUSTED.getPrivate());
+    public static String issuer() {
+        return issuer;
     }
 
-    public static String otherRealm(String... roles) {
-        return sign("https://keycloak.test/realms/other", List.of(roles), 300, TRUSTED.getPrivate());
+    /** A token for the sidecar holding these kinga-api permissions, signed in with MFA a minute ago. */
+    public static String withPermissions(String... permissions) {
+        return token().permissions(permissions).sign();
     }
 
-    public static String wrongSignature(String... roles) {
-        return sign(issuer, List.of(roles), 300, STRANGER.getPrivate());
+    /** The permissions the catalogue's role grants (realm-config/roles.yaml), as its holders' tokens carry them. */
+    public static String asRole(String role) {
+        return withPermissions(switch (role) {
+            case "privacy-officer" -> new String[]{"dsr:manage", "consent:manage", "breach:manage", "pii:detect", "pii:anonymize",
+                    "pii:tokenize-deterministic", "pii:detokenize", "audit:read"};
+            case "security-officer" -> new String[]{"security-alerts:read", "breach:manage", "pii:detect", "pii:anonymize", "audit:read"};
+            case "auditor" -> new String[]{"audit:read", "pii:detect"};
+            case "therapist" -> new String[]{"conversations:read", "responses:write", "crisis:intervene", "clinical-notes:read",
+                    "clinical-notes:write"};
+            case "user" -> new String[]{"own-data:read", "own-data:write", "own-data:delete"};
+            default -> throw new IllegalArgumentException(role);
+        });
     }
 
-    private static String sign(String issuer, List<String> roles, long lifetimeSeconds, PrivateKey key) {
-        long now = System.currentTimeMillis() / 1000;
-        return Jwt.issuer(issuer)
-                .subject("user-" + String.join("-", roles))
-                .claim("azp", "test-client-" + String.join("-", roles))
-                .claim("preferred_username", "tester")
-                .claim("realm_access", Map.of("roles", roles))
-                .issuedAt(now - 120)
-                .expiresAt(now + lifetimeSeconds)
-                .jws().keyId("test")
-                .sign(key);
+    public static Builder token() {
+        return new Builder();
+    }
+
+    /** A token to taste: by default for audience kinga-sidecar, no permissions, MFA sign-in 60 s ago, valid 5 minutes. */
+    public static final class Builder {
+        private String issuer = TestTokens.issuer;
+        private List<String> permissions = List.of();
+        private List<String> audience = List.of("kinga-sidecar", "kinga-api");
+        private String subject = "user-" + java.util.UUID.randomUUID();
+        private String azp = "kinga-compliance-cli";
+        private long authAgeSeconds = 60;
+        private List<String> amr = List.of("mfa", "otp");
+        private String acr = "1";
+        private long lifetimeSeconds = 300;
+        private PrivateKey key = TRUSTED.getPrivate();
+
+        public Builder permissions(String... permissions) {
+            this.permissions = List.of(permissions);
+            return this;
+        }
+
+        public Builder audience(String... audience) {
+            this.audience = List.of(audience);
+            return this;
+        }
+
+        public Builder subject(String subject) {
+            this.subject = subject;
+            return this;
+        }
+
+        public Builder azp(String azp) {
+            this.azp = azp;
+            return this;
+        }
+
+        public Builder authAgeSeconds(long seconds) {
+            this.authAgeSeconds = seconds;
+            return this;
+        }
+
+        public Builder amr(String... amr) {
+            this.amr = List.of(amr);
+            return this;
+        }
+
+        public Builder acr(String acr) {
+            this.acr = acr;
+            return this;
+        }
+
+        public Builder expired() {
+            this.lifetimeSeconds = -60;
+            return this;
+        }
+
+        public Builder otherRealm() {
+            this.issuer = "https://keycloak.test/realms/other";
+            return this;
+        }
+
+        public Builder strangersKey() {
+            this.key = STRANGER.getPrivate();
+            return this;
+        }
+
+        public String sign() {
+            long now = System.currentTimeMillis() / 1000;
+            var claims = Jwt.issuer(issuer)
+                    .subject(subject)
+                    .audience(new java.util.HashSet<>(audience))
+                    .claim("azp", azp)
+                    .claim("preferred_username", "tester")
+                    .claim("auth_time", now - authAgeSeconds)
+                    .claim("acr", acr)
+                    .claim("resource_access", Map.of("kinga-api", Map.of("roles", permissions)))
+                    .issuedAt(now - 30)
+                    .expiresAt(now + lifetimeSeconds);
+            if (!amr.isEmpty()) {
+                claims.claim("amr", amr);
+            }
+            return claims.jws().keyId("test").sign(key);
+        }
     }
 
     private static KeyPair generate() {

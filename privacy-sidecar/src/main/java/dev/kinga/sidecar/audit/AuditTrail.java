@@ -1,0 +1,98 @@
+package dev.kinga.sidecar.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The sidecar's append-only, hash-chained audit trail. Records are written in the transaction of
+ * the action they describe (no record, no action), read by holders of {@code audit:read}, and
+ * forwarded to the configured sinks by {@link TrailForwarder}.
+ */
+@ApplicationScoped
+public class AuditTrail {
+
+    public static final String DETOKENIZE = "PII_DETOKENIZE";
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    TrailChain chain;
+
+    @Inject
+    ObjectMapper json;
+
+    /** Appends a record by the token's holder; the caller's transaction commits or drops it with the action. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public TrailRecord append(String action, JsonWebToken caller, Map<String, Object> details) {
+        TrailHead head = em.find(TrailHead.class, 1, LockModeType.PESSIMISTIC_WRITE);
+        TrailRecord r = new TrailRecord();
+        r.seq = head.lastSeq + 1;
+        r.id = UUID.randomUUID().toString();
+        r.at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        r.action = action;
+        r.actor = caller.getSubject();
+        r.actorName = caller.getClaim("preferred_username");
+        r.clientId = caller.getClaim("azp");
+        try {
+            r.details = json.writeValueAsString(details);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("audit details are not serialisable", e);
+        }
+        r.prevHash = head.lastHash;
+        r.hash = chain.link(r);
+        em.persist(r);
+        head.lastSeq = r.seq;
+        head.lastHash = r.hash;
+        return r;
+    }
+
+    @Transactional
+    public List<TrailRecord> read(long fromSeq, int limit) {
+        return em.createQuery("select r from TrailRecord r where r.seq >= :from order by r.seq", TrailRecord.class)
+                .setParameter("from", fromSeq).setMaxResults(limit).getResultList();
+    }
+
+    /** Walks the whole chain: every link recomputed, sequence numbers gapless, the head matching the last record. */
+    @Transactional
+    public Verification verify() {
+        TrailHead head = em.find(TrailHead.class, 1);
+        String prev = TrailChain.GENESIS;
+        long expected = 1;
+        long from = 1;
+        while (true) {
+            List<TrailRecord> page = em.createQuery("select r from TrailRecord r where r.seq >= :from order by r.seq", TrailRecord.class)
+                    .setParameter("from", from).setMaxResults(1000).getResultList();
+            for (TrailRecord r : page) {
+                if (r.seq != expected || !prev.equals(r.prevHash) || !chain.link(r).equals(r.hash)) {
+                    return new Verification(false, expected - 1, expected);
+                }
+                prev = r.hash;
+                expected++;
+            }
+            em.clear();
+            if (page.size() < 1000) {
+                break;
+            }
+            from = expected;
+        }
+        boolean headMatches = head.lastSeq == expected - 1 && head.lastHash.equals(prev);
+        return new Verification(headMatches, expected - 1, headMatches ? null : expected);
+    }
+
+    /** @param brokenAt the first sequence number that does not check out (or is missing), null when valid */
+    public record Verification(boolean valid, long records, Long brokenAt) {
+    }
+}

@@ -1,0 +1,136 @@
+package dev.kinga.sidecar.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Forwards the trail to the sinks of {@code kinga.audit.sinks} as the Keycloak trail does: one
+ * {@code POST} per record in sequence order, {@code Idempotency-Key} = record id and
+ * {@code X-Kinga-Audit-Seq}, at least once (a sink that fails holds back later records until it
+ * takes this one). {@code log} writes JSON lines to log category {@code kinga.audit}. Each sink's
+ * progress is a row of {@code sidecar_audit_cursor}, so a restart or another node goes on from there.
+ */
+@ApplicationScoped
+public class TrailForwarder {
+
+    static final String LOG_SINK = "log";
+    private static final Logger LOG = Logger.getLogger(TrailForwarder.class);
+    private static final Logger AUDIT_LOG = Logger.getLogger("kinga.audit");
+    private static final int BATCH = 100;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    AuditTrail trail;
+
+    @Inject
+    ObjectMapper json;
+
+    @ConfigProperty(name = "kinga.audit.sinks")
+    Optional<List<String>> sinks;
+
+    @ConfigProperty(name = "kinga.audit.sink-timeout", defaultValue = "5s")
+    Duration timeout;
+
+    private HttpClient http;
+
+    @Scheduled(every = "${kinga.audit.forward-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void forward() {
+        for (String sink : sinks.orElse(List.of())) {
+            if (!sink.isBlank()) {
+                deliver(sink.strip());
+            }
+        }
+    }
+
+    private void deliver(String sink) {
+        while (true) {
+            long cursor = QuarkusTransaction.requiringNew().call(() -> cursor(sink));
+            List<TrailRecord> batch = trail.read(cursor + 1, BATCH);
+            long delivered = cursor;
+            String failure = null;
+            for (TrailRecord r : batch) {
+                failure = send(sink, r);
+                if (failure != null) {
+                    break;
+                }
+                delivered = r.seq;
+            }
+            if (delivered > cursor) {
+                long upTo = delivered;
+                QuarkusTransaction.requiringNew().run(() -> em.createQuery(
+                                "update TrailCursor c set c.deliveredSeq = :seq where c.sink = :sink and c.deliveredSeq < :seq")
+                        .setParameter("seq", upTo).setParameter("sink", sink).executeUpdate());
+            }
+            if (failure != null) {
+                LOG.warnf("Audit sink delivery failed (%s); will retry", failure);
+                return;
+            }
+            if (batch.size() < BATCH) {
+                return;
+            }
+        }
+    }
+
+    private long cursor(String sink) {
+        TrailCursor c = em.find(TrailCursor.class, sink);
+        if (c == null) {
+            c = new TrailCursor();
+            c.sink = sink;
+            c.deliveredSeq = 0;
+            em.persist(c);
+        }
+        return c.deliveredSeq;
+    }
+
+    /** @return null when the sink took the record, else a short reason (never the payload) */
+    private String send(String sink, TrailRecord r) {
+        String payload;
+        try {
+            payload = json.writeValueAsString(AuditResource.RecordView.of(r, json));
+        } catch (JsonProcessingException e) {
+            return "unserialisable record";
+        }
+        if (LOG_SINK.equals(sink)) {
+            AUDIT_LOG.info(payload);
+            return null;
+        }
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(sink)).timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .header("Idempotency-Key", r.id)
+                    .header("X-Kinga-Audit-Seq", Long.toString(r.seq))
+                    .POST(HttpRequest.BodyPublishers.ofString(payload)).build();
+            int status = client().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return status >= 200 && status < 300 ? null : "HTTP " + status;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } catch (Exception e) {
+            return e.getClass().getSimpleName();
+        }
+    }
+
+    private synchronized HttpClient client() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        }
+        return http;
+    }
+}

@@ -1,0 +1,18 @@
+package dev.kinga.sidecar.security;
+
+/**
+ * The {@code kinga-api} permissions ({@code resource_access.kinga-api.roles}) that the endpoints
+ * require, as {@code realm-config/roles.yaml} defines them. The service never checks role names:
+ * whoever holds a permission, through a seeded role or one an admin made, may do what it names.
+ */
+public final class Permissions {
+
+    public static final String PII_DETECT = "pii:detect";
+    public static final String PII_ANONYMIZE = "pii:anonymize";
+    public static final String PII_TOKENIZE_DETERMINISTIC = "pii:tokenize-deterministic";
+    public static final String PII_DETOKENIZE = "pii:detokenize";
+    public static final String AUDIT_READ = "audit:read";
+
+    private Permissions() {
+    }
+}

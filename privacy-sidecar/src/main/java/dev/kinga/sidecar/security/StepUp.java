@@ -1,0 +1,112 @@
+package dev.kinga.sidecar.security;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Recent, multi-factor authentication for sensitive operations (detokenization): the token's
+ * {@code auth_time} within {@code kinga.detokenize.max-auth-age}, and either an {@code amr} value of
+ * {@code kinga.detokenize.amr} (Kinga's MFA mapper writes {@code mfa} and {@code otp} when a code was
+ * checked in that authentication, never for a trusted-device skip) or an {@code acr} of
+ * {@code kinga.detokenize.acr-values}. Otherwise {@link StepUpRequiredException}: a 401 in the style
+ * of RFC 9470 that tells the client what to ask Keycloak for.
+ */
+@ApplicationScoped
+public class StepUp {
+
+    private final Duration maxAuthAge;
+    private final List<String> amr;
+    private final List<String> acrValues;
+    private final String challengeAcr;
+    private final Clock clock;
+
+    @Inject
+    public StepUp(@ConfigProperty(name = "kinga.detokenize.max-auth-age", defaultValue = "PT5M") Duration maxAuthAge,
+                  @ConfigProperty(name = "kinga.detokenize.amr", defaultValue = "mfa") List<String> amr,
+                  @ConfigProperty(name = "kinga.detokenize.acr-values") Optional<List<String>> acrValues,
+                  @ConfigProperty(name = "kinga.detokenize.challenge-acr", defaultValue = "kinga-mfa") String challengeAcr) {
+        this(maxAuthAge, amr, acrValues.orElse(List.of()), challengeAcr, Clock.systemUTC());
+    }
+
+    StepUp(Duration maxAuthAge, List<String> amr, List<String> acrValues, String challengeAcr, Clock clock) {
+        this.maxAuthAge = maxAuthAge;
+        this.amr = amr;
+        this.acrValues = acrValues;
+        this.challengeAcr = challengeAcr;
+        this.clock = clock;
+    }
+
+    /** Passes quietly, or throws {@link StepUpRequiredException} naming what is missing. */
+    public void require(JsonWebToken token) {
+        Long authTime = number(token.getClaim("auth_time"));
+        long now = clock.millis() / 1000;
+        if (authTime == null || now - authTime > maxAuthAge.toSeconds() || authTime > now + 60) {
+            throw challenge("A sign-in within the last " + maxAuthAge.toSeconds() + " seconds is required");
+        }
+        if (!multiFactor(token)) {
+            throw challenge("A sign-in with multi-factor authentication is required");
+        }
+    }
+
+    private boolean multiFactor(JsonWebToken token) {
+        Object methods = token.getClaim("amr");
+        if (methods instanceof Collection<?> values) {
+            for (Object v : values) {
+                if (amr.contains(unquote(v))) {
+                    return true;
+                }
+            }
+        }
+        Object acr = token.getClaim("acr");
+        return acr != null && acrValues.contains(unquote(acr));
+    }
+
+    private StepUpRequiredException challenge(String why) {
+        return new StepUpRequiredException(why + " (ask for acr_values=" + challengeAcr + " and max_age=" + maxAuthAge.toSeconds()
+                + ", then call again with the new token)", challengeAcr, maxAuthAge.toSeconds());
+    }
+
+    /** JSON-P values print with quotes; plain strings do not. */
+    private static String unquote(Object value) {
+        String s = value.toString();
+        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+    }
+
+    private static Long number(Object claim) {
+        if (claim instanceof Number n) {
+            return n.longValue();
+        }
+        if (claim instanceof jakarta.json.JsonNumber n) {
+            return n.longValue();
+        }
+        return null;
+    }
+
+    /** 401 {@code insufficient_user_authentication} with the {@code acr_values} and {@code max_age} to ask for. */
+    public static class StepUpRequiredException extends RuntimeException {
+        private final String acr;
+        private final long maxAge;
+
+        StepUpRequiredException(String message, String acr, long maxAge) {
+            super(message);
+            this.acr = acr;
+            this.maxAge = maxAge;
+        }
+
+        public String acr() {
+            return acr;
+        }
+
+        public long maxAge() {
+            return maxAge;
+        }
+    }
+}

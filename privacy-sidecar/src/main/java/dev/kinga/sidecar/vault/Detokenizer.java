@@ -1,0 +1,39 @@
+package dev.kinga.sidecar.vault;
+
+import dev.kinga.sidecar.audit.AuditTrail;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Detokenization as one transaction: the values are read and the trail record (who, when, the
+ * stated purpose, how many and which tokens, never a value) is appended together, so no value
+ * leaves the vault without its record.
+ */
+@ApplicationScoped
+public class Detokenizer {
+
+    @Inject
+    TokenVault vault;
+
+    @Inject
+    AuditTrail trail;
+
+    @Transactional
+    public TokenVault.Opened detokenize(List<String> tokens, String purpose, JsonWebToken caller) {
+        TokenVault.Opened opened = vault.open(tokens);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("purpose", purpose);
+        details.put("tokenCount", tokens.size());
+        details.put("tokenIds", tokens.stream().distinct().toList());
+        details.put("revealed", opened.values().size());
+        details.put("unknown", opened.unknown().size());
+        details.put("unreadable", opened.unreadable().size());
+        return opened.recordedAs(trail.append(AuditTrail.DETOKENIZE, caller, details).seq);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.kinga.sidecar.vault;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+/**
+ * One reversible pseudonym. The value is sealed under its own data key with the token and type as
+ * associated data; the data key is wrapped by the KEK {@code kekId}. Deterministic entries carry the
+ * lookup MAC that finds them again; random ones have none.
+ */
+@Entity
+@Table(name = "pii_token")
+public class VaultEntry {
+
+    @Id
+    public String token;
+
+    @Column(name = "entity_type")
+    public String entityType;
+
+    public String scheme;
+
+    @Column(name = "token_domain")
+    public String domain;
+
+    @Column(name = "value_mac")
+    public String valueMac;
+
+    @Column(name = "kek_id")
+    public String kekId;
+
+    @Column(name = "wrapped_key")
+    public String wrappedKey;
+
+    public String ciphertext;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    /** What the value's ciphertext is bound to: this row's token and type. */
+    String binding() {
+        return "kinga-vault\u0000" + token + "\u0000" + entityType;
+    }
+}
