@@ -56,6 +56,25 @@ public final class FactorRemoval {
         authSession.setUserSessionNote(MFA_AT, Long.toString(Time.currentTime()));
     }
 
+    /**
+     * Marks the login as having ended without a code (trusted device, or no factor): the note an
+     * earlier authentication of the same session left is overwritten, so neither a factor change
+     * nor the {@code amr} claim can lean on it.
+     */
+    public static void notPassed(AuthenticationSessionModel authSession) {
+        authSession.setUserSessionNote(MFA_AT, "0");
+    }
+
+    /** Whether the latest authentication of this user session passed Kinga MFA with a code. */
+    public static boolean passedInThisAuthentication(UserSessionModel userSession) {
+        try {
+            String at = userSession.getNote(MFA_AT);
+            return at != null && Long.parseLong(at) > 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** An application-initiated action is running: MFA must not be skipped by a trusted device. */
     public static boolean actionInProgress(AuthenticationSessionModel authSession) {
         return authSession.getClientNote(Constants.KC_ACTION) != null;

@@ -119,6 +119,58 @@ class MfaIT {
         assertTrue(events.toString().contains("admin_reset_password"), "the revocation is an event with its reason");
     }
 
+    /**
+     * A trusted-device sign-in must not pass for MFA at a service that needs it (the privacy
+     * sidecar's detokenization): its tokens carry no amr "mfa"; a client that asks for
+     * acr_values=kinga-mfa gets the code form despite the trusted device, and then "mfa". The
+     * compliance CLI's sign-in flow always asks for password and code, even inside an SSO session.
+     */
+    @Test
+    void trustedDeviceSignInsDoNotClaimMfaAndAStepUpAsksForACode(KeycloakClient kc) {
+        String spa = kc.adminGet("/" + REALM + "/clients?clientId=" + SPA_CLIENT).get(0).path("id").asText();
+        expect(kc.admin("POST", "/" + REALM + "/clients/" + spa + "/protocol-mappers/models", Map.of("name", "it kinga mfa amr",
+                "protocol", "openid-connect", "protocolMapper", "kinga-mfa-amr", "config", Map.of("access.token.claim", "true"))), 201);
+        try {
+            Enrolled user = enrol(kc, optInUser(kc));
+            KeycloakClient.Page page = password(kc, user);
+            JsonNode withCode = page.post("kinga-totp-form", Map.of("mode", "totp", "use_backup_code", ""))
+                    .post("kinga-backup-code-form", Map.of("mode", "backup", "backup_code", user.backupCodes().get(0), "trust_device", "on"))
+                    .tokens();
+            assertTrue(amr(withCode).contains("mfa"), "a code was checked: " + amr(withCode));
+
+            KeycloakClient.Page trusted = trustedLogin(kc, user, page);
+            assertEquals(302, trusted.status());
+            String skipped = amr(trusted.tokens());
+            assertFalse(skipped.contains("mfa"), "a trusted-device skip is not MFA: " + skipped);
+
+            KeycloakClient.Page stepUp = page.newLogin(false, Map.of("acr_values", "kinga-mfa")).submitCredentials(user.username(), PASSWORD);
+            assertTrue(stepUp.has("kinga-totp-form"), "acr_values=kinga-mfa asks for a code on a trusted device:\n" + stepUp.html());
+            JsonNode steppedUp = stepUp.post("kinga-totp-form", Map.of("mode", "totp", "use_backup_code", ""))
+                    .post("kinga-backup-code-form", Map.of("mode", "backup", "backup_code", user.backupCodes().get(1))).tokens();
+            assertTrue(amr(steppedUp).contains("mfa"), amr(steppedUp));
+
+            // The compliance CLI: in this browser (SSO session and trusted device), still password and a code, now.
+            MfaAutomation.remember(user.username(), user.backupCodes().subList(2, user.backupCodes().size()));
+            long before = System.currentTimeMillis() / 1000;
+            JsonNode cli = KeycloakClient.claims(kc.deviceLogin(REALM, "kinga-compliance-cli", user.username(), PASSWORD,
+                    page, Map.of()).path("access_token").asText());
+            assertTrue(cli.path("amr").toString().contains("mfa"), cli.toString());
+            assertTrue(cli.path("auth_time").asLong() >= before, "a fresh sign-in, not the SSO session's: " + cli);
+            assertTrue(cli.path("aud").toString().contains("kinga-sidecar"), cli.toString());
+        } finally {
+            JsonNode mappers = kc.adminGet("/" + REALM + "/clients/" + spa + "/protocol-mappers/models");
+            for (JsonNode m : mappers) {
+                if (m.path("name").asText().equals("it kinga mfa amr")) {
+                    expect(kc.admin("DELETE", "/" + REALM + "/clients/" + spa + "/protocol-mappers/models/" + m.path("id").asText(), null), 204);
+                }
+            }
+        }
+    }
+
+    private static String amr(JsonNode tokens) {
+        return KeycloakClient.claims(tokens.path("access_token").asText()).path("amr").toString();
+    }
+
     @Test
     void aBurstOfFailedLoginsMakesATrustedDevicePassMfaAgain(KeycloakClient kc) throws InterruptedException {
         Enrolled user = enrol(kc, optInUser(kc));

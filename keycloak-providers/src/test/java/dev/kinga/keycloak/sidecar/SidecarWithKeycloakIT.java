@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static dev.kinga.keycloak.testing.DemoUsers.PASSWORD;
@@ -24,7 +25,7 @@ import static dev.kinga.keycloak.testing.DemoUsers.REALM;
 import static dev.kinga.keycloak.testing.DemoUsers.SPA_CLIENT;
 import static dev.kinga.keycloak.testing.DemoUsers.SPA_REDIRECT;
 import static dev.kinga.keycloak.testing.DemoUsers.THERAPIST;
-import static dev.kinga.keycloak.testing.DemoUsers.USER;
+import static dev.kinga.keycloak.testing.KeycloakClient.expect;
 import static dev.kinga.keycloak.testing.KeycloakClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,14 +46,17 @@ class SidecarWithKeycloakIT {
         assertTrue(Files.isRegularFile(app), "build the sidecar first (mvn verify builds it): " + app);
         Path work = Files.createDirectories(Path.of(KeycloakServer.required("kinga.it.work")).resolve("sidecar"));
         int port = KeycloakServer.freePort();
+        int managementPort = KeycloakServer.freePort();
         sidecarUrl = "http://localhost:" + port;
+        String managementUrl = "http://localhost:" + managementPort;
         ProcessBuilder builder = new ProcessBuilder("java", "-jar", app.toString())
                 .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("sidecar.log").toFile());
         Map<String, String> env = builder.environment();
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("KINGA_SIDECAR_MANAGEMENT_PORT", Integer.toString(managementPort));
         env.put("KINGA_KEYCLOAK_URL", keycloak.baseUrl());
         env.put("KINGA_PII_HASH_KEY", "it-hash-key-0123456789-0123456789-abcdef");
-        env.put("KINGA_PII_VAULT_KEY", "aXQtdmF1bHQta2V5LTAxMjM0NTY3ODktMDEyMzQ1Njc=");
+        env.put("KINGA_PII_VAULT_KEYS", "it1:aXQtdmF1bHQta2V5LTAxMjM0NTY3ODktMDEyMzQ1Njc=");
         String pgUrl = System.getProperty("kinga.it.sidecar.db.url", "");
         if (keycloak.database().postgres() && !pgUrl.isBlank()) {
             env.put("KINGA_SIDECAR_DB_URL", pgUrl);
@@ -66,7 +70,7 @@ class SidecarWithKeycloakIT {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (true) {
             try {
-                if (http.send("GET", sidecarUrl + "/q/health/ready", null, null).statusCode() == 200) {
+                if (http.send("GET", managementUrl + "/q/health/ready", null, null).statusCode() == 200) {
                     break;
                 }
             } catch (RuntimeException notYet) {
@@ -90,16 +94,17 @@ class SidecarWithKeycloakIT {
     }
 
     @Test
-    void rolesFromTheRealmDecideWhoMayDoWhat(KeycloakClient kc) {
+    void onlyTokensIssuedForTheSidecarWithItsPermissionsAreAccepted(KeycloakClient kc) {
         String detect = sidecarUrl + "/api/v1/pii/detect";
         String body = "{\"text\":\"Dr. Amina Odhiambo, call +254 712 345 678\"}";
 
-        HttpResponse<String> officer = kc.send("POST", detect, body, token(kc, PRIVACY_OFFICER));
+        HttpResponse<String> officer = kc.send("POST", detect, body, cli(kc, PRIVACY_OFFICER));
         assertEquals(200, officer.statusCode(), officer.body());
         assertEquals("[\"PERSON\",\"PHONE\"]", types(json(officer)));
 
-        assertEquals(403, kc.send("POST", detect, body, token(kc, THERAPIST)).statusCode());
-        assertEquals(403, kc.send("POST", detect, body, token(kc, USER)).statusCode());
+        HttpResponse<String> spa = kc.send("POST", detect, body, spa(kc, PRIVACY_OFFICER));
+        assertEquals(401, spa.statusCode(), "a token the SPA got is not for the sidecar, whoever holds it");
+        assertEquals(403, kc.send("POST", detect, body, cli(kc, THERAPIST)).statusCode(), "no pii:detect");
         assertEquals(401, kc.send("POST", detect, body, null).statusCode());
         HttpResponse<String> foreign = kc.send("POST", detect, body, kc.adminToken());
         assertEquals(401, foreign.statusCode(), "a master-realm token is not a kinga token");
@@ -107,21 +112,87 @@ class SidecarWithKeycloakIT {
     }
 
     @Test
-    void thePrivacyOfficerTokenizesAndReverses(KeycloakClient kc) {
-        String officer = token(kc, PRIVACY_OFFICER);
+    void thePrivacyOfficerTokenizesAndReversesWithAPurposeAfterMfa(KeycloakClient kc) {
+        String officer = cli(kc, PRIVACY_OFFICER);
+        JsonNode claims = KeycloakClient.claims(officer);
+        assertTrue(claims.path("amr").toString().contains("mfa"), "the sign-in passed Kinga MFA: " + claims);
+        String token = tokenize(kc, officer, "amina@example.com");
+
+        HttpResponse<String> noPurpose = kc.send("POST", sidecarUrl + "/api/v1/pii/detokenize", Map.of("tokens", List.of(token)), officer);
+        assertEquals(400, noPurpose.statusCode(), noPurpose.body());
+        HttpResponse<String> back = kc.send("POST", sidecarUrl + "/api/v1/pii/detokenize",
+                Map.of("tokens", List.of(token), "purpose", "IT: subject access request"), officer);
+        assertEquals(200, back.statusCode(), back.body());
+        assertEquals("amina@example.com", json(back).path("values").path(token).asText());
+
+        HttpResponse<String> trail = kc.send("GET", sidecarUrl + "/api/v1/audit/records?from=" + json(back).path("auditSeq").asLong(),
+                null, officer);
+        assertEquals(200, trail.statusCode(), trail.body());
+        assertEquals("IT: subject access request", json(trail).path(0).path("details").path("purpose").asText());
+        assertEquals(claims.path("sub").asText(), json(trail).path(0).path("actor").asText());
+        assertEquals(false, trail.body().contains("amina@example.com"));
+    }
+
+    /**
+     * An admin gives a custom role the permission: its holder may detokenize with no code change;
+     * a holder whose sign-in had no MFA is told to step up (RFC 9470), not answered.
+     */
+    @Test
+    void aCustomRoleWithThePermissionDetokenizesAndStepUpIsAskedWithoutMfa(KeycloakClient kc) {
+        String tokenized = tokenize(kc, cli(kc, PRIVACY_OFFICER), "wanjiku@example.com");
+        String apiClient = kc.adminGet("/" + REALM + "/clients?clientId=kinga-api").get(0).path("id").asText();
+        JsonNode permission = kc.adminGet("/" + REALM + "/clients/" + apiClient + "/roles/pii:detokenize");
+        String role = "it-dpo-deputy-" + UUID.randomUUID().toString().substring(0, 6);
+        expect(kc.admin("POST", "/" + REALM + "/roles", Map.of("name", role)), 201);
+        expect(kc.admin("POST", "/" + REALM + "/roles/" + role + "/composites", List.of(permission)), 204);
+        JsonNode roleRep = kc.adminGet("/" + REALM + "/roles/" + role);
+        String therapistId = kc.adminGet("/" + REALM + "/users?exact=true&username=" + THERAPIST).get(0).path("id").asText();
+        String plainUser = "it-deputy-" + UUID.randomUUID().toString().substring(0, 6);
+        String plainUserId = kc.createUser(REALM, plainUser, PASSWORD);
+        try {
+            for (String id : List.of(therapistId, plainUserId)) {
+                expect(kc.admin("POST", "/" + REALM + "/users/" + id + "/role-mappings/realm", List.of(roleRep)), 204);
+            }
+            Map<String, Object> request = Map.of("tokens", List.of(tokenized), "purpose", "IT: deputy covering leave");
+
+            String therapist = kc.deviceLogin(REALM, "kinga-compliance-cli", THERAPIST, PASSWORD, null, Map.of()).path("access_token").asText();
+            HttpResponse<String> deputy = kc.send("POST", sidecarUrl + "/api/v1/pii/detokenize", request, therapist);
+            assertEquals(200, deputy.statusCode(), "the permission, through a role no code knows: " + deputy.body());
+            assertEquals("wanjiku@example.com", json(deputy).path("values").path(tokenized).asText());
+
+            // Same permission, but this user has no second factor: no amr "mfa" in the token.
+            HttpResponse<String> noMfa = kc.send("POST", sidecarUrl + "/api/v1/pii/detokenize", request, cli(kc, plainUser));
+            assertEquals(401, noMfa.statusCode(), noMfa.body());
+            assertEquals("insufficient_user_authentication", json(noMfa).path("error").asText());
+            String challenge = noMfa.headers().firstValue("WWW-Authenticate").orElse("");
+            assertTrue(challenge.contains("acr_values=\"kinga-mfa\"") && challenge.contains("max_age=300"), challenge);
+        } finally {
+            expect(kc.admin("DELETE", "/" + REALM + "/roles/" + role, null), 204);
+            expect(kc.admin("DELETE", "/" + REALM + "/users/" + plainUserId, null), 204);
+        }
+    }
+
+    private String tokenize(KeycloakClient kc, String bearer, String value) {
         HttpResponse<String> anonymized = kc.send("POST", sidecarUrl + "/api/v1/pii/anonymize",
-                Map.of("text", "amina@example.com", "operators", Map.of("EMAIL", Map.of("type", "tokenize"))), officer);
+                Map.of("text", value, "operators", Map.of("EMAIL", Map.of("type", "tokenize"))), bearer);
         assertEquals(200, anonymized.statusCode(), anonymized.body());
         String token = json(anonymized).path("text").asText();
         assertTrue(token.startsWith("tok_email_"), token);
-
-        HttpResponse<String> back = kc.send("POST", sidecarUrl + "/api/v1/pii/detokenize",
-                Map.of("tokens", List.of(token)), officer);
-        assertEquals(200, back.statusCode(), back.body());
-        assertEquals("amina@example.com", json(back).path("values").path(token).asText());
+        return token;
     }
 
-    private static String token(KeycloakClient kc, String username) {
+    /**
+     * A token of the compliance CLI (device grant): audience kinga-sidecar, amr from Kinga MFA. One
+     * sign-in per user for this class (each MFA sign-in of a demo user spends one of its backup codes).
+     */
+    private static String cli(KeycloakClient kc, String username) {
+        return CLI_TOKENS.computeIfAbsent(username, u -> kc.deviceLogin(REALM, "kinga-compliance-cli", u, PASSWORD, null, Map.of())
+                .path("access_token").asText());
+    }
+
+    private static final Map<String, String> CLI_TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String spa(KeycloakClient kc, String username) {
         return kc.browserLogin(REALM, SPA_CLIENT, SPA_REDIRECT, username, PASSWORD).path("access_token").asText();
     }
 

@@ -114,10 +114,11 @@ public final class KeycloakClient {
 
     /** The login page the browser flow shows for a client, with the cookies of a fresh browser. */
     public LoginPage openLoginPage(String realm, String clientId, String redirectUri, String uiLocale) {
-        return openLoginPage(new Browser(), realm, clientId, redirectUri, uiLocale);
+        return openLoginPage(new Browser(), realm, clientId, redirectUri, uiLocale, Map.of());
     }
 
-    private LoginPage openLoginPage(Browser browser, String realm, String clientId, String redirectUri, String uiLocale) {
+    private LoginPage openLoginPage(Browser browser, String realm, String clientId, String redirectUri, String uiLocale,
+                                    Map<String, String> extra) {
         String verifier = randomUrlSafe(32);
         Map<String, String> query = new LinkedHashMap<>();
         query.put("client_id", clientId);
@@ -130,6 +131,7 @@ public final class KeycloakClient {
         if (uiLocale != null) {
             query.put("ui_locales", uiLocale);
         }
+        query.putAll(extra);
         String url = baseUrl + "/realms/" + realm + "/protocol/openid-connect/auth?" + form(query);
         HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(url)).GET());
         return new LoginPage(browser, realm, clientId, redirectUri, verifier, expect(page, 200));
@@ -138,6 +140,38 @@ public final class KeycloakClient {
     /** Logs in through the real login page with PKCE and returns the token response. */
     public JsonNode browserLogin(String realm, String clientId, String redirectUri, String username, String password) {
         return openLoginPage(realm, clientId, redirectUri, null).submit(username, password);
+    }
+
+    /**
+     * The OAuth 2.0 device authorization grant (RFC 8628) as a person does it: the app asks for a
+     * code, the person opens the verification link in a browser and signs in there (MFA handled by
+     * {@link MfaAutomation}, the consent screen accepted), the app then fetches its tokens. Pass a
+     * page to sign in from that browser (its session and trusted-device cookies), or null for a new one.
+     * Extra authorization parameters (acr_values, max_age, ...) go to the device request.
+     */
+    public JsonNode deviceLogin(String realm, String clientId, String username, String password, Page sameBrowser,
+                                Map<String, String> extra) {
+        Map<String, String> request = new LinkedHashMap<>(Map.of("client_id", clientId, "scope", "openid"));
+        request.putAll(extra);
+        JsonNode device = json(expect(postForm(baseUrl + "/realms/" + realm + "/protocol/openid-connect/auth/device", request, null), 200));
+        Browser browser = sameBrowser == null ? new Browser() : sameBrowser.login.browser;
+        HttpResponse<String> opened = browser.send(HttpRequest.newBuilder(URI.create(device.path("verification_uri_complete").asText())).GET());
+        LoginPage login = new LoginPage(browser, realm, clientId, baseUrl + "/device-grant-has-no-redirect", null, opened);
+        Page page = login.page();
+        if (page.has("kc-form-login")) {
+            page = page.post("kc-form-login", Map.of("username", username, "password", password, "credentialId", ""));
+        }
+        page = MfaAutomation.complete(username, page);
+        if (page.html().contains("name=\"accept\"")) {
+            page = page.postFirstForm(Map.of("accept", "Yes"));
+        }
+        HttpResponse<String> tokens = postForm(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token", Map.of(
+                "grant_type", "urn:ietf:params:oauth:grant-type:device_code", "device_code", device.path("device_code").asText(),
+                "client_id", clientId), null);
+        if (tokens.statusCode() != 200) {
+            throw new AssertionError("Device grant refused (" + tokens.body() + ") after the page:\n" + page.html());
+        }
+        return json(tokens);
     }
 
     /** A login page in one browser session; {@link #submit} posts its form as a person would. */
@@ -259,7 +293,7 @@ public final class KeycloakClient {
                 }
                 Matcher action = Pattern.compile("action=\"([^\"]+)\"").matcher(forms.group());
                 if (action.find()) {
-                    return new Page(login, login.browser.send(HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
+                    return new Page(login, login.browser.send(HttpRequest.newBuilder(response.uri().resolve(action.group(1).replace("&amp;", "&")))
                             .header("Content-Type", "application/x-www-form-urlencoded")
                             .POST(HttpRequest.BodyPublishers.ofString(form(fields)))));
                 }
@@ -278,7 +312,7 @@ public final class KeycloakClient {
                         break;
                     }
                     String url = action.group(1).replace("&amp;", "&");
-                    return new Page(login, login.browser.send(HttpRequest.newBuilder(URI.create(url))
+                    return new Page(login, login.browser.send(HttpRequest.newBuilder(response.uri().resolve(url))
                             .header("Content-Type", "application/x-www-form-urlencoded")
                             .POST(HttpRequest.BodyPublishers.ofString(form(fields)))));
                 }
@@ -304,10 +338,15 @@ public final class KeycloakClient {
 
         /** A new login of the same browser: its cookies (trusted device included), a fresh authorization request. */
         public LoginPage newLogin(boolean keepSession) {
+            return newLogin(keepSession, Map.of());
+        }
+
+        /** A new login of the same browser whose authorization request carries these parameters too (acr_values, max_age, ...). */
+        public LoginPage newLogin(boolean keepSession, Map<String, String> extra) {
             if (!keepSession) {
                 login.browser.forgetSession();
             }
-            return openLoginPage(login.browser, login.realm, login.clientId, login.redirectUri, null);
+            return openLoginPage(login.browser, login.realm, login.clientId, login.redirectUri, null, extra);
         }
 
         /** The value of a cookie this browser holds, or null. */

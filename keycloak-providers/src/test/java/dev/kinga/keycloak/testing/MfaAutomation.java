@@ -52,6 +52,11 @@ public final class MfaAutomation {
         return page;
     }
 
+    /** Hands the automation backup codes a test got elsewhere, so it can answer this user's MFA pages. */
+    public static void remember(String username, List<String> backupCodes) {
+        BACKUP_CODES.put(username, new ArrayDeque<>(backupCodes));
+    }
+
     /** The secret and parameters an enrolment page shows. */
     public record Enrolment(byte[] secret, Totp totp) {
         public String code(long epochSeconds) {

@@ -27,7 +27,10 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserLoginFailureModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+import org.keycloak.sessions.AuthenticationSessionModel;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,6 +44,8 @@ final class MfaAuthenticator implements Authenticator {
 
     private static final Logger LOG = Logger.getLogger(MfaAuthenticator.class);
 
+    /** The {@code acr_values} a client asks for to step up: Kinga MFA with a code, no trusted-device skip. */
+    public static final String STEP_UP_ACR = "kinga-mfa";
     static final String FIELD_OTP = "otp";
     static final String FIELD_BACKUP = "backup_code";
     static final String FIELD_TRUST = "trust_device";
@@ -77,18 +82,27 @@ final class MfaAuthenticator implements Authenticator {
                 context.getAuthenticationSession().addRequiredAction(TotpEnrolAction.PROVIDER_ID);
                 context.getEvent().detail("mfa", "enrolment_required");
             }
+            FactorRemoval.notPassed(context.getAuthenticationSession());
             context.success();
             return;
         }
-        if (policy.trustOffered(enforced) && !FactorRemoval.actionInProgress(context.getAuthenticationSession())) {
+        if (policy.trustOffered(enforced) && !FactorRemoval.actionInProgress(context.getAuthenticationSession())
+                && !stepUpRequested(context.getAuthenticationSession())) {
             String device = TrustedDevices.recognise(session, user);
             if (device != null && !recentFailures(session, realm, user, policy)) {
                 context.getEvent().detail("mfa", "trusted_device").detail("trusted_device", device);
+                FactorRemoval.notPassed(context.getAuthenticationSession());
                 context.success();
                 return;
             }
         }
         context.challenge(form(context, factors, factors.totp() ? Mode.TOTP : Mode.BACKUP, policy, enforced, null));
+    }
+
+    /** The client asked for {@value #STEP_UP_ACR} ({@code acr_values}): a code now, whatever device this is. */
+    static boolean stepUpRequested(AuthenticationSessionModel authSession) {
+        String requested = authSession.getClientNote(OIDCLoginProtocol.ACR_PARAM);
+        return requested != null && List.of(requested.strip().split("\\s+")).contains(STEP_UP_ACR);
     }
 
     @Override
