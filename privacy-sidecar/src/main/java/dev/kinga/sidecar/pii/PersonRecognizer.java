@@ -10,11 +10,12 @@ import java.util.regex.Pattern;
  */
 final class PersonRecognizer implements Recognizer {
 
-    private static final String NAME = "\\p{Lu}[\\p{L}'’]{0,30}(?:-\\p{Lu}[\\p{L}'’]{0,30})?";
+    /** Letters with their combining marks, so NFD text ("Zo\u0308e") is one name, not "Zo" and a remainder. */
+    private static final String NAME = "\\p{Lu}[\\p{L}\\p{M}'’]{0,30}(?:-\\p{Lu}[\\p{L}\\p{M}'’]{0,30})?";
     private static final int MAX_MATCH = 140;
     private static final Pattern TITLED = Pattern.compile(
             "(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Rev|Sr|Fr|Bw|Bi|Mwalimu|Daktari|Doctor|Professor|Sister|Nurse)"
-                    + "\\.?[ \\t]{1,3}(" + NAME + "(?:[ ]" + NAME + "){0,2})(?![\\p{L}\\p{N}])");
+                    + "\\.?[ \\t]{1,3}(" + NAME + "(?:[ ]" + NAME + "){0,2})(?![\\p{L}\\p{M}\\p{N}])");
 
     /** First letters of the titles: the pattern is only tried where one starts a word. */
     private static final String TITLE_INITIALS = "DMPRSFBN";
