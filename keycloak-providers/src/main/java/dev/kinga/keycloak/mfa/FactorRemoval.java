@@ -29,6 +29,8 @@ public final class FactorRemoval {
 
     /** User-session note: when this session last passed Kinga MFA (epoch seconds). */
     static final String MFA_AT = "kinga.mfa.at";
+    /** "1" when the latest authentication of the session checked a code of a factor the user already had. */
+    static final String CODE_CHECKED = "kinga.mfa.code";
 
     private FactorRemoval() {
     }
@@ -51,8 +53,17 @@ public final class FactorRemoval {
         return recentMfa(session, realm, authSession);
     }
 
-    /** Marks the login as having passed Kinga MFA now. */
+    /** Marks the login as having passed Kinga MFA now, with a code of an existing factor. */
     public static void passed(AuthenticationSessionModel authSession) {
+        authSession.setUserSessionNote(MFA_AT, Long.toString(Time.currentTime()));
+        authSession.setUserSessionNote(CODE_CHECKED, "1");
+    }
+
+    /**
+     * Marks the login as having just enrolled a factor: the user may add backup codes in the same
+     * login, but the sign-in does not count as MFA ({@code amr}): the password alone let them enrol.
+     */
+    public static void enrolled(AuthenticationSessionModel authSession) {
         authSession.setUserSessionNote(MFA_AT, Long.toString(Time.currentTime()));
     }
 
@@ -63,16 +74,12 @@ public final class FactorRemoval {
      */
     public static void notPassed(AuthenticationSessionModel authSession) {
         authSession.setUserSessionNote(MFA_AT, "0");
+        authSession.setUserSessionNote(CODE_CHECKED, "0");
     }
 
-    /** Whether the latest authentication of this user session passed Kinga MFA with a code. */
+    /** Whether the latest authentication of this user session checked a code of a factor the user already had. */
     public static boolean passedInThisAuthentication(UserSessionModel userSession) {
-        try {
-            String at = userSession.getNote(MFA_AT);
-            return at != null && Long.parseLong(at) > 0;
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        return "1".equals(userSession.getNote(CODE_CHECKED));
     }
 
     /** An application-initiated action is running: MFA must not be skipped by a trusted device. */

@@ -30,7 +30,9 @@ public record MfaPolicy(List<String> enforcedRoles, int trustDays, boolean trust
     static final String DEFAULT_ROLES = "administrator##supervisor##therapist##counselor##admin##privacy-officer##security-officer"
             + "##realm-management/realm-admin##realm-management/manage-users##realm-management/manage-realm"
             + "##realm-management/manage-clients##realm-management/manage-authorization##realm-management/manage-identity-providers"
-            + "##realm-management/manage-events";
+            + "##realm-management/manage-events"
+            // Whoever may reverse pseudonyms, through any role (an admin's own included), must use MFA.
+            + "##kinga-api/pii:detokenize##kinga-api/pii:tokenize-deterministic";
 
     public static MfaPolicy of(AuthenticatorConfigModel model) {
         Map<String, String> c = model == null || model.getConfig() == null ? Map.of() : model.getConfig();

@@ -83,6 +83,17 @@ class SidecarWithKeycloakIT {
         }
     }
 
+    /**
+     * The demo officer and therapist have set up MFA (a sign-in that only enrolled a factor is not
+     * MFA for the sidecar): one browser sign-in each enrols them if no other test did before.
+     */
+    @BeforeAll
+    static void demoUsersHaveEnrolled(KeycloakClient kc) {
+        for (String user : List.of(PRIVACY_OFFICER, THERAPIST)) {
+            kc.browserLogin(REALM, SPA_CLIENT, SPA_REDIRECT, user, PASSWORD);
+        }
+    }
+
     @AfterAll
     static void stopSidecar() throws InterruptedException {
         if (sidecar != null) {
@@ -160,12 +171,20 @@ class SidecarWithKeycloakIT {
             assertEquals(200, deputy.statusCode(), "the permission, through a role no code knows: " + deputy.body());
             assertEquals("wanjiku@example.com", json(deputy).path("values").path(tokenized).asText());
 
-            // Same permission, but this user has no second factor: no amr "mfa" in the token.
-            HttpResponse<String> noMfa = kc.send("POST", sidecarUrl + "/api/v1/pii/detokenize", request, cli(kc, plainUser));
+            // Same permission, new user: holding pii:detokenize makes MFA mandatory, but the sign-in that
+            // enrolled the factor (the password alone let them) is not MFA: no amr "mfa", step-up asked.
+            String enrolling = kc.deviceLogin(REALM, "kinga-compliance-cli", plainUser, PASSWORD, null, Map.of()).path("access_token").asText();
+            assertTrue(!KeycloakClient.claims(enrolling).path("amr").toString().contains("mfa"), KeycloakClient.claims(enrolling).toString());
+            HttpResponse<String> noMfa = kc.send("POST", sidecarUrl + "/api/v1/pii/detokenize", request, enrolling);
             assertEquals(401, noMfa.statusCode(), noMfa.body());
             assertEquals("insufficient_user_authentication", json(noMfa).path("error").asText());
             String challenge = noMfa.headers().firstValue("WWW-Authenticate").orElse("");
             assertTrue(challenge.contains("acr_values=\"kinga-mfa\"") && challenge.contains("max_age=300"), challenge);
+
+            // Signing in again with a code of that factor is MFA.
+            String steppedUp = kc.deviceLogin(REALM, "kinga-compliance-cli", plainUser, PASSWORD, null, Map.of()).path("access_token").asText();
+            HttpResponse<String> afterStepUp = kc.send("POST", sidecarUrl + "/api/v1/pii/detokenize", request, steppedUp);
+            assertEquals(200, afterStepUp.statusCode(), afterStepUp.body());
         } finally {
             expect(kc.admin("DELETE", "/" + REALM + "/roles/" + role, null), 204);
             expect(kc.admin("DELETE", "/" + REALM + "/users/" + plainUserId, null), 204);

@@ -2,7 +2,9 @@ package dev.kinga.sidecar.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -24,6 +26,8 @@ import java.util.UUID;
 public class AuditTrail {
 
     public static final String DETOKENIZE = "PII_DETOKENIZE";
+    /** A caller with the permission was refused (no recent MFA sign-in): recorded too. */
+    public static final String DETOKENIZE_REFUSED = "PII_DETOKENIZE_REFUSED";
 
     @Inject
     EntityManager em;
@@ -56,7 +60,17 @@ public class AuditTrail {
         em.persist(r);
         head.lastSeq = r.seq;
         head.lastHash = r.hash;
+        head.mac = chain.head(head);
         return r;
+    }
+
+    /** At the first start the head gets its MAC (the migration cannot compute it). */
+    @Transactional
+    void sealNewHead(@Observes StartupEvent start) {
+        TrailHead head = em.find(TrailHead.class, 1, LockModeType.PESSIMISTIC_WRITE);
+        if (head.mac == null && head.lastSeq == 0) {
+            head.mac = chain.head(head);
+        }
     }
 
     @Transactional
@@ -65,16 +79,26 @@ public class AuditTrail {
                 .setParameter("from", fromSeq).setMaxResults(limit).getResultList();
     }
 
-    /** Walks the whole chain: every link recomputed, sequence numbers gapless, the head matching the last record. */
+    /**
+     * Walks the chain up to the head as it is now: every link recomputed, sequence numbers
+     * gapless, the head's MAC valid and matching the last record. Records appended meanwhile are
+     * left for the next run.
+     */
     @Transactional
     public Verification verify() {
         TrailHead head = em.find(TrailHead.class, 1);
+        long last = head.lastSeq;
+        String lastHash = head.lastHash;
+        boolean headValid = chain.head(head).equals(head.mac);
         String prev = TrailChain.GENESIS;
         long expected = 1;
-        long from = 1;
-        while (true) {
-            List<TrailRecord> page = em.createQuery("select r from TrailRecord r where r.seq >= :from order by r.seq", TrailRecord.class)
-                    .setParameter("from", from).setMaxResults(1000).getResultList();
+        while (expected <= last) {
+            List<TrailRecord> page = em.createQuery("select r from TrailRecord r where r.seq >= :from and r.seq <= :last order by r.seq",
+                            TrailRecord.class)
+                    .setParameter("from", expected).setParameter("last", last).setMaxResults(1000).getResultList();
+            if (page.isEmpty()) {
+                return new Verification(false, expected - 1, expected);
+            }
             for (TrailRecord r : page) {
                 if (r.seq != expected || !prev.equals(r.prevHash) || !chain.link(r).equals(r.hash)) {
                     return new Verification(false, expected - 1, expected);
@@ -83,13 +107,11 @@ public class AuditTrail {
                 expected++;
             }
             em.clear();
-            if (page.size() < 1000) {
-                break;
-            }
-            from = expected;
         }
-        boolean headMatches = head.lastSeq == expected - 1 && head.lastHash.equals(prev);
-        return new Verification(headMatches, expected - 1, headMatches ? null : expected);
+        if (!headValid || !prev.equals(lastHash)) {
+            return new Verification(false, last, last + 1);
+        }
+        return new Verification(true, last, null);
     }
 
     /** @param brokenAt the first sequence number that does not check out (or is missing), null when valid */

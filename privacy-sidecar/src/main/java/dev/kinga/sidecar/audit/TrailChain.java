@@ -24,10 +24,24 @@ public class TrailChain {
     }
 
     public String link(TrailRecord r) {
+        return mac("record", r.prevHash, r.seq, r.id, r.at.toEpochMilli(), r.action, r.actor, r.actorName, r.clientId, r.details);
+    }
+
+    /** The head's MAC: binds the last sequence number to the last hash. */
+    public String head(TrailHead h) {
+        return mac("head", h.lastSeq, h.lastHash);
+    }
+
+    /** Each field length-prefixed, null distinct from empty ({@code -1:}). */
+    private String mac(Object... fields) {
         StringBuilder s = new StringBuilder();
-        for (Object field : new Object[]{r.prevHash, r.seq, r.id, r.at.toEpochMilli(), r.action, r.actor, r.actorName, r.clientId, r.details}) {
-            String text = field == null ? "" : field.toString();
-            s.append(text.length()).append(':').append(text).append('|');
+        for (Object field : fields) {
+            if (field == null) {
+                s.append("-1:|");
+            } else {
+                String text = field.toString();
+                s.append(text.length()).append(':').append(text).append('|');
+            }
         }
         return HexFormat.of().formatHex(HashKey.hmac(key, s.toString()));
     }

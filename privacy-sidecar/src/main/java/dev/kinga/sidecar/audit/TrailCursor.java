@@ -10,6 +10,7 @@ import jakarta.persistence.Table;
 @Table(name = "sidecar_audit_cursor")
 public class TrailCursor {
 
+    /** SHA-256 (hex) of the sink's URL. */
     @Id
     public String sink;
 

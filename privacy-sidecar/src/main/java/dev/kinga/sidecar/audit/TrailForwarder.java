@@ -3,8 +3,10 @@ package dev.kinga.sidecar.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -50,6 +52,13 @@ public class TrailForwarder {
 
     private HttpClient http;
 
+    void warnWithoutSinks(@Observes StartupEvent start) {
+        if (sinks.orElse(List.of()).stream().allMatch(String::isBlank)) {
+            LOG.warn("kinga.audit.sinks is empty: the sidecar's audit trail is kept in its database only; "
+                    + "forward it to a SIEM or log store (docs/configuration.md)");
+        }
+    }
+
     @Scheduled(every = "${kinga.audit.forward-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void forward() {
         for (String sink : sinks.orElse(List.of())) {
@@ -60,8 +69,9 @@ public class TrailForwarder {
     }
 
     private void deliver(String sink) {
+        String sinkId = sinkId(sink);
         while (true) {
-            long cursor = QuarkusTransaction.requiringNew().call(() -> cursor(sink));
+            long cursor = QuarkusTransaction.requiringNew().call(() -> cursor(sinkId));
             List<TrailRecord> batch = trail.read(cursor + 1, BATCH);
             long delivered = cursor;
             String failure = null;
@@ -76,7 +86,7 @@ public class TrailForwarder {
                 long upTo = delivered;
                 QuarkusTransaction.requiringNew().run(() -> em.createQuery(
                                 "update TrailCursor c set c.deliveredSeq = :seq where c.sink = :sink and c.deliveredSeq < :seq")
-                        .setParameter("seq", upTo).setParameter("sink", sink).executeUpdate());
+                        .setParameter("seq", upTo).setParameter("sink", sinkId).executeUpdate());
             }
             if (failure != null) {
                 LOG.warnf("Audit sink delivery failed (%s); will retry", failure);
@@ -88,11 +98,21 @@ public class TrailForwarder {
         }
     }
 
-    private long cursor(String sink) {
-        TrailCursor c = em.find(TrailCursor.class, sink);
+    /** Sinks are stored by the SHA-256 of their URL: a URL may carry credentials. */
+    static String sinkId(String sink) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(sink.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    private long cursor(String sinkId) {
+        TrailCursor c = em.find(TrailCursor.class, sinkId);
         if (c == null) {
             c = new TrailCursor();
-            c.sink = sink;
+            c.sink = sinkId;
             c.deliveredSeq = 0;
             em.persist(c);
         }
@@ -104,8 +124,10 @@ public class TrailForwarder {
         String payload;
         try {
             payload = json.writeValueAsString(AuditResource.RecordView.of(r, json));
-        } catch (JsonProcessingException e) {
-            return "unserialisable record";
+        } catch (JsonProcessingException | RuntimeException e) {
+            // A record changed in the database so that it is no longer JSON: reported, and it holds back the later ones.
+            LOG.errorf("Audit record %d cannot be forwarded: its stored details are not JSON (check the trail with /api/v1/audit/verify)", r.seq);
+            return "unreadable record " + r.seq;
         }
         if (LOG_SINK.equals(sink)) {
             AUDIT_LOG.info(payload);

@@ -18,4 +18,7 @@ public class TrailHead {
 
     @Column(name = "last_hash")
     public String lastHash;
+
+    /** HMAC of (lastSeq, lastHash) under the chain key: a head rewound to an earlier record does not verify. */
+    public String mac;
 }

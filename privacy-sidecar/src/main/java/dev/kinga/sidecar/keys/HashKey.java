@@ -10,32 +10,35 @@ import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 
 /**
- * The service's HMAC key ({@code kinga.pii.hash-key}: any text of 32+ characters; a missing or
- * short key stops startup). It keys the {@code hash} and {@code pseudonym} operators directly and,
- * through {@link #derive}, the vault's lookup MACs and the audit trail's chain, so one leaked
- * derived key reveals nothing about another. It never encrypts: the vault's keys are separate
- * ({@link KeyEncryptionKeys}).
+ * The service's root HMAC key ({@code kinga.pii.hash-key}: any text of 32+ characters; a missing
+ * or short key stops startup). The root key itself MACs nothing a caller can choose: every use has
+ * a key of its own, derived from it ({@link #derive}): the {@code hash} and {@code pseudonym}
+ * operators, each token domain's lookup MACs, the audit trail's chain. So whoever may hash
+ * arbitrary text learns HMACs under the operators' key only, never another derived key. It never
+ * encrypts: the vault's keys are separate ({@link KeyEncryptionKeys}).
  */
 @ApplicationScoped
 public class HashKey {
 
-    private final byte[] key;
+    private final byte[] root;
+    private final byte[] operators;
 
     public HashKey(@ConfigProperty(name = "kinga.pii.hash-key") String key) {
         if (key.length() < 32) {
             throw new IllegalStateException("kinga.pii.hash-key must be at least 32 characters");
         }
-        this.key = key.getBytes(StandardCharsets.UTF_8);
+        this.root = key.getBytes(StandardCharsets.UTF_8);
+        this.operators = derive("operators");
     }
 
-    /** HMAC-SHA-256 of the value under the hash key, hex: stable for one key, useless without it. */
+    /** The {@code hash} operator: HMAC-SHA-256 under the operators' derived key, hex; stable for one root key. */
     public String hash(String value) {
-        return HexFormat.of().formatHex(hmac(key, value));
+        return HexFormat.of().formatHex(hmac(operators, value));
     }
 
-    /** A key of its own for one purpose (HMAC of the purpose's name), never equal to the hash key. */
+    /** A key of its own for one purpose: HMAC of the purpose's name under the root key, which MACs nothing else. */
     public byte[] derive(String purpose) {
-        return hmac(key, "kinga-sidecar-derived-key\u0000" + purpose);
+        return hmac(root, "kinga-sidecar-derived-key\u0000" + purpose);
     }
 
     /** HMAC-SHA-256 of a UTF-8 value under a key. */

@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class Anonymizer {
 
+    static final int MAX_TOKENIZED = 1000;
     static final Set<String> OPERATORS = Set.of("redact", "replace", "mask", "hash", "tokenize", "generalize");
     private static final Pattern YEAR = Pattern.compile("(?<!\\d)(\\d{4})(?!\\d)");
 
@@ -54,10 +55,17 @@ public class Anonymizer {
                         + (op.scheme() == null ? "" : ", scheme " + op.scheme()) + ")", Permissions.PII_TOKENIZE_DETERMINISTIC);
             }
         });
+        List<Detection> detections = engine.detect(text);
+        long toTokenize = detections.stream().map(d -> specs.getOrDefault(d.type().name(), specs.get("DEFAULT")))
+                .filter(op -> op != null && "tokenize".equalsIgnoreCase(op.type())).count();
+        if (toTokenize > MAX_TOKENIZED) {
+            throw new BadRequestException("text: " + toTokenize + " values to tokenize; at most " + MAX_TOKENIZED
+                    + " per request (each is a vault entry)");
+        }
         StringBuilder out = new StringBuilder(text.length());
         List<PiiApi.Anonymized> items = new ArrayList<>();
         int cursor = 0;
-        for (Detection d : engine.detect(text)) {
+        for (Detection d : detections) {
             PiiApi.Operator op = specs.getOrDefault(d.type().name(), specs.get("DEFAULT"));
             String name = op == null ? "replace" : op.type().toLowerCase(Locale.ROOT);
             out.append(text, cursor, d.start());

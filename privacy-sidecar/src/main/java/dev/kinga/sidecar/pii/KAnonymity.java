@@ -11,6 +11,7 @@ import java.util.Map;
 public final class KAnonymity {
 
     static final int MAX_ROWS = 100_000;
+    static final int MAX_QUASI_IDENTIFIERS = 32;
 
     private KAnonymity() {
     }
@@ -24,6 +25,9 @@ public final class KAnonymity {
         }
         if (request.quasiIdentifiers() == null || request.quasiIdentifiers().isEmpty()) {
             throw new BadRequestException("quasiIdentifiers is required (the column names to group by)");
+        }
+        if (request.quasiIdentifiers().size() > MAX_QUASI_IDENTIFIERS) {
+            throw new BadRequestException("quasiIdentifiers: at most " + MAX_QUASI_IDENTIFIERS);
         }
         int k = request.k() == null ? 2 : request.k();
         if (k < 1) {

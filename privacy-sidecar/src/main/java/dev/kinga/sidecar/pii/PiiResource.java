@@ -31,6 +31,7 @@ public class PiiResource {
     private static final Logger LOG = Logger.getLogger(PiiResource.class);
     static final int MAX_TOKENS = 1000;
     static final int MAX_PURPOSE = 500;
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9_]{1,64}");
 
     @Inject
     PiiEngine engine;
@@ -96,8 +97,8 @@ public class PiiResource {
         }
         for (int i = 0; i < request.tokens().size(); i++) {
             String token = request.tokens().get(i);
-            if (token == null || token.isEmpty() || token.length() > 64) {
-                throw new BadRequestException("tokens[" + i + "] is not a token");
+            if (token == null || !TOKEN.matcher(token).matches()) {
+                throw new BadRequestException("tokens[" + i + "] is not a token (tok_<type>_<hex>)");
             }
         }
         String purpose = request.purpose() == null ? "" : request.purpose().strip();
@@ -108,7 +109,12 @@ public class PiiResource {
             throw new BadRequestException("purpose: at most " + MAX_PURPOSE + " characters");
         }
         text(purpose);
-        stepUp.require(jwt);
+        try {
+            stepUp.require(jwt);
+        } catch (StepUp.StepUpRequiredException refused) {
+            detokenizer.refused(request.tokens(), purpose, jwt, refused.getMessage());
+            throw refused;
+        }
         TokenVault.Opened opened = detokenizer.detokenize(request.tokens(), purpose, jwt);
         LOG.infof("Detokenization of %d token(s) by subject %s (audit seq %d)", request.tokens().size(), jwt.getSubject(),
                 opened.auditSeq());

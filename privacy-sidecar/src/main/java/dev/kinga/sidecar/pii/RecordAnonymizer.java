@@ -39,6 +39,7 @@ public class RecordAnonymizer {
     public record FieldRule(String type, Boolean keepInitial, List<Double> bins, List<String> entities) {
     }
 
+    static final int MAX_RULES = 200;
     private static final Pattern YEAR = Pattern.compile("(?<!\\d)(1[89]\\d\\d|20\\d\\d)(?!\\d)");
 
     @Inject
@@ -54,6 +55,9 @@ public class RecordAnonymizer {
         }
         if (rules == null || rules.isEmpty()) {
             throw new BadRequestException("fieldRules is required (a map of dotted paths to rules)");
+        }
+        if (rules.size() > MAX_RULES) {
+            throw new BadRequestException("fieldRules: at most " + MAX_RULES);
         }
         rules.forEach(RecordAnonymizer::validate);
         if (!deterministicAllowed) {

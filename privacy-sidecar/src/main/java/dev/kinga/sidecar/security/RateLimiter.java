@@ -1,6 +1,7 @@
 package dev.kinga.sidecar.security;
 
-import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -9,7 +10,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,7 +27,7 @@ public class RateLimiter {
     private final int perMinute;
 
     @Inject
-    SecurityIdentity identity;
+    CurrentIdentityAssociation identities;
 
     @Inject
     HttpServerRequest request;
@@ -36,28 +36,33 @@ public class RateLimiter {
         this.perMinute = perMinute;
     }
 
-    @ServerRequestFilter
-    public Optional<Response> limit(ContainerRequestContext context) {
-        String client = callerOf();
+    /**
+     * Runs before resource matching and the permission checks, so requests that will be refused
+     * (no token, an expired or forged one) are counted too, by address.
+     */
+    @ServerRequestFilter(preMatching = true)
+    public Uni<Response> limit(ContainerRequestContext context) {
+        String address = "address:" + (request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress());
+        return identities.getDeferredIdentity()
+                .map(identity -> identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null
+                        ? "subject:" + jwt.getSubject() : address)
+                .onFailure().recoverWithItem(address)
+                .map(this::take);
+    }
+
+    /** @return null to go on, or the 429 */
+    private Response take(String caller) {
         if (buckets.size() > MAX_TRACKED_CLIENTS) {
             long now = System.nanoTime();
             buckets.values().removeIf(idle -> idle.isFull(now)); // callers rotating addresses cannot grow memory
         }
-        Bucket bucket = buckets.computeIfAbsent(client, k -> new Bucket(perMinute));
+        Bucket bucket = buckets.computeIfAbsent(caller, k -> new Bucket(perMinute));
         long waitMillis = bucket.take(System.nanoTime());
         if (waitMillis > 0) {
-            return Optional.of(Response.fromResponse(ApiError.response(429, "rate_limited",
-                    "Too many requests from you; retry later")).header("Retry-After",
-                    Math.max(1, (waitMillis + 999) / 1000)).build());
+            return Response.fromResponse(ApiError.response(429, "rate_limited", "Too many requests from you; retry later"))
+                    .header("Retry-After", Math.max(1, (waitMillis + 999) / 1000)).build();
         }
-        return Optional.empty();
-    }
-
-    private String callerOf() {
-        if (identity != null && !identity.isAnonymous() && identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null) {
-            return "subject:" + jwt.getSubject();
-        }
-        return "address:" + (request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress());
+        return null;
     }
 
     /** Token bucket; synchronized per client, so contention only within one client. */

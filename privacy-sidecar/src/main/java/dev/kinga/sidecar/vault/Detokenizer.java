@@ -24,6 +24,17 @@ public class Detokenizer {
     @Inject
     AuditTrail trail;
 
+    /** A caller with the permission but without a recent MFA sign-in: the attempt is recorded, nothing is read. */
+    @Transactional
+    public void refused(List<String> tokens, String purpose, JsonWebToken caller, String reason) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("purpose", purpose);
+        details.put("tokenCount", tokens.size());
+        details.put("tokenIds", tokens.stream().distinct().toList());
+        details.put("reason", reason);
+        trail.append(AuditTrail.DETOKENIZE_REFUSED, caller, details);
+    }
+
     @Transactional
     public TokenVault.Opened detokenize(List<String> tokens, String purpose, JsonWebToken caller) {
         TokenVault.Opened opened = vault.open(tokens);

@@ -43,15 +43,22 @@ public class Rewrapper {
         rewrapAll();
     }
 
-    /** Re-wraps batches until no entry is left under another KEK; answers how many moved. */
+    /**
+     * Re-wraps batches, in token order, until no entry is left under another KEK; entries that
+     * cannot be moved (their KEK is not configured) are passed over, so they never stall the rest.
+     * Answers how many moved.
+     */
     public int rewrapAll() {
         int total = 0;
+        String after = "";
         while (true) {
-            Batch batch = QuarkusTransaction.requiringNew().call(this::rewrapBatch);
+            String from = after;
+            Batch batch = QuarkusTransaction.requiringNew().call(() -> rewrapBatch(from));
             total += batch.moved();
-            if (batch.seen() < batchSize || batch.moved() == 0) {
+            if (batch.seen() < batchSize) {
                 break;
             }
+            after = batch.last();
         }
         if (total > 0) {
             LOG.infof("Vault: re-wrapped %d entr%s under KEK %s; %d left under other keys", total, total == 1 ? "y" : "ies",
@@ -67,24 +74,29 @@ public class Rewrapper {
                 .setParameter("active", keks.activeId()).getSingleResult());
     }
 
-    private record Batch(int seen, int moved) {
+    private record Batch(int seen, int moved, String last) {
     }
 
-    private Batch rewrapBatch() {
-        List<VaultEntry> entries = em.createQuery(
-                        "select t from VaultEntry t where t.kekId is null or t.kekId <> :active order by t.token", VaultEntry.class)
+    private Batch rewrapBatch(String after) {
+        List<VaultEntry> entries = em.createQuery("select t from VaultEntry t where (t.kekId is null or t.kekId <> :active) "
+                        + "and t.token > :after order by t.token", VaultEntry.class)
                 .setParameter("active", keks.activeId())
+                .setParameter("after", after)
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                 .setMaxResults(batchSize)
                 .getResultList();
         int moved = 0;
         for (VaultEntry entry : entries) {
-            if (entry.wrappedKey == null) {
+            if (entry.legacy()) {
                 Optional<String> value = vault.plaintext(entry);
                 if (value.isPresent()) {
+                    entry.valueMac = null; // a V1 lookup MAC, under the old vault key: finds nothing any more
                     vault.seal(entry, value.get());
                     moved++;
                 }
+                continue;
+            }
+            if (entry.wrappedKey == null || entry.kekId == null) {
                 continue;
             }
             Optional<byte[]> dek = keks.unwrap(entry.kekId, entry.wrappedKey, entry.token);
@@ -98,6 +110,6 @@ public class Rewrapper {
             LOG.warnf("Vault: %d entr%s cannot be re-wrapped: their KEK is not configured (kinga.pii.vault-keys)",
                     entries.size() - moved, entries.size() - moved == 1 ? "y" : "ies");
         }
-        return new Batch(entries.size(), moved);
+        return new Batch(entries.size(), moved, entries.isEmpty() ? after : entries.get(entries.size() - 1).token);
     }
 }

@@ -104,8 +104,11 @@ public class TokenVault {
 
     /** The entry's value, if its data key unwraps and its ciphertext opens for this very row. */
     Optional<String> plaintext(VaultEntry entry) {
-        if (entry.wrappedKey == null) {
+        if (entry.legacy()) {
             return keks.openLegacy(entry.ciphertext).map(bytes -> new String(bytes, StandardCharsets.UTF_8));
+        }
+        if (entry.wrappedKey == null || entry.kekId == null) {
+            return Optional.empty();
         }
         return keks.unwrap(entry.kekId, entry.wrappedKey, entry.token)
                 .flatMap(dek -> KeyEncryptionKeys.open(new SecretKeySpec(dek, "AES"), Base64.getDecoder().decode(entry.ciphertext),

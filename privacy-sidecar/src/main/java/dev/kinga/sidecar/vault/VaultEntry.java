@@ -41,8 +41,15 @@ public class VaultEntry {
     @Column(name = "created_at")
     public Instant createdAt;
 
-    /** What the value's ciphertext is bound to: this row's token and type. */
+    /** Marks entries from before envelope encryption (set by migration V2), until the re-wrap re-seals them. */
+    static final String LEGACY_KEK = "legacy-v1";
+
+    /** What the value's ciphertext is bound to: this row's token, type, scheme, domain and lookup MAC. */
     String binding() {
-        return "kinga-vault\u0000" + token + "\u0000" + entityType;
+        return String.join("\u0000", "kinga-vault", token, entityType, scheme, String.valueOf(domain), String.valueOf(valueMac));
+    }
+
+    boolean legacy() {
+        return wrappedKey == null && LEGACY_KEK.equals(kekId);
     }
 }

@@ -69,6 +69,47 @@ class DetokenizationTrailTest {
     @Inject
     EntityManager em;
 
+    /** Tampers as {@code change} does, checks that verify reports the break at {@code seq}, then restores the trail. */
+    private void assertBrokenAt(long seq, Runnable change) {
+        List<TrailRecord> records = QuarkusTransaction.requiringNew().call(() -> {
+            List<TrailRecord> all = em.createQuery("select r from TrailRecord r order by r.seq", TrailRecord.class).getResultList();
+            all.forEach(em::detach);
+            return all;
+        });
+        TrailHead head = QuarkusTransaction.requiringNew().call(() -> {
+            TrailHead h = em.find(TrailHead.class, 1);
+            em.detach(h);
+            return h;
+        });
+        change.run();
+        try {
+            Response broken = RestAssured.given().header("Authorization", "Bearer " + TestTokens.asRole("auditor")).get("/api/v1/audit/verify");
+            assertEquals(false, broken.jsonPath().getBoolean("valid"), broken.asString());
+            assertEquals(seq, broken.jsonPath().getLong("brokenAt"), broken.asString());
+        } finally {
+            QuarkusTransaction.requiringNew().run(() -> {
+                em.createQuery("delete from TrailRecord r").executeUpdate();
+                for (TrailRecord r : records) {
+                    TrailRecord copy = new TrailRecord();
+                    copy.seq = r.seq;
+                    copy.id = r.id;
+                    copy.at = r.at;
+                    copy.action = r.action;
+                    copy.actor = r.actor;
+                    copy.actorName = r.actorName;
+                    copy.clientId = r.clientId;
+                    copy.details = r.details;
+                    copy.prevHash = r.prevHash;
+                    copy.hash = r.hash;
+                    em.persist(copy);
+                }
+                em.createQuery("update TrailHead h set h.lastSeq = :seq, h.lastHash = :hash, h.mac = :mac where h.id = 1")
+                        .setParameter("seq", head.lastSeq).setParameter("hash", head.lastHash).setParameter("mac", head.mac)
+                        .executeUpdate();
+            });
+        }
+    }
+
     private static String tokenize(String value) {
         return RestAssured.given().contentType("application/json").header("Authorization", "Bearer " + TestTokens.asRole("privacy-officer"))
                 .body(Map.of("text", value, "operators", Map.of("EMAIL", Map.of("type", "tokenize")))).post("/api/v1/pii/anonymize")
@@ -101,7 +142,10 @@ class DetokenizationTrailTest {
         String token = tokenize("stepup@example.com");
         Map<String, Object> body = Map.of("tokens", List.of(token), "purpose", "Court order 44/2026");
         for (var stale : List.of(
-                TestTokens.token().permissions("pii:detokenize").authAgeSeconds(301).sign(),
+                TestTokens.token().permissions("pii:detokenize").authAgeSeconds(301L).sign(),
+                TestTokens.token().permissions("pii:detokenize").authAgeSeconds(null).sign(),
+                TestTokens.token().permissions("pii:detokenize").authAgeSeconds(-600L).sign(),
+                TestTokens.token().permissions("pii:detokenize").amrAsString("mfa").acr("0").sign(),
                 TestTokens.token().permissions("pii:detokenize").amr("pwd").sign(),
                 TestTokens.token().permissions("pii:detokenize").amr().sign(),
                 TestTokens.token().permissions("pii:detokenize").amr("pwd").acr("1").sign())) {
@@ -115,7 +159,14 @@ class DetokenizationTrailTest {
         }
         assertEquals(200, detokenize(TestTokens.token().permissions("pii:detokenize").amr().acr("gold").sign(), body).statusCode(),
                 "a configured ACR level counts as MFA");
-        assertEquals(200, detokenize(TestTokens.token().permissions("pii:detokenize").authAgeSeconds(290).sign(), body).statusCode());
+        assertEquals(200, detokenize(TestTokens.token().permissions("pii:detokenize").authAgeSeconds(290L).sign(), body).statusCode());
+
+        // A refused attempt is in the trail too (who, the purpose, which tokens, why), with nothing revealed.
+        Response refused = RestAssured.given().header("Authorization", "Bearer " + TestTokens.asRole("auditor"))
+                .get("/api/v1/audit/records?limit=1000");
+        assertTrue(refused.jsonPath().getList("findAll { it.action == 'PII_DETOKENIZE_REFUSED' }.details.purpose")
+                .contains("Court order 44/2026"), refused.asString());
+        assertFalse(refused.asString().contains("stepup@"));
     }
 
     @Test
@@ -156,6 +207,19 @@ class DetokenizationTrailTest {
         assertTrue(delivered.get("body").contains("\"purpose\":\"Complaint 2026-31\""), delivered.get("body"));
         assertTrue(delivered.get("body").contains("\"source\":\"kinga-privacy-sidecar\""), delivered.get("body"));
 
+        // The chain breaks where a record is changed, removed, or where the head is rewound after cutting off the end.
+        assertBrokenAt(seq, () -> QuarkusTransaction.requiringNew().run(() -> em.find(TrailRecord.class, seq).actorName = null));
+        assertBrokenAt(seq, () -> QuarkusTransaction.requiringNew().run(() -> em.find(TrailRecord.class, seq).actorName = ""));
+        long victim = seq > 1 ? seq - 1 : seq;
+        assertBrokenAt(victim, () -> QuarkusTransaction.requiringNew().run(() -> em.remove(em.find(TrailRecord.class, victim))));
+        assertBrokenAt(seq, () -> QuarkusTransaction.requiringNew().run(() -> {
+            TrailHead head = em.find(TrailHead.class, 1);
+            TrailRecord previous = em.find(TrailRecord.class, seq - 1);
+            em.createQuery("delete from TrailRecord r where r.seq >= :seq").setParameter("seq", seq).executeUpdate();
+            head.lastSeq = seq - 1;
+            head.lastHash = previous == null ? TrailChain.GENESIS : previous.hash;
+        }));
+
         // A record changed in the database breaks the chain at that record.
         String original = QuarkusTransaction.requiringNew().call(() -> em.find(TrailRecord.class, seq).details);
         QuarkusTransaction.requiringNew().run(() -> em.find(TrailRecord.class, seq).details = original.replace("Complaint", "Routine"));
@@ -166,8 +230,8 @@ class DetokenizationTrailTest {
         } finally {
             QuarkusTransaction.requiringNew().run(() -> em.find(TrailRecord.class, seq).details = original);
         }
-        assertEquals(true, RestAssured.given().header("Authorization", "Bearer " + TestTokens.asRole("auditor"))
-                .get("/api/v1/audit/verify").jsonPath().getBoolean("valid"));
+        Response restored = RestAssured.given().header("Authorization", "Bearer " + TestTokens.asRole("auditor")).get("/api/v1/audit/verify");
+        assertEquals(true, restored.jsonPath().getBoolean("valid"), restored.asString());
 
         Response refused = RestAssured.given().header("Authorization", "Bearer " + TestTokens.withPermissions("pii:detokenize"))
                 .get("/api/v1/audit/records");

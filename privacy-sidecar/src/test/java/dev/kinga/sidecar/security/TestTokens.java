@@ -114,8 +114,8 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
         private List<String> audience = List.of("kinga-sidecar", "kinga-api");
         private String subject = "user-" + java.util.UUID.randomUUID();
         private String azp = "kinga-compliance-cli";
-        private long authAgeSeconds = 60;
-        private List<String> amr = List.of("mfa", "otp");
+        private Long authAgeSeconds = 60L;
+        private Object amr = List.of("mfa", "otp");
         private String acr = "1";
         private long lifetimeSeconds = 300;
         private PrivateKey key = TRUSTED.getPrivate();
@@ -140,13 +140,20 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
             return this;
         }
 
-        public Builder authAgeSeconds(long seconds) {
+        /** Seconds since the sign-in ({@code auth_time}); negative for a sign-in in the future; null for no claim. */
+        public Builder authAgeSeconds(Long seconds) {
             this.authAgeSeconds = seconds;
             return this;
         }
 
         public Builder amr(String... amr) {
             this.amr = List.of(amr);
+            return this;
+        }
+
+        /** {@code amr} as a plain string instead of the array RFC 8176 defines. */
+        public Builder amrAsString(String amr) {
+            this.amr = amr;
             return this;
         }
 
@@ -177,12 +184,14 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
                     .audience(new java.util.HashSet<>(audience))
                     .claim("azp", azp)
                     .claim("preferred_username", "tester")
-                    .claim("auth_time", now - authAgeSeconds)
                     .claim("acr", acr)
                     .claim("resource_access", Map.of("kinga-api", Map.of("roles", permissions)))
                     .issuedAt(now - 30)
                     .expiresAt(now + lifetimeSeconds);
-            if (!amr.isEmpty()) {
+            if (authAgeSeconds != null) {
+                claims.claim("auth_time", now - authAgeSeconds);
+            }
+            if (!(amr instanceof List<?> list && list.isEmpty())) {
                 claims.claim("amr", amr);
             }
             return claims.jws().keyId("test").sign(key);

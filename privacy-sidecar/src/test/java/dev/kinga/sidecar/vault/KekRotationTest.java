@@ -71,6 +71,8 @@ class KekRotationTest {
         e.token = "tok_email_legacy" + Long.toHexString(System.nanoTime());
         e.entityType = "EMAIL";
         e.scheme = "deterministic";
+        e.kekId = VaultEntry.LEGACY_KEK; // as migration V2 marks them
+        e.valueMac = "0".repeat(64);
         e.createdAt = Instant.now();
         e.ciphertext = Base64.getEncoder().encodeToString(KeyEncryptionKeys.seal(
                 new SecretKeySpec(Base64.getDecoder().decode(K1), "AES"), value.getBytes(StandardCharsets.UTF_8), null));
@@ -79,11 +81,7 @@ class KekRotationTest {
     }
 
     private VaultEntry row(String token) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            VaultEntry e = em.find(VaultEntry.class, token);
-            em.detach(e);
-            return e;
-        });
+        return VaultTest.row(em, token);
     }
 
     @Test
@@ -105,6 +103,7 @@ class KekRotationTest {
         assertEquals("k2", row(old).kekId);
         assertEquals(oldCiphertext, row(old).ciphertext, "re-wrapping touches the data key only");
         assertEquals("k2", row(legacy).kekId);
+        assertEquals(null, row(legacy).valueMac, "the V1 lookup MAC (under the old vault key) is dropped");
 
         Response after = VaultTest.detokenize(List.of(old, legacy, fresh));
         assertEquals("old@example.com", after.jsonPath().getString("values." + old));

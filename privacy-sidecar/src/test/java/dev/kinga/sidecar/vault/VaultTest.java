@@ -47,12 +47,17 @@ class VaultTest {
                 .body(Map.of("tokens", tokens, "purpose", "vault test")).post("/api/v1/pii/detokenize");
     }
 
-    private VaultEntry row(String token) {
+    /** The entry as stored now (detached: later changes in the test do not write back). */
+    static VaultEntry row(EntityManager em, String token) {
         return QuarkusTransaction.requiringNew().call(() -> {
             VaultEntry e = em.find(VaultEntry.class, token);
             em.detach(e);
             return e;
         });
+    }
+
+    private VaultEntry row(String token) {
+        return row(em, token);
     }
 
     @Test
@@ -92,6 +97,28 @@ class VaultTest {
         assertEquals(200, r.statusCode(), r.asString());
         assertEquals(Set.of(a, b), new HashSet<>(r.jsonPath().getList("unreadable", String.class)));
         assertFalse(r.asString().contains("alice@") || r.asString().contains("bob@"), r.asString());
+
+        // A row's own ciphertext no longer opens when what it is bound to changes, or when it poses as a legacy entry.
+        for (java.util.function.Consumer<VaultEntry> tamper : List.<java.util.function.Consumer<VaultEntry>>of(
+                e -> e.entityType = "PHONE",
+                e -> e.wrappedKey = null,
+                e -> e.kekId = null,
+                e -> e.scheme = "deterministic")) {
+            String t = tokenize("erin@example.com", Map.of("type", "tokenize"));
+            QuarkusTransaction.requiringNew().run(() -> tamper.accept(em.find(VaultEntry.class, t)));
+            Response tampered = detokenize(List.of(t));
+            assertEquals(List.of(t), tampered.jsonPath().getList("unreadable", String.class), tampered.asString());
+        }
+        Map<String, Object> research = Map.of("type", "tokenize", "scheme", "deterministic", "domain", "research");
+        String f = tokenize("frank@example.com", research);
+        String g = tokenize("grace@example.com", research);
+        String macF = row(f).valueMac;
+        String macG = row(g).valueMac;
+        QuarkusTransaction.requiringNew().run(() -> em.find(VaultEntry.class, f).valueMac = null);
+        QuarkusTransaction.requiringNew().run(() -> em.find(VaultEntry.class, g).valueMac = macF);
+        QuarkusTransaction.requiringNew().run(() -> em.find(VaultEntry.class, f).valueMac = macG);
+        assertEquals(Set.of(f, g), new HashSet<>(detokenize(List.of(f, g)).jsonPath().getList("unreadable", String.class)),
+                "swapped lookup MACs are caught: neither entry opens");
 
         // Only the value's ciphertext moved (its data key stays): still bound to its row, still refused.
         String c = tokenize("carol@example.com", Map.of("type", "tokenize"));
@@ -151,5 +178,8 @@ class VaultTest {
         assertEquals(1000, record.jsonPath().getInt("[0].details.tokenCount"));
         assertEquals(400, detokenize(new ArrayList<>(java.util.Collections.nCopies(1001, "tok_email_x"))).statusCode(),
                 "more than the API accepts");
+        for (String bad : List.of("tok_email_\u0000", "tok email", "tok_é", "")) {
+            assertEquals(400, detokenize(List.of(bad)).statusCode(), bad);
+        }
     }
 }

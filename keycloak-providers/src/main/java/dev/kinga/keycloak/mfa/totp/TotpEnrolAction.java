@@ -142,7 +142,7 @@ public class TotpEnrolAction implements RequiredActionProvider, RequiredActionFa
         if (BackupCodeCredentialProviderFactory.of(context.getSession()).remaining(context.getUser()) == 0) {
             authSession.addRequiredAction(BackupCodesAction.PROVIDER_ID);
         }
-        FactorRemoval.passed(authSession); // proving a code of the new secret is a second factor for what follows (backup codes)
+        FactorRemoval.enrolled(authSession); // backup codes may follow in this login; the sign-in is not MFA (amr)
         context.success();
     }
 
