@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * PII detection and anonymization for compliance staff. Thin: validation here, work in the engine.
@@ -31,7 +32,7 @@ public class PiiResource {
     private static final Logger LOG = Logger.getLogger(PiiResource.class);
     static final int MAX_TOKENS = 1000;
     static final int MAX_PURPOSE = 500;
-    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9_]{1,64}");
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_]{1,64}");
 
     @Inject
     PiiEngine engine;

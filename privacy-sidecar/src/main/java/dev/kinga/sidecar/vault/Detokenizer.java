@@ -27,10 +27,7 @@ public class Detokenizer {
     /** A caller with the permission but without a recent MFA sign-in: the attempt is recorded, nothing is read. */
     @Transactional
     public void refused(List<String> tokens, String purpose, JsonWebToken caller, String reason) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("purpose", purpose);
-        details.put("tokenCount", tokens.size());
-        details.put("tokenIds", tokens.stream().distinct().toList());
+        Map<String, Object> details = asked(tokens, purpose);
         details.put("reason", reason);
         trail.append(AuditTrail.DETOKENIZE_REFUSED, caller, details);
     }
@@ -38,13 +35,19 @@ public class Detokenizer {
     @Transactional
     public TokenVault.Opened detokenize(List<String> tokens, String purpose, JsonWebToken caller) {
         TokenVault.Opened opened = vault.open(tokens);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("purpose", purpose);
-        details.put("tokenCount", tokens.size());
-        details.put("tokenIds", tokens.stream().distinct().toList());
+        Map<String, Object> details = asked(tokens, purpose);
         details.put("revealed", opened.values().size());
         details.put("unknown", opened.unknown().size());
         details.put("unreadable", opened.unreadable().size());
         return opened.recordedAs(trail.append(AuditTrail.DETOKENIZE, caller, details).seq);
+    }
+
+    /** What was asked: the purpose, how many tokens and which (ids, never values). */
+    private static Map<String, Object> asked(List<String> tokens, String purpose) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("purpose", purpose);
+        details.put("tokenCount", tokens.size());
+        details.put("tokenIds", tokens.stream().distinct().toList());
+        return details;
     }
 }
