@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Applies an operator per entity type to detected entities: redact, replace ({@code <TYPE>}
@@ -31,7 +29,6 @@ public class Anonymizer {
 
     static final int MAX_TOKENIZED = 1000;
     static final Set<String> OPERATORS = Set.of("redact", "replace", "mask", "hash", "tokenize", "generalize");
-    private static final Pattern YEAR = Pattern.compile("(?<!\\d)(\\d{4})(?!\\d)");
 
     @Inject
     PiiEngine engine;
@@ -78,37 +75,23 @@ public class Anonymizer {
     }
 
     private String apply(String operator, PiiApi.Operator op, EntityType type, String value) {
-        return switch (operator) {
-            case "redact" -> "";
-            case "replace" -> op != null && op.value() != null ? op.value() : "<" + type.name() + ">";
-            case "mask" -> mask(value, op);
-            case "hash" -> keys.hash(value);
-            case "tokenize" -> deterministic(op) ? vault.tokenize(type, value, TokenScheme.DETERMINISTIC, op.domain())
-                    : vault.tokenize(type, value, TokenScheme.RANDOM, null);
-            case "generalize" -> generalize(type, value);
+        return operator(operator, op).apply(type, value);
+    }
+
+    /** The operator a request names, with its settings. */
+    private Operator operator(String name, PiiApi.Operator op) {
+        return switch (name) {
+            case "redact" -> Operator.REDACT;
+            case "replace" -> Operator.replaceWith(op == null ? null : op.value());
+            case "mask" -> Operator.mask(op.maskingChar() == null ? '*' : op.maskingChar().charAt(0), op.charsToMask(),
+                    Boolean.TRUE.equals(op.fromEnd()));
+            case "hash" -> (type, value) -> keys.hash(value);
+            case "tokenize" -> deterministic(op)
+                    ? (type, value) -> vault.tokenize(type, value, TokenScheme.DETERMINISTIC, op.domain())
+                    : (type, value) -> vault.tokenize(type, value, TokenScheme.RANDOM, null);
+            case "generalize" -> Operator.GENERALIZE;
             default -> throw new IllegalStateException("validated before");
         };
-    }
-
-    private static String mask(String value, PiiApi.Operator op) {
-        char masking = op.maskingChar() == null ? '*' : op.maskingChar().charAt(0);
-        int count = op.charsToMask() == null ? value.length() : Math.min(op.charsToMask(), value.length());
-        boolean fromEnd = Boolean.TRUE.equals(op.fromEnd());
-        StringBuilder masked = new StringBuilder(value);
-        int masked_ = 0;
-        for (int k = 0; k < value.length() && masked_ < count; k++) {
-            int i = fromEnd ? value.length() - 1 - k : k;
-            if (Character.isLetterOrDigit(value.charAt(i))) { // keep separators, so the shape stays readable
-                masked.setCharAt(i, masking);
-                masked_++;
-            }
-        }
-        return masked.toString();
-    }
-
-    private static String generalize(EntityType type, String value) {
-        Matcher year = YEAR.matcher(value);
-        return type == EntityType.DATE_OF_BIRTH && year.find() ? year.group(1) : "<" + type.name() + ">";
     }
 
     private static boolean deterministic(PiiApi.Operator op) {

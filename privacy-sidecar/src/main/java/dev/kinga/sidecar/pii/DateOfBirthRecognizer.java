@@ -1,80 +1,168 @@
 package dev.kinga.sidecar.pii;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Dates the text says are birth dates: a date right after "DOB", "date of birth", "born
- * (on)", "birth date", "tarehe ya kuzaliwa" and similar. Other dates are not personal
- * identifiers here. Work is bounded per keyword, so the scan is linear.
+ * Dates the text says are birth dates: a date after "DOB", "date of birth", "born (in Nairobi)
+ * on", "birth date", "tarehe ya kuzaliwa" and the like. Other dates are not personal identifiers
+ * here. Formats: 1963-05-03, 1963/05/03, 03/05/1963 (day or month first), 03.05.63, 3 May 1963,
+ * 03-May-1963, May 3rd, 1963. Impossible dates (31/02/1990) and dates after today are refused.
+ * A hand-written parser: the work per keyword is bounded, so the scan is linear.
  */
 final class DateOfBirthRecognizer implements Recognizer {
 
-    private static final String[] KEYWORDS = {"dob", "d.o.b", "date of birth", "birth date", "birthdate", "birthday",
-            "born", "tarehe ya kuzaliwa", "alizaliwa"};
-    private static final String MONTH = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-            + "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?";
-    private static final Pattern DATE = Pattern.compile(
-            "(?:(\\d{4})-(\\d{1,2})-(\\d{1,2})"
-                    + "|(\\d{1,2})[/.\\-](\\d{1,2})[/.\\-](\\d{4})"
-                    + "|" + MONTH + " (\\d{1,2})(?:st|nd|rd|th)?,? (\\d{4})"
-                    + "|(\\d{1,2})(?:st|nd|rd|th)? " + MONTH + ",? (\\d{4}))",
-            Pattern.CASE_INSENSITIVE);
-    /** What may stand between the keyword and the date: punctuation and a few small words. */
-    private static final Pattern GAP = Pattern.compile("(?:[\\s:.,\\-()]|is|was|on|of|the|:)*+", Pattern.CASE_INSENSITIVE);
-    private static final int MAX_DATE = 30;
-    private static final String KEYWORD_INITIALS = "dbta";
+    private static final Context KEYWORD = new Context(1, "dob", "d o b", "date of birth", "birth date", "birthdate",
+            "birthday", "born", "tarehe ya kuzaliwa", "alizaliwa", "fecha de nacimiento", "date de naissance", "geburtsdatum");
+    /** Words that may stand between the keyword and the date, besides punctuation. */
+    private static final WordList FILLER = WordList.of("is", "was", "on", "of", "the", "in", "at", "date", "mnamo", "tarehe", "ni");
+    private static final String[] MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+    private static final WordList MONTH_NAMES = WordList.of("january", "february", "march", "april", "june", "july", "august",
+            "september", "sept", "october", "november", "december", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
+            "sep", "oct", "nov", "dec");
+    private static final int MAX_GAP_TOKENS = 6;
 
     @Override
-    public void find(String text, List<Detection> out) {
-        int n = text.length();
-        Matcher gap = GAP.matcher(text);
-        Matcher date = DATE.matcher(text);
-        for (int at = 0; at < n; at++) {
-            char c = Character.toLowerCase(text.charAt(at));
-            if (KEYWORD_INITIALS.indexOf(c) < 0 || at > 0 && Character.isLetter(text.charAt(at - 1))) {
+    public EntityType type() {
+        return EntityType.DATE_OF_BIRTH;
+    }
+
+    @Override
+    public void find(Scan scan, List<Detection> out) {
+        int tokens = scan.count();
+        int thisYear = LocalDate.now(ZoneOffset.UTC).getYear();
+        for (int t = 0; t < tokens; t++) {
+            if (!scan.isWord(t) || KEYWORD.endsAt(scan, t) < 0) {
                 continue;
             }
-            for (String keyword : KEYWORDS) {
-                if (keyword.charAt(0) != c || !text.regionMatches(true, at, keyword, 0, keyword.length())) {
-                    continue;
-                }
-                int afterKeyword = at + keyword.length();
-                gap.region(afterKeyword, Math.min(n, afterKeyword + 12));
-                int dateStart = gap.lookingAt() ? gap.end() : afterKeyword;
-                date.region(dateStart, Math.min(n, dateStart + MAX_DATE));
-                if (date.lookingAt() && plausible(date)
-                        && (date.end() == n || !Character.isLetterOrDigit(text.charAt(date.end())))) {
-                    out.add(new Detection(EntityType.DATE_OF_BIRTH, date.start(), date.end(), 0.9));
-                    at = date.end() - 1;
+            int d = t + 1;
+            boolean inPlace = false;
+            while (d < tokens && d - t <= MAX_GAP_TOKENS && !scan.has(d, Scan.DIGITS)) {
+                if (FILLER.contains(scan, d) || inPlace && scan.isCapitalised(d)) {
+                    inPlace |= scan.is(d, "in") || scan.is(d, "at");
+                    d++;
+                } else if (MONTH_NAMES.contains(scan, d)) {
+                    break; // "born May 3, 1963"
+                } else {
                     break;
                 }
+            }
+            if (d >= tokens) {
+                break;
+            }
+            int last = date(scan, d, thisYear);
+            if (last >= 0) {
+                out.add(new Detection(type(), scan.start(d), scan.end(last), 0.9));
+                t = last;
             }
         }
     }
 
-    private static boolean plausible(Matcher m) {
-        int year;
-        int month = -1;
-        int day;
-        if (m.group(1) != null) {
-            year = Integer.parseInt(m.group(1));
-            month = Integer.parseInt(m.group(2));
-            day = Integer.parseInt(m.group(3));
-        } else if (m.group(4) != null) {
-            year = Integer.parseInt(m.group(6));
-            int a = Integer.parseInt(m.group(4));
-            int b = Integer.parseInt(m.group(5));
-            day = Math.max(a, b) > 12 ? Math.max(a, b) : a; // dd/mm or mm/dd: either way both must fit
-            month = Math.max(a, b) > 12 ? Math.min(a, b) : b;
-        } else if (m.group(7) != null) {
-            day = Integer.parseInt(m.group(7));
-            year = Integer.parseInt(m.group(8));
-        } else {
-            day = Integer.parseInt(m.group(9));
-            year = Integer.parseInt(m.group(10));
+    /** The last token of a real, past date starting at token {@code d}, or -1. */
+    private static int date(Scan scan, int d, int thisYear) {
+        int tokens = scan.count();
+        if (d + 2 >= tokens) {
+            return -1;
         }
-        return year >= 1880 && year <= 2100 && day >= 1 && day <= 31 && (month == -1 || month >= 1 && month <= 12);
+        int month0 = month(scan, d);
+        if (month0 > 0) { // May 3(rd), 1963
+            int day = number(scan, d + 1, 1, 2, true);
+            int year = number(scan, d + 2, 4, 4, false);
+            return scan.start(d + 1) - scan.end(d) <= 2 && scan.start(d + 2) - scan.end(d + 1) <= 3
+                    && real(year, month0, day, thisYear) ? d + 2 : -1;
+        }
+        if (!scan.isNumber(d) && !ordinal(scan, d)) {
+            return -1;
+        }
+        int sep1 = scan.gap(d);
+        int sep2 = scan.gap(d + 1);
+        int month1 = month(scan, d + 1);
+        if (month1 > 0) { // 3 May 1963, 03-May-1963, 3rd May 1963
+            int day = number(scan, d, 1, 2, true);
+            int year = number(scan, d + 2, 4, 4, false);
+            boolean joined = sep1 == sep2 && (sep1 == ' ' || sep1 == '-' || sep1 == '/' || sep1 == '.')
+                    || sep1 == ' ' && scan.start(d + 2) - scan.end(d + 1) == 2 && scan.charAt(scan.end(d + 1)) == ',';
+            return joined && real(year, month1, day, thisYear) ? d + 2 : -1;
+        }
+        if (sep1 < 0 || sep1 != sep2 || "/-.".indexOf(sep1) < 0 || !scan.isNumber(d + 1) || !scan.isNumber(d + 2)
+                || scan.joinedAfter(d + 2, "/-.:")) {
+            return -1;
+        }
+        int a = number(scan, d, 1, 4, false);
+        int b = number(scan, d + 1, 1, 2, false);
+        int c = number(scan, d + 2, 2, 4, false);
+        if (scan.length(d) == 4) { // 1963-05-03, 1963/05/03
+            return scan.length(d + 2) <= 2 && real(a, b, c, thisYear) ? d + 2 : -1;
+        }
+        if (scan.length(d) > 2) {
+            return -1;
+        }
+        int year = scan.length(d + 2) == 2 ? c + (c <= thisYear % 100 ? 2000 : 1900) : scan.length(d + 2) == 4 ? c : -1;
+        boolean dayFirst = real(year, b, a, thisYear);
+        boolean monthFirst = real(year, a, b, thisYear);
+        return dayFirst || monthFirst ? d + 2 : -1;
+    }
+
+    /** 1 to 12 for a month name or its abbreviation, else 0. */
+    private static int month(Scan scan, int t) {
+        if (!scan.isWord(t) || !MONTH_NAMES.contains(scan, t)) {
+            return 0;
+        }
+        for (int m = 0; m < MONTHS.length; m++) {
+            if (scan.text.regionMatches(true, scan.start(t), MONTHS[m], 0, 3)) {
+                return m + 1;
+            }
+        }
+        return 0;
+    }
+
+    /** "3rd", "21st": a day with its ordinal suffix, one token. */
+    private static boolean ordinal(Scan scan, int t) {
+        int length = scan.length(t);
+        int at = scan.start(t);
+        return scan.isMixed(t) && length >= 3 && length <= 4 && Character.isDigit(scan.charAt(at))
+                && ordinalSuffix(scan.text, at + length - 2);
+    }
+
+    private static boolean ordinalSuffix(String text, int at) {
+        return text.regionMatches(true, at, "st", 0, 2) || text.regionMatches(true, at, "nd", 0, 2)
+                || text.regionMatches(true, at, "rd", 0, 2) || text.regionMatches(true, at, "th", 0, 2);
+    }
+
+    /** The value of a number token of {@code min} to {@code max} digits (optionally with an ordinal suffix), or -1. */
+    private static int number(Scan scan, int t, int min, int max, boolean ordinalAllowed) {
+        int at = scan.start(t);
+        int length = scan.length(t);
+        if (ordinalAllowed && ordinal(scan, t)) {
+            length -= 2;
+        } else if (!scan.isNumber(t)) {
+            return -1;
+        }
+        if (length < min || length > max) {
+            return -1;
+        }
+        int value = 0;
+        for (int i = at; i < at + length; i++) {
+            int digit = Scan.digit(scan.charAt(i));
+            if (digit < 0 || digit > 9) {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
+    }
+
+    /** A calendar date between 1880 and today (the year is enough: a birth date is not in a future year). */
+    static boolean real(int year, int month, int day, int thisYear) {
+        if (year < 1880 || year > thisYear || month < 1 || month > 12 || day < 1) {
+            return false;
+        }
+        int days = switch (month) {
+            case 2 -> year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
+        return day <= days;
     }
 }

@@ -2,14 +2,24 @@ package dev.kinga.sidecar.pii;
 
 import java.util.List;
 
-/** E-mail addresses: expands around each '@' within RFC 5321 length limits, so it is linear. */
+/**
+ * E-mail addresses: expands around each '@' within RFC 5321 length limits, so it is linear.
+ * Domains may be internationalised (letters of any script, or punycode "xn--" labels) or an
+ * address literal ("user@[192.0.2.1]", "user@[IPv6:2001:db8::1]").
+ */
 final class EmailRecognizer implements Recognizer {
 
     private static final int MAX_LOCAL = 64;
     private static final int MAX_DOMAIN = 253;
 
     @Override
-    public void find(String text, List<Detection> out) {
+    public EntityType type() {
+        return EntityType.EMAIL;
+    }
+
+    @Override
+    public void find(Scan scan, List<Detection> out) {
+        String text = scan.text;
         int n = text.length();
         int searchFrom = 0;
         int at;
@@ -25,45 +35,66 @@ final class EmailRecognizer implements Recognizer {
             if (start == at) {
                 continue;
             }
-            int end = at + 1;
-            int lastDot = -1;
-            while (end < n && end - at <= MAX_DOMAIN && isDomain(text.charAt(end))) {
-                if (text.charAt(end) == '.') {
-                    lastDot = end;
-                }
-                end++;
-            }
-            while (end > at + 1 && (text.charAt(end - 1) == '.' || text.charAt(end - 1) == '-')) {
-                end--; // a sentence's full stop is not part of the domain
-            }
-            if (lastDot >= end - 1) {
-                lastDot = text.lastIndexOf('.', end - 1);
-            }
-            if (lastDot <= at + 1 || end - lastDot - 1 < 2 || !tldLetters(text, lastDot + 1, end)) {
+            int end = at + 1 < n && text.charAt(at + 1) == '[' ? literal(text, at + 1) : domain(text, at + 1);
+            if (end < 0 || end < n && text.charAt(end) == '@') {
                 continue;
             }
-            if (end < n && (text.charAt(end) == '@')) {
-                continue;
-            }
-            out.add(new Detection(EntityType.EMAIL, start, end, 0.95));
+            out.add(new Detection(type(), start, end, 0.95));
             searchFrom = end;
         }
     }
 
-    private static boolean isLocal(char c) {
-        return Context.isAsciiAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+    /** The end of a dotted domain with a top-level label of letters (or punycode) starting at {@code from}; -1 if none. */
+    private static int domain(String text, int from) {
+        int n = text.length();
+        int end = from;
+        while (end < n && end - from <= MAX_DOMAIN && isDomain(text.charAt(end))) {
+            end++;
+        }
+        while (end > from && (text.charAt(end - 1) == '.' || text.charAt(end - 1) == '-')) {
+            end--; // a sentence's full stop is not part of the domain
+        }
+        int lastDot = end - 1;
+        while (lastDot > from && text.charAt(lastDot) != '.') {
+            lastDot--;
+        }
+        if (lastDot <= from || end - lastDot - 1 < 2) {
+            return -1;
+        }
+        return topLevel(text, lastDot + 1, end) ? end : -1;
     }
 
-    private static boolean isDomain(char c) {
-        return Context.isAsciiAlnum(c) || c == '.' || c == '-';
+    /** "[192.0.2.1]" or "[IPv6:2001:db8::1]" right after the '@'; -1 if it is not one. */
+    private static int literal(String text, int open) {
+        int close = text.indexOf(']', open);
+        if (close < 0 || close - open > 50) {
+            return -1;
+        }
+        String inside = text.substring(open + 1, close);
+        boolean address = inside.regionMatches(true, 0, "IPv6:", 0, 5) ? IpAddressRecognizer.valid(inside.substring(5))
+                : IpAddressRecognizer.validIpv4(inside);
+        return address ? close + 1 : -1;
     }
 
-    private static boolean tldLetters(String text, int from, int to) {
+    private static boolean topLevel(String text, int from, int to) {
+        if (to - from > 4 && text.regionMatches(true, from, "xn--", 0, 4)) {
+            return true;
+        }
         for (int i = from; i < to; i++) {
-            if (!Context.isAsciiLetter(text.charAt(i))) {
+            if (!Scan.isLetter(text.charAt(i))) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean isLocal(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '%'
+                || c == '+' || c == '-' || c > 127 && Scan.isLetter(c);
+    }
+
+    private static boolean isDomain(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-'
+                || c > 127 && Scan.isLetter(c);
     }
 }

@@ -2,5 +2,5 @@ package dev.kinga.sidecar.pii;
 
 /** Kinds of personal data the engine recognises (the contract in DESIGN.md; more may be added). */
 public enum EntityType {
-    EMAIL, PHONE, CREDIT_CARD, IBAN, IP_ADDRESS, US_SSN, KE_NATIONAL_ID, DATE_OF_BIRTH, PERSON
+    EMAIL, PHONE, CREDIT_CARD, IBAN, IP_ADDRESS, US_SSN, KE_NATIONAL_ID, KE_KRA_PIN, UG_NIN, DATE_OF_BIRTH, PERSON
 }

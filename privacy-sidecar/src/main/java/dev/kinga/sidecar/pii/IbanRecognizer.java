@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * IBANs: a country code with its registered length, check digits, and the mod-97 check;
- * printed with or without groups of four. Each start reads at most 34 characters plus spaces.
+ * printed with or without groups of four, in upper or lower case. Each start reads at most 34
+ * characters plus spaces.
  */
 final class IbanRecognizer implements Recognizer {
 
@@ -29,41 +30,87 @@ final class IbanRecognizer implements Recognizer {
             Map.entry("TN", 24), Map.entry("TR", 26), Map.entry("UA", 29), Map.entry("VA", 22), Map.entry("VG", 24),
             Map.entry("XK", 20));
 
+    private static final int MAX_LENGTH = 34;
+
     @Override
-    public void find(String text, List<Detection> out) {
-        int n = text.length();
-        for (int i = 0; i + 4 <= n; i++) {
-            char a = text.charAt(i);
-            char b = text.charAt(i + 1);
-            if (!(a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z'
-                    && Context.isDigit(text.charAt(i + 2)) && Context.isDigit(text.charAt(i + 3)))) {
+    public EntityType type() {
+        return EntityType.IBAN;
+    }
+
+    @Override
+    public void find(Scan scan, List<Detection> out) {
+        int tokens = scan.count();
+        for (int t = 0; t < tokens; t++) {
+            if (!scan.isMixed(t) || scan.length(t) < 4) {
                 continue;
             }
-            if (i > 0 && Context.isWordChar(text.charAt(i - 1))) {
+            int at = scan.start(t);
+            char a = upper(scan.charAt(at));
+            char b = upper(scan.charAt(at + 1));
+            if (a < 'A' || a > 'Z' || b < 'A' || b > 'Z' || !ascii(scan.charAt(at + 2)) || !ascii(scan.charAt(at + 3))
+                    || scan.charAt(at + 2) > '9' || scan.charAt(at + 3) > '9') {
                 continue;
             }
-            Integer length = LENGTHS.get(text.substring(i, i + 2));
+            Integer length = LENGTHS.get(String.valueOf(new char[] {a, b}));
             if (length == null) {
                 continue;
             }
-            StringBuilder iban = new StringBuilder(length);
-            int j = i;
-            while (j < n && iban.length() < length) {
-                char c = text.charAt(j);
-                if (Context.isAsciiAlnum(c)) {
-                    iban.append(Character.toUpperCase(c));
-                    j++;
-                } else if (c == ' ' && j + 1 < n && Context.isAsciiAlnum(text.charAt(j + 1)) && iban.length() > 0) {
-                    j++;
-                } else {
-                    break;
-                }
-            }
-            if (iban.length() == length && (j == n || !Context.isWordChar(text.charAt(j)))
-                    && Checksums.ibanMod97(iban.toString())) {
-                out.add(new Detection(EntityType.IBAN, i, j, 0.95));
-                i = j - 1;
+            int last = groupsOf(scan, t, length);
+            if (last >= 0 && mod97(scan, t, last)) {
+                out.add(new Detection(type(), at, scan.end(last), 0.95));
+                t = last;
             }
         }
+    }
+
+    /** The token where {@code length} characters end, counting from token {@code first} across single spaces; or -1. */
+    private static int groupsOf(Scan scan, int first, int length) {
+        int seen = 0;
+        for (int u = first; u < scan.count(); u++) {
+            if (u > first && scan.gap(u - 1) != ' ') {
+                return -1;
+            }
+            seen += scan.length(u);
+            if (seen == length) {
+                return u;
+            }
+            if (seen > length || seen > MAX_LENGTH) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** ISO 13616 check digits: the rearranged number mod 97 is 1, computed piecewise, upper and lower case alike. */
+    private static boolean mod97(Scan scan, int first, int last) {
+        int start = scan.start(first);
+        int remainder = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            for (int u = first; u <= last; u++) {
+                for (int i = scan.start(u); i < scan.end(u); i++) {
+                    boolean head = i < start + 4;
+                    if (head != (pass == 1)) {
+                        continue;
+                    }
+                    char c = upper(scan.charAt(i));
+                    if (c >= '0' && c <= '9') {
+                        remainder = (remainder * 10 + (c - '0')) % 97;
+                    } else if (c >= 'A' && c <= 'Z') {
+                        remainder = (remainder * 100 + (c - 'A' + 10)) % 97;
+                    } else {
+                        return false;
+                    }
+                }
+            }
+        }
+        return remainder == 1;
+    }
+
+    private static boolean ascii(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static char upper(char c) {
+        return c >= 'a' && c <= 'z' ? (char) (c - 32) : c;
     }
 }

@@ -1,38 +1,247 @@
 package dev.kinga.sidecar.pii;
 
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Names introduced by a title ("Dr. Amina Odhiambo", "Mrs Mwangi", "Bi. Wanjiru Kamau"): the
- * span is the name without the title, up to three capitalised words. Bounded quantifiers only.
+ * People's names, with or without a title. Three kinds of evidence, strongest first:
+ * <ol>
+ *   <li>a title before the name, in any case and however punctuated ("Dr. Amina Odhiambo",
+ *       "dr.Smith", "SR. MARY", "Rev. Dr. Mugo", "Bi. Wanjiru");</li>
+ *   <li>a word that introduces a name: "my name is", "name:", "client", "patient", "Hi", "Dear",
+ *       "Thanks,", "jina langu ni", "mteja";</li>
+ *   <li>the words themselves: a given name from the gazetteer (given-names.txt, surnames.txt:
+ *       datafaker's name lists across naming traditions plus East African names kept by hand),
+ *       alone or followed by more name words ("David Johnson", "Amina Wanjiru").</li>
+ * </ol>
+ * A word is a name word if the gazetteer lists it or it is a capitalised word that is neither a
+ * common English word (SCOWL) nor a place; names that are also common words ("Grace", "Will",
+ * "May") or places ("Victoria", "Jordan") need a title, an introducer or a surname next to them.
+ * Particles ("wa", "de la", "bin") and initials join the words around them. A name followed by
+ * "Hospital", "Street", "Ltd" and the like is an organisation or a place, not a person. The span
+ * is the name without its title.
  */
 final class PersonRecognizer implements Recognizer {
 
-    /** Letters with their combining marks, so NFD text ("Zo\u0308e") is one name, not "Zo" and a remainder. */
-    private static final String NAME = "\\p{Lu}[\\p{L}\\p{M}'’]{0,30}(?:-\\p{Lu}[\\p{L}\\p{M}'’]{0,30})?";
-    private static final int MAX_MATCH = 140;
-    private static final Pattern TITLED = Pattern.compile(
-            "(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Rev|Sr|Fr|Bw|Bi|Mwalimu|Daktari|Doctor|Professor|Sister|Nurse)"
-                    + "\\.?[ \\t]{1,3}(" + NAME + "(?:[ ]" + NAME + "){0,2})(?![\\p{L}\\p{M}\\p{N}])");
+    private static final WordList GIVEN = WordList.resource("given-names.txt");
+    private static final WordList SURNAMES = WordList.resource("surnames.txt");
+    private static final WordList COMMON = WordList.resource("common-words.txt");
+    private static final WordList PLACES = WordList.resource("places.txt");
+    private static final WordList TITLES = WordList.of("dr", "mr", "mrs", "ms", "miss", "mx", "prof", "rev", "sr", "fr",
+            "bw", "bi", "mwalimu", "mwl", "daktari", "dkt", "doctor", "professor", "sister", "nurse", "pastor", "sheikh",
+            "hon", "mheshimiwa", "mama", "baba", "mzee", "madam", "madame", "sir", "dame", "lady", "lord", "capt", "sgt",
+            "judge", "justice", "bro", "brother", "father", "imam", "bishop", "rabbi", "mrs", "mme", "mlle", "sra", "sr",
+            "srta", "herr", "frau", "senor", "señor", "señora");
+    private static final Context INTRODUCERS = new Context(1, "my name is", "name is", "name", "names", "full name",
+            "jina langu ni", "jina", "majina", "i am", "i'm", "this is", "called", "named", "client", "patient", "mteja",
+            "mgonjwa", "hi", "hello", "hey", "dear", "thanks", "thank you", "regards", "cheers", "sincerely", "best",
+            "yours", "signed", "attn", "contact person", "next of kin", "spouse", "wife", "husband", "son", "daughter",
+            "mother", "brother", "friend", "counsellor", "counselor", "therapist", "caregiver", "guardian", "parent",
+            "colleague", "supervisor", "referred by", "seen by", "asante", "habari", "salamu", "sender", "recipient",
+            "officer", "agent", "clinician", "psychologist", "psychiatrist", "doctor", "nurse");
+    private static final WordList PARTICLES = WordList.of("de", "la", "del", "della", "van", "von", "der", "den", "wa", "bin",
+            "binti", "bint", "ibn", "al", "el", "da", "dos", "das", "du", "le", "di", "ter", "ten", "y", "abu", "ben", "st");
+    /** Capitalised words that are never a name word: function words, days, holidays. */
+    private static final WordList NEVER = WordList.of("the", "a", "an", "and", "or", "but", "on", "in", "at", "to", "of",
+            "for", "with", "by", "from", "as", "is", "was", "are", "were", "be", "been", "has", "have", "had", "do", "does",
+            "did", "will", "would", "can", "could", "should", "might", "must", "shall", "not", "no", "yes", "this", "that",
+            "these", "those", "he", "she", "it", "they", "we", "you", "i", "me", "him", "her", "them", "us", "my", "his",
+            "its", "our", "their", "your", "who", "what", "when", "where", "why", "how", "if", "then", "so", "than", "too",
+            "very", "just", "also", "only", "all", "any", "some", "each", "every", "both", "about", "after", "before",
+            "during", "until", "since", "while", "into", "over", "under", "again", "here", "there", "now", "today",
+            "tomorrow", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+            "christmas", "easter", "ramadan", "eid", "diwali", "god", "allah", "jesus", "lord", "please", "hi", "hello",
+            "dear", "thanks", "regards", "ok", "okay", "mr", "mrs", "ms", "dr", "re", "fwd", "subject", "sent", "pm", "am");
+    /** Months are names too (April, June, May), but never alone. */
+    private static final WordList MONTHS = WordList.of("january", "february", "march", "april", "may", "june", "july",
+            "august", "september", "october", "november", "december");
+    /** A name followed by one of these is an organisation or a place. */
+    private static final WordList ORGANISATION = WordList.of("hospital", "clinic", "university", "college", "school",
+            "bank", "ltd", "limited", "inc", "plc", "company", "foundation", "centre", "center", "street", "road", "avenue",
+            "lane", "drive", "hall", "county", "ministry", "church", "mosque", "group", "trust", "airways", "airlines",
+            "insurance", "sacco", "estate", "park", "house", "tower", "towers", "mall", "hotel", "institute", "academy",
+            "association", "society", "council", "authority", "court", "station", "district", "city", "town", "village",
+            "market", "stadium", "airport", "rd", "ave", "corp", "llc", "partners", "associates", "services", "solutions",
+            "pharmacy", "medical", "health", "hospice", "way", "close", "crescent", "highway", "river", "lake", "mountain",
+            "island", "state", "republic", "kingdom", "award", "prize", "act", "syndrome", "disease", "scale", "test",
+            "counselling", "counseling", "therapy", "care", "wellness", "support", "network", "initiative", "project",
+            "programme", "program", "centre", "clinics", "hospitals", "ward", "unit", "team", "office", "department",
+            "agency", "fund", "society", "church", "ministries", "organisation", "organization", "enterprises", "holdings");
+    private static final int MAX_WORDS = 4;
+    private static final int MAX_TITLES = 3;
 
-    /** First letters of the titles: the pattern is only tried where one starts a word. */
-    private static final String TITLE_INITIALS = "DMPRSFBN";
+    /** Small words before a name that are as often before anything else: the name must be in the gazetteer. */
+    private static final Context WEAK_INTRODUCERS = new Context(1, "with", "for", "from", "by", "to", "and", "met", "saw",
+            "told", "asked", "visited", "via", "cc", "attn", "na", "kwa");
+
+    private enum Evidence { TITLE, INTRODUCER, GAZETTEER_AFTER_INTRODUCER, NAME }
 
     @Override
-    public void find(String text, List<Detection> out) {
-        Matcher m = TITLED.matcher(text);
-        int n = text.length();
-        for (int i = 0; i < n; i++) {
-            if (TITLE_INITIALS.indexOf(text.charAt(i)) < 0 || i > 0 && Character.isLetterOrDigit(text.charAt(i - 1))) {
+    public EntityType type() {
+        return EntityType.PERSON;
+    }
+
+    @Override
+    public void find(Scan scan, List<Detection> out) {
+        int tokens = scan.count();
+        for (int t = 0; t < tokens; t++) {
+            if (!scan.isWord(t)) {
                 continue;
             }
-            m.region(i, Math.min(n, i + MAX_MATCH));
-            if (m.lookingAt()) {
-                out.add(new Detection(EntityType.PERSON, m.start(1), m.end(1), 0.85));
-                i = m.end(1) - 1;
+            int first;
+            Evidence evidence;
+            if (TITLES.contains(scan, t) && titleGap(scan, t)) {
+                int u = t;
+                while (u + 1 < tokens && u - t < MAX_TITLES && TITLES.contains(scan, u + 1) && titleGap(scan, u + 1)) {
+                    u++; // Rev. Dr. Mugo
+                }
+                first = u + 1;
+                evidence = Evidence.TITLE;
+            } else if (INTRODUCERS.endsAt(scan, t) >= 0) {
+                first = t + 1;
+                evidence = Evidence.INTRODUCER;
+            } else if (WEAK_INTRODUCERS.endsAt(scan, t) >= 0 && t + 1 < tokens && known(scan, t + 1)) {
+                first = t + 1;
+                evidence = Evidence.GAZETTEER_AFTER_INTRODUCER;
+            } else if (scan.has(t, Scan.FIRST_UPPER) && GIVEN.contains(scan, t)) {
+                first = t;
+                evidence = Evidence.NAME;
+            } else {
+                continue;
+            }
+            int last = name(scan, first, evidence);
+            if (last >= 0) {
+                double score = switch (evidence) {
+                    case TITLE -> 0.85;
+                    case INTRODUCER -> 0.8;
+                    case GAZETTEER_AFTER_INTRODUCER -> 0.7;
+                    case NAME -> last > first ? 0.75 : 0.6;
+                };
+                out.add(new Detection(type(), scan.start(first), scan.end(last), score));
+                t = last;
             }
         }
+    }
+
+    /**
+     * A capitalised given name or surname from the gazetteer, not a month, a function word or a
+     * place; one that is also a common word ("with Grace period") only with another name word after it.
+     */
+    private static boolean known(Scan scan, int t) {
+        return scan.isCapitalised(t) && !scan.has(t, Scan.ALL_UPPER) && (GIVEN.contains(scan, t) || SURNAMES.contains(scan, t))
+                && !MONTHS.contains(scan, t) && !NEVER.contains(scan, t) && !PLACES.contains(scan, t)
+                && (!COMMON.contains(scan, t) || t + 1 < scan.count() && wordGap(scan, t) && nameWord(scan, t + 1, Evidence.INTRODUCER));
+    }
+
+    /** A title is followed by a full stop, spaces or a line break (up to three characters) and a word. */
+    private static boolean titleGap(Scan scan, int t) {
+        if (t + 1 >= scan.count()) {
+            return false;
+        }
+        int from = scan.end(t);
+        int to = scan.start(t + 1);
+        if (to - from < 1 || to - from > 3) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = scan.charAt(i);
+            if (c != '.' && !Character.isWhitespace(c) && c != '\u00A0') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The last token of the name that starts at {@code first}, or -1 if the evidence does not hold. */
+    private static int name(Scan scan, int first, Evidence evidence) {
+        if (first >= scan.count() || !nameWord(scan, first, evidence)) {
+            return -1;
+        }
+        boolean strictStart = evidence == Evidence.NAME;
+        boolean ambiguous = strictStart && (COMMON.contains(scan, first) || PLACES.contains(scan, first));
+        if (strictStart && (scan.has(first, Scan.ALL_UPPER) || MONTHS.contains(scan, first))) {
+            ambiguous = true;
+        }
+        int last = first;
+        int words = 1;
+        while (words < MAX_WORDS) {
+            int next = last + 1;
+            if (next >= scan.count() || !wordGap(scan, last)) {
+                break;
+            }
+            int particles = 0;
+            while (next + particles < scan.count() && particles < 2 && PARTICLES.contains(scan, next + particles)
+                    && !scan.has(next + particles, Scan.FIRST_UPPER) && wordGap(scan, next + particles)) {
+                particles++; // de la, wa, bin
+            }
+            if (particles > 0 && next + particles < scan.count() && particleJoins(scan, next + particles, evidence)) {
+                last = next + particles;
+                words++;
+                continue;
+            }
+            if (initial(scan, next) && next + 1 < scan.count() && scan.start(next + 1) - scan.end(next) <= 2
+                    && nameWord(scan, next + 1, evidence)) {
+                last = next + 1; // John F. Kennedy
+                words++;
+                continue;
+            }
+            if (!nameWord(scan, next, evidence) || strictStart && scan.has(next, Scan.ALL_UPPER) != scan.has(first, Scan.ALL_UPPER)) {
+                break;
+            }
+            last = next;
+            words++;
+        }
+        if (last + 1 < scan.count() && wordGap(scan, last) && scan.has(last + 1, Scan.FIRST_UPPER)
+                && ORGANISATION.contains(scan, last + 1)) {
+            return -1; // Kenyatta National Hospital, Moi Avenue
+        }
+        // Grace, Will, Victoria, JOHN: only with more name words after them
+        return ambiguous && last == first ? -1 : last;
+    }
+
+    /** Whether token {@code t} can be part of a name under this evidence. */
+    private static boolean nameWord(Scan scan, int t, Evidence evidence) {
+        if (!scan.isWord(t) || !scan.has(t, Scan.FIRST_UPPER) || scan.length(t) < 2
+                || TITLES.contains(scan, t) && evidence == Evidence.NAME) {
+            return false;
+        }
+        if (NEVER.contains(scan, t)) {
+            // "Will Smith": a given name that is also a function word, but only as the first of several
+            return evidence == Evidence.NAME && GIVEN.contains(scan, t) && scan.isWord(t) && t + 1 < scan.count()
+                    && !NEVER.contains(scan, t + 1) && scan.has(t + 1, Scan.FIRST_UPPER) && SURNAMES.contains(scan, t + 1);
+        }
+        if (GIVEN.contains(scan, t) || SURNAMES.contains(scan, t)) {
+            return true;
+        }
+        if (scan.has(t, Scan.ALL_UPPER) && evidence != Evidence.TITLE) {
+            return false; // upper-case words the gazetteer does not know, without a title: acronyms
+        }
+        return !COMMON.contains(scan, t) && !PLACES.contains(scan, t) && !ORGANISATION.contains(scan, t)
+                && !MONTHS.contains(scan, t);
+    }
+
+    private static boolean particleJoins(Scan scan, int t, Evidence evidence) {
+        return nameWord(scan, t, evidence == Evidence.NAME ? Evidence.INTRODUCER : evidence);
+    }
+
+    /** A capital letter and a full stop: the F. in John F. Kennedy. */
+    private static boolean initial(Scan scan, int t) {
+        return scan.length(t) == 1 && scan.has(t, Scan.FIRST_UPPER) && scan.end(t) < scan.textLength()
+                && scan.charAt(scan.end(t)) == '.';
+    }
+
+    /** Words of one name are separated by one or two spaces (or a hyphen), never a line break or punctuation. */
+    private static boolean wordGap(Scan scan, int t) {
+        int from = scan.end(t);
+        int to = scan.start(t + 1);
+        if (to - from < 1 || to - from > 2) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = scan.charAt(i);
+            if (c != ' ' && c != '\u00A0' && c != '-' && c != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 }

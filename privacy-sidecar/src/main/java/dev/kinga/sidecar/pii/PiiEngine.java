@@ -1,5 +1,9 @@
 package dev.kinga.sidecar.pii;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -7,10 +11,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Runs every recognizer over a text and resolves overlaps: of two overlapping detections the
- * higher score wins, then the longer one. Thread-safe and stateless.
+ * Finds personal data in text: one {@link Scan} cuts the text into tokens, every registered
+ * recognizer ({@link Recognizers}) reads only its trigger tokens, and overlaps are resolved:
+ * of two overlapping detections the higher score wins, then the longer one. Thread-safe.
  */
-@jakarta.enterprise.context.ApplicationScoped
+@ApplicationScoped
 public class PiiEngine {
 
     private static final Comparator<Detection> BEST_FIRST = Comparator
@@ -18,15 +23,28 @@ public class PiiEngine {
             .thenComparing(Comparator.comparingInt(Detection::length).reversed())
             .thenComparingInt(Detection::start);
 
-    private final List<Recognizer> recognizers = List.of(
-            new EmailRecognizer(), new NumberRecognizer(), new IbanRecognizer(), new Ipv6Recognizer(),
-            new DateOfBirthRecognizer(), new PersonRecognizer());
+    private final List<Recognizer> recognizers;
+
+    /** With the default phone regions (tests, benchmarks). */
+    public PiiEngine() {
+        this(PhoneRecognizer.DEFAULT_REGIONS);
+    }
+
+    @Inject
+    public PiiEngine(@ConfigProperty(name = "kinga.pii.phone-regions", defaultValue = "KE,UG,TZ,RW,BI,SS,ET,US,GB")
+                     List<String> phoneRegions) {
+        this.recognizers = Recognizers.all(phoneRegions);
+    }
 
     /** @return non-overlapping detections in text order */
     public List<Detection> detect(String text) {
+        Scan scan = new Scan(text);
         List<Detection> all = new ArrayList<>();
         for (Recognizer recognizer : recognizers) {
-            recognizer.find(text, all);
+            recognizer.find(scan, all);
+        }
+        if (all.size() <= 1) {
+            return all;
         }
         all.sort(BEST_FIRST);
         // Kept spans never overlap, so only the kept span starting last before a candidate's end

@@ -3,10 +3,13 @@ package dev.kinga.sidecar.pii;
 import java.util.List;
 
 /**
- * Finds one kind of entity. Implementations must run in time linear in the text length
- * whatever the input (no backtracking regular expressions over unbounded input).
+ * Finds one type of entity in a scanned text. Implementations look only at their trigger tokens
+ * and bound the work per trigger, so every recognizer is linear in the text whatever the input.
+ * Stateless and thread-safe: one instance serves every request.
  */
-public interface Recognizer {
+interface Recognizer {
 
-    void find(String text, List<Detection> out);
+    EntityType type();
+
+    void find(Scan scan, List<Detection> out);
 }

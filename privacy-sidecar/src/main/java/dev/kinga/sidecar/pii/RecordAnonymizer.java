@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,7 +28,8 @@ import java.util.regex.Pattern;
  *       10 million people), optionally keeping the first initial ({@code keepInitial})</li>
  *   <li>{@code generalize}: numbers into the bin of {@code bins} ({@code 34} with [0,18,30,50] to {@code "30-49"}),
  *       dates to their year</li>
- *   <li>{@code redact}: the PII types listed in {@code entities} (all if none) replaced by {@code <TYPE>} inside the text</li>
+ *   <li>{@code redact}: the PII of the types listed in {@code entities} (all if none) removed from the text;
+ *       {@code replace}: written as {@code <TYPE>} instead (the text operators' vocabulary)</li>
  *   <li>{@code hash}: HMAC of the value; {@code remove}: the field is dropped</li>
  * </ul>
  * {@code pseudonym} and {@code hash} are deterministic: they let a caller confirm a guessed value, so
@@ -112,7 +114,8 @@ public class RecordAnonymizer {
             case "pseudonym" -> TextNode.valueOf(pseudonym(text, Boolean.TRUE.equals(rule.keepInitial())));
             case "hash" -> TextNode.valueOf(keys.hash(text));
             case "generalize" -> TextNode.valueOf(generalize(value, rule.bins()));
-            case "redact" -> TextNode.valueOf(redact(text, rule.entities()));
+            case "redact" -> TextNode.valueOf(Operator.REDACT.rewrite(text, engine.detect(text), chosen(rule.entities())));
+            case "replace" -> TextNode.valueOf(Operator.REPLACE.rewrite(text, engine.detect(text), chosen(rule.entities())));
             default -> throw new IllegalStateException("validated before");
         };
     }
@@ -139,16 +142,8 @@ public class RecordAnonymizer {
         return year.find() ? year.group(1) : "<GENERALIZED>";
     }
 
-    private String redact(String text, List<String> entities) {
-        StringBuilder out = new StringBuilder();
-        int cursor = 0;
-        for (Detection d : engine.detect(text)) {
-            if (entities == null || entities.isEmpty() || entities.contains(d.type().name())) {
-                out.append(text, cursor, d.start()).append('<').append(d.type().name()).append('>');
-                cursor = d.end();
-            }
-        }
-        return out.append(text, cursor, text.length()).toString();
+    private static Predicate<EntityType> chosen(List<String> entities) {
+        return type -> entities == null || entities.isEmpty() || entities.contains(type.name());
     }
 
     private static String format(double d) {
@@ -163,9 +158,9 @@ public class RecordAnonymizer {
         if (rule == null || rule.type() == null) {
             throw new BadRequestException(field + ".type is required");
         }
-        if (!List.of("pseudonym", "generalize", "redact", "hash", "remove").contains(rule.type())) {
+        if (!List.of("pseudonym", "generalize", "redact", "replace", "hash", "remove").contains(rule.type())) {
             throw new BadRequestException(field + ".type: unknown rule '" + rule.type()
-                    + "' (expected one of pseudonym, generalize, redact, hash, remove)");
+                    + "' (expected one of pseudonym, generalize, redact, replace, hash, remove)");
         }
         if (rule.bins() != null) {
             if (rule.bins().size() < 2) {

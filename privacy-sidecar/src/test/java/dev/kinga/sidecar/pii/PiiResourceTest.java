@@ -79,7 +79,7 @@ class PiiResourceTest {
                 "client.name", Map.of("type", "pseudonym", "keepInitial", true),
                 "client.age", Map.of("type", "generalize", "bins", List.of(0, 18, 30, 50, 65, 100)),
                 "client.dob", Map.of("type", "generalize"),
-                "sessions.notes", Map.of("type", "redact", "entities", List.of("PHONE", "EMAIL")));
+                "sessions.notes", Map.of("type", "replace", "entities", List.of("PHONE", "EMAIL")));
         Response r = post("anonymize", "privacy-officer", Map.of("document", document, "fieldRules", rules));
         assertEquals(200, r.statusCode(), r.asString());
         assertTrue(r.jsonPath().getString("document.client.name").matches("A\\. [0-9a-f]{32}"), r.asString());
@@ -87,6 +87,11 @@ class PiiResourceTest {
         assertEquals("1971", r.jsonPath().getString("document.client.dob"));
         assertEquals("Call <PHONE> or <EMAIL>; feels better", r.jsonPath().getString("document.sessions[0].notes"));
         assertEquals("No contact details", r.jsonPath().getString("document.sessions[1].notes"));
+
+        Response redacted = post("anonymize", "privacy-officer", Map.of("document", document,
+                "fieldRules", Map.of("sessions.notes", Map.of("type", "redact", "entities", List.of("PHONE")))));
+        assertEquals("Call  or amina@example.com; feels better", redacted.jsonPath().getString("document.sessions[0].notes"),
+                "redact removes the value in records as in text: one vocabulary");
 
         Response again = post("anonymize", "privacy-officer", Map.of("document", document, "fieldRules", rules));
         assertEquals(r.jsonPath().getString("document.client.name"), again.jsonPath().getString("document.client.name"),

@@ -1,0 +1,31 @@
+package dev.kinga.sidecar.pii;
+
+import java.util.List;
+
+/**
+ * Kenyan national identity card numbers: 7 or 8 digits that the text introduces as an ID
+ * ("ID no. 12345678", "kitambulisho 1234567"). Other numbers of that length (invoices, batches)
+ * are not personal identifiers.
+ */
+final class KeNationalIdRecognizer implements Recognizer {
+
+    private static final Context NATIONAL_ID = new Context(4, "national id", "id no", "id number", "id card", "id",
+            "nid", "kitambulisho", "national identity", "identity card", "identity number", "huduma namba", "idno");
+
+    @Override
+    public EntityType type() {
+        return EntityType.KE_NATIONAL_ID;
+    }
+
+    @Override
+    public void find(Scan scan, List<Detection> out) {
+        int tokens = scan.count();
+        for (int t = 0; t < tokens; t++) {
+            int length = scan.length(t);
+            if ((length == 7 || length == 8) && scan.isNumber(t) && !scan.joinedBefore(t, ".-/: ,")
+                    && !scan.joinedAfter(t, ".-/: ,") && NATIONAL_ID.before(scan, t)) {
+                out.add(new Detection(type(), scan.start(t), scan.end(t), 0.85));
+            }
+        }
+    }
+}
