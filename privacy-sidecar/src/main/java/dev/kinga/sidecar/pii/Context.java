@@ -1,6 +1,7 @@
 package dev.kinga.sidecar.pii;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -12,7 +13,9 @@ import java.util.List;
 final class Context {
 
     private final String[][] phrases;
-    private final WordList lastWords;
+    private final int[][] hashes;
+    /** The phrases' last-word hashes, sorted, and the phrase each belongs to: a binary search finds the candidates. */
+    private final long[] byLastWord;
     private final int reach;
 
     /**
@@ -21,13 +24,26 @@ final class Context {
      */
     Context(int reach, String... phrases) {
         this.reach = reach;
-        this.phrases = new String[phrases.length][];
-        List<String> last = new ArrayList<>();
-        for (int i = 0; i < phrases.length; i++) {
-            this.phrases[i] = phrases[i].split("[^\\p{L}\\p{N}']+");
-            last.add(this.phrases[i][this.phrases[i].length - 1]);
+        this.phrases = split(phrases).toArray(String[][]::new);
+        this.hashes = new int[this.phrases.length][];
+        this.byLastWord = new long[this.phrases.length];
+        for (int i = 0; i < this.phrases.length; i++) {
+            String[] words = this.phrases[i];
+            hashes[i] = new int[words.length];
+            for (int w = 0; w < words.length; w++) {
+                hashes[i][w] = Scan.hash(words[w], 0, words[w].length());
+            }
+            byLastWord[i] = (long) hashes[i][words.length - 1] << 32 | i;
         }
-        this.lastWords = new WordList(last);
+        Arrays.sort(byLastWord);
+    }
+
+    static List<String[]> split(String[] phrases) {
+        List<String[]> split = new ArrayList<>();
+        for (String phrase : phrases) {
+            split.add(phrase.split("[^\\p{L}\\p{N}']+"));
+        }
+        return split;
     }
 
     /** Whether a phrase ends within {@link #reach} tokens before token {@code first}. */
@@ -42,13 +58,17 @@ final class Context {
 
     /** Whether a phrase ends exactly at token {@code last}: the index of its first token, or -1. */
     int endsAt(Scan scan, int last) {
-        if (!lastWords.contains(scan, last)) {
+        if (scan.isNumber(last)) {
             return -1;
         }
-        for (String[] phrase : phrases) {
+        long key = (long) scan.hash(last) << 32;
+        int at = Arrays.binarySearch(byLastWord, key);
+        for (int k = at < 0 ? -at - 1 : at; k < byLastWord.length && (byLastWord[k] & 0xFFFFFFFF00000000L) == key; k++) {
+            int p = (int) byLastWord[k];
+            String[] phrase = phrases[p];
             int t = last;
             int w = phrase.length - 1;
-            while (w >= 0 && t >= 0 && scan.is(t, phrase[w])) {
+            while (w >= 0 && t >= 0 && scan.hash(t) == hashes[p][w] && scan.is(t, phrase[w])) {
                 w--;
                 t--;
             }

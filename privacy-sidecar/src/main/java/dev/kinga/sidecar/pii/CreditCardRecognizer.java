@@ -27,6 +27,10 @@ final class CreditCardRecognizer implements Recognizer {
                 continue;
             }
             int last = scan.run(t, SEPARATORS, 10);
+            if (digitsIn(scan, t, last) < 13) {
+                t = last;
+                continue;
+            }
             boolean context = CARD.before(scan, t);
             int g = t;
             while (g <= last) {
@@ -40,6 +44,10 @@ final class CreditCardRecognizer implements Recognizer {
             }
             t = last;
         }
+    }
+
+    private static int digitsIn(Scan scan, int first, int last) {
+        return scan.end(last) - scan.start(first) - (last - first);
     }
 
     /** The last token of the longest card number starting at token {@code first}, or -1. */

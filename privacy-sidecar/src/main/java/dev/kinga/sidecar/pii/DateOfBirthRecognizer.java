@@ -2,7 +2,9 @@ package dev.kinga.sidecar.pii;
 
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Dates the text says are birth dates: a date after "DOB", "date of birth", "born (in Nairobi)
@@ -13,14 +15,12 @@ import java.util.List;
  */
 final class DateOfBirthRecognizer implements Recognizer {
 
-    private static final Context KEYWORD = new Context(1, "dob", "d o b", "date of birth", "birth date", "birthdate",
-            "birthday", "born", "tarehe ya kuzaliwa", "alizaliwa", "fecha de nacimiento", "date de naissance", "geburtsdatum");
+    private static final Context KEYWORD = new Context(1, Lexicon.BIRTH_KEYWORDS);
     /** Words that may stand between the keyword and the date, besides punctuation. */
-    private static final WordList FILLER = WordList.of("is", "was", "on", "of", "the", "in", "at", "date", "mnamo", "tarehe", "ni");
-    private static final String[] MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
-    private static final WordList MONTH_NAMES = WordList.of("january", "february", "march", "april", "june", "july", "august",
-            "september", "sept", "october", "november", "december", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
-            "sep", "oct", "nov", "dec");
+    private static final WordList FILLER = WordList.of("is", "was", "on", "of", "the", "in", "at", "date", "mnamo", "tarehe", "ni",
+            "huko", "siku", "ya");
+    /** English and Kiswahili month names and abbreviations, each a month's number. */
+    private static final WordList MONTH_NAMES = months();
     private static final int MAX_GAP_TOKENS = 6;
 
     @Override
@@ -33,7 +33,7 @@ final class DateOfBirthRecognizer implements Recognizer {
         int tokens = scan.count();
         int thisYear = LocalDate.now(ZoneOffset.UTC).getYear();
         for (int t = 0; t < tokens; t++) {
-            if (!scan.isWord(t) || KEYWORD.endsAt(scan, t) < 0) {
+            if (!scan.in(t, Lexicon.BIRTH) || KEYWORD.endsAt(scan, t) < 0) {
                 continue;
             }
             int d = t + 1;
@@ -104,17 +104,22 @@ final class DateOfBirthRecognizer implements Recognizer {
         return dayFirst || monthFirst ? d + 2 : -1;
     }
 
+    private static WordList months() {
+        String[][] names = {
+                {"january", "jan", "januari"}, {"february", "feb", "februari"}, {"march", "mar", "machi"},
+                {"april", "apr", "aprili"}, {"may", "mei"}, {"june", "jun", "juni"}, {"july", "jul", "julai"},
+                {"august", "aug", "agosti"}, {"september", "sep", "sept", "septemba"}, {"october", "oct", "oktoba"},
+                {"november", "nov", "novemba"}, {"december", "dec", "desemba"}};
+        Map<Integer, List<String>> byMonth = new LinkedHashMap<>();
+        for (int m = 0; m < names.length; m++) {
+            byMonth.put(m + 1, List.of(names[m]));
+        }
+        return new WordList(byMonth);
+    }
+
     /** 1 to 12 for a month name or its abbreviation, else 0. */
     private static int month(Scan scan, int t) {
-        if (!scan.isWord(t) || !MONTH_NAMES.contains(scan, t)) {
-            return 0;
-        }
-        for (int m = 0; m < MONTHS.length; m++) {
-            if (scan.text.regionMatches(true, scan.start(t), MONTHS[m], 0, 3)) {
-                return m + 1;
-            }
-        }
-        return 0;
+        return scan.isWord(t) ? MONTH_NAMES.get(scan.text, scan.start(t), scan.end(t), scan.hash(t)) : 0;
     }
 
     /** "3rd", "21st": a day with its ordinal suffix, one token. */

@@ -22,56 +22,11 @@ import java.util.List;
  */
 final class PersonRecognizer implements Recognizer {
 
-    private static final WordList GIVEN = WordList.resource("given-names.txt");
-    private static final WordList SURNAMES = WordList.resource("surnames.txt");
-    private static final WordList COMMON = WordList.resource("common-words.txt");
-    private static final WordList PLACES = WordList.resource("places.txt");
-    private static final WordList TITLES = WordList.of("dr", "mr", "mrs", "ms", "miss", "mx", "prof", "rev", "sr", "fr",
-            "bw", "bi", "mwalimu", "mwl", "daktari", "dkt", "doctor", "professor", "sister", "nurse", "pastor", "sheikh",
-            "hon", "mheshimiwa", "mama", "baba", "mzee", "madam", "madame", "sir", "dame", "lady", "lord", "capt", "sgt",
-            "judge", "justice", "bro", "brother", "father", "imam", "bishop", "rabbi", "mrs", "mme", "mlle", "sra", "sr",
-            "srta", "herr", "frau", "senor", "señor", "señora");
-    private static final Context INTRODUCERS = new Context(1, "my name is", "name is", "name", "names", "full name",
-            "jina langu ni", "jina", "majina", "i am", "i'm", "this is", "called", "named", "client", "patient", "mteja",
-            "mgonjwa", "hi", "hello", "hey", "dear", "thanks", "thank you", "regards", "cheers", "sincerely", "best",
-            "yours", "signed", "attn", "contact person", "next of kin", "spouse", "wife", "husband", "son", "daughter",
-            "mother", "brother", "friend", "counsellor", "counselor", "therapist", "caregiver", "guardian", "parent",
-            "colleague", "supervisor", "referred by", "seen by", "asante", "habari", "salamu", "sender", "recipient",
-            "officer", "agent", "clinician", "psychologist", "psychiatrist", "doctor", "nurse");
-    private static final WordList PARTICLES = WordList.of("de", "la", "del", "della", "van", "von", "der", "den", "wa", "bin",
-            "binti", "bint", "ibn", "al", "el", "da", "dos", "das", "du", "le", "di", "ter", "ten", "y", "abu", "ben", "st");
-    /** Capitalised words that are never a name word: function words, days, holidays. */
-    private static final WordList NEVER = WordList.of("the", "a", "an", "and", "or", "but", "on", "in", "at", "to", "of",
-            "for", "with", "by", "from", "as", "is", "was", "are", "were", "be", "been", "has", "have", "had", "do", "does",
-            "did", "will", "would", "can", "could", "should", "might", "must", "shall", "not", "no", "yes", "this", "that",
-            "these", "those", "he", "she", "it", "they", "we", "you", "i", "me", "him", "her", "them", "us", "my", "his",
-            "its", "our", "their", "your", "who", "what", "when", "where", "why", "how", "if", "then", "so", "than", "too",
-            "very", "just", "also", "only", "all", "any", "some", "each", "every", "both", "about", "after", "before",
-            "during", "until", "since", "while", "into", "over", "under", "again", "here", "there", "now", "today",
-            "tomorrow", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-            "christmas", "easter", "ramadan", "eid", "diwali", "god", "allah", "jesus", "lord", "please", "hi", "hello",
-            "dear", "thanks", "regards", "ok", "okay", "mr", "mrs", "ms", "dr", "re", "fwd", "subject", "sent", "pm", "am");
-    /** Months are names too (April, June, May), but never alone. */
-    private static final WordList MONTHS = WordList.of("january", "february", "march", "april", "may", "june", "july",
-            "august", "september", "october", "november", "december");
-    /** A name followed by one of these is an organisation or a place. */
-    private static final WordList ORGANISATION = WordList.of("hospital", "clinic", "university", "college", "school",
-            "bank", "ltd", "limited", "inc", "plc", "company", "foundation", "centre", "center", "street", "road", "avenue",
-            "lane", "drive", "hall", "county", "ministry", "church", "mosque", "group", "trust", "airways", "airlines",
-            "insurance", "sacco", "estate", "park", "house", "tower", "towers", "mall", "hotel", "institute", "academy",
-            "association", "society", "council", "authority", "court", "station", "district", "city", "town", "village",
-            "market", "stadium", "airport", "rd", "ave", "corp", "llc", "partners", "associates", "services", "solutions",
-            "pharmacy", "medical", "health", "hospice", "way", "close", "crescent", "highway", "river", "lake", "mountain",
-            "island", "state", "republic", "kingdom", "award", "prize", "act", "syndrome", "disease", "scale", "test",
-            "counselling", "counseling", "therapy", "care", "wellness", "support", "network", "initiative", "project",
-            "programme", "program", "centre", "clinics", "hospitals", "ward", "unit", "team", "office", "department",
-            "agency", "fund", "society", "church", "ministries", "organisation", "organization", "enterprises", "holdings");
+    private static final Context INTRODUCERS = new Context(1, Lexicon.INTRODUCERS);
+    /** Small words before a name that are as often before anything else: the name must be in the gazetteer. */
+    private static final Context WEAK_INTRODUCERS = new Context(1, Lexicon.WEAK_INTRODUCERS);
     private static final int MAX_WORDS = 4;
     private static final int MAX_TITLES = 3;
-
-    /** Small words before a name that are as often before anything else: the name must be in the gazetteer. */
-    private static final Context WEAK_INTRODUCERS = new Context(1, "with", "for", "from", "by", "to", "and", "met", "saw",
-            "told", "asked", "visited", "via", "cc", "attn", "na", "kwa");
 
     private enum Evidence { TITLE, INTRODUCER, GAZETTEER_AFTER_INTRODUCER, NAME }
 
@@ -89,20 +44,20 @@ final class PersonRecognizer implements Recognizer {
             }
             int first;
             Evidence evidence;
-            if (TITLES.contains(scan, t) && titleGap(scan, t)) {
+            if (scan.in(t, Lexicon.TITLE) && titleGap(scan, t)) {
                 int u = t;
-                while (u + 1 < tokens && u - t < MAX_TITLES && TITLES.contains(scan, u + 1) && titleGap(scan, u + 1)) {
+                while (u + 1 < tokens && u - t < MAX_TITLES && scan.in(u + 1, Lexicon.TITLE) && titleGap(scan, u + 1)) {
                     u++; // Rev. Dr. Mugo
                 }
                 first = u + 1;
                 evidence = Evidence.TITLE;
-            } else if (INTRODUCERS.endsAt(scan, t) >= 0) {
+            } else if (scan.in(t, Lexicon.INTRODUCER) && INTRODUCERS.endsAt(scan, t) >= 0) {
                 first = t + 1;
                 evidence = Evidence.INTRODUCER;
-            } else if (WEAK_INTRODUCERS.endsAt(scan, t) >= 0 && t + 1 < tokens && known(scan, t + 1)) {
+            } else if (scan.in(t, Lexicon.WEAK_INTRODUCER) && WEAK_INTRODUCERS.endsAt(scan, t) >= 0 && t + 1 < tokens && known(scan, t + 1)) {
                 first = t + 1;
                 evidence = Evidence.GAZETTEER_AFTER_INTRODUCER;
-            } else if (scan.has(t, Scan.FIRST_UPPER) && GIVEN.contains(scan, t)) {
+            } else if (scan.has(t, Scan.FIRST_UPPER) && scan.in(t, Lexicon.GIVEN)) {
                 first = t;
                 evidence = Evidence.NAME;
             } else {
@@ -127,9 +82,9 @@ final class PersonRecognizer implements Recognizer {
      * place; one that is also a common word ("with Grace period") only with another name word after it.
      */
     private static boolean known(Scan scan, int t) {
-        return scan.isCapitalised(t) && !scan.has(t, Scan.ALL_UPPER) && (GIVEN.contains(scan, t) || SURNAMES.contains(scan, t))
-                && !MONTHS.contains(scan, t) && !NEVER.contains(scan, t) && !PLACES.contains(scan, t)
-                && (!COMMON.contains(scan, t) || t + 1 < scan.count() && wordGap(scan, t) && nameWord(scan, t + 1, Evidence.INTRODUCER));
+        return scan.isCapitalised(t) && !scan.has(t, Scan.ALL_UPPER) && (scan.in(t, Lexicon.GIVEN) || scan.in(t, Lexicon.SURNAME))
+                && !scan.in(t, Lexicon.MONTH) && !scan.in(t, Lexicon.NEVER) && !scan.in(t, Lexicon.PLACE)
+                && (!scan.in(t, Lexicon.COMMON) || t + 1 < scan.count() && wordGap(scan, t) && nameWord(scan, t + 1, Evidence.INTRODUCER));
     }
 
     /** A title is followed by a full stop, spaces or a line break (up to three characters) and a word. */
@@ -153,12 +108,12 @@ final class PersonRecognizer implements Recognizer {
 
     /** The last token of the name that starts at {@code first}, or -1 if the evidence does not hold. */
     private static int name(Scan scan, int first, Evidence evidence) {
-        if (first >= scan.count() || !nameWord(scan, first, evidence)) {
+        if (first >= scan.count() || !nameWord(scan, first, evidence) && !commonFirstName(scan, first, evidence)) {
             return -1;
         }
         boolean strictStart = evidence == Evidence.NAME;
-        boolean ambiguous = strictStart && (COMMON.contains(scan, first) || PLACES.contains(scan, first));
-        if (strictStart && (scan.has(first, Scan.ALL_UPPER) || MONTHS.contains(scan, first))) {
+        boolean ambiguous = strictStart && (scan.in(first, Lexicon.COMMON) || scan.in(first, Lexicon.PLACE));
+        if (strictStart && (scan.has(first, Scan.ALL_UPPER) || scan.in(first, Lexicon.MONTH))) {
             ambiguous = true;
         }
         int last = first;
@@ -169,7 +124,7 @@ final class PersonRecognizer implements Recognizer {
                 break;
             }
             int particles = 0;
-            while (next + particles < scan.count() && particles < 2 && PARTICLES.contains(scan, next + particles)
+            while (next + particles < scan.count() && particles < 2 && scan.in(next + particles, Lexicon.PARTICLE)
                     && !scan.has(next + particles, Scan.FIRST_UPPER) && wordGap(scan, next + particles)) {
                 particles++; // de la, wa, bin
             }
@@ -191,32 +146,39 @@ final class PersonRecognizer implements Recognizer {
             words++;
         }
         if (last + 1 < scan.count() && wordGap(scan, last) && scan.has(last + 1, Scan.FIRST_UPPER)
-                && ORGANISATION.contains(scan, last + 1)) {
+                && scan.in(last + 1, Lexicon.ORGANISATION)) {
             return -1; // Kenyatta National Hospital, Moi Avenue
         }
         // Grace, Will, Victoria, JOHN: only with more name words after them
         return ambiguous && last == first ? -1 : last;
     }
 
+    /** After a strong introducer ("Name: Gift Nyirenda"), a common word may begin a name that goes on. */
+    private static boolean commonFirstName(Scan scan, int t, Evidence evidence) {
+        return evidence == Evidence.INTRODUCER && scan.isCapitalised(t) && !scan.has(t, Scan.ALL_UPPER) && scan.length(t) > 1
+                && scan.in(t, Lexicon.COMMON) && !scan.in(t, Lexicon.NEVER | Lexicon.MONTH | Lexicon.ORGANISATION | Lexicon.PLACE)
+                && t + 1 < scan.count() && wordGap(scan, t) && !scan.in(t + 1, Lexicon.COMMON) && nameWord(scan, t + 1, evidence);
+    }
+
     /** Whether token {@code t} can be part of a name under this evidence. */
     private static boolean nameWord(Scan scan, int t, Evidence evidence) {
         if (!scan.isWord(t) || !scan.has(t, Scan.FIRST_UPPER) || scan.length(t) < 2
-                || TITLES.contains(scan, t) && evidence == Evidence.NAME) {
+                || scan.in(t, Lexicon.TITLE) && evidence == Evidence.NAME) {
             return false;
         }
-        if (NEVER.contains(scan, t)) {
+        if (scan.in(t, Lexicon.NEVER)) {
             // "Will Smith": a given name that is also a function word, but only as the first of several
-            return evidence == Evidence.NAME && GIVEN.contains(scan, t) && scan.isWord(t) && t + 1 < scan.count()
-                    && !NEVER.contains(scan, t + 1) && scan.has(t + 1, Scan.FIRST_UPPER) && SURNAMES.contains(scan, t + 1);
+            return evidence == Evidence.NAME && scan.in(t, Lexicon.GIVEN) && scan.isWord(t) && t + 1 < scan.count()
+                    && !scan.in(t + 1, Lexicon.NEVER) && scan.has(t + 1, Scan.FIRST_UPPER) && scan.in(t + 1, Lexicon.SURNAME);
         }
-        if (GIVEN.contains(scan, t) || SURNAMES.contains(scan, t)) {
+        if (scan.in(t, Lexicon.GIVEN) || scan.in(t, Lexicon.SURNAME)) {
             return true;
         }
         if (scan.has(t, Scan.ALL_UPPER) && evidence != Evidence.TITLE) {
             return false; // upper-case words the gazetteer does not know, without a title: acronyms
         }
-        return !COMMON.contains(scan, t) && !PLACES.contains(scan, t) && !ORGANISATION.contains(scan, t)
-                && !MONTHS.contains(scan, t);
+        return !scan.in(t, Lexicon.COMMON) && !scan.in(t, Lexicon.PLACE) && !scan.in(t, Lexicon.ORGANISATION)
+                && !scan.in(t, Lexicon.MONTH);
     }
 
     private static boolean particleJoins(Scan scan, int t, Evidence evidence) {

@@ -3,6 +3,7 @@ package dev.kinga.sidecar.pii;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,10 +30,24 @@ final class PhoneRecognizer implements Recognizer {
 
     private final List<String> regions;
     private final int[] regionCodes;
+    private final boolean[] trunkZero;
+    /** possible[r][n]: whether region r has national numbers of n digits (libphonenumber's possible lengths). */
+    private final boolean[][] possible;
 
     PhoneRecognizer(List<String> regions) {
         this.regions = List.copyOf(regions);
         this.regionCodes = regions.stream().mapToInt(UTIL::getCountryCodeForRegion).toArray();
+        this.trunkZero = new boolean[regions.size()];
+        this.possible = new boolean[regions.size()][MAX_DIGITS + 3];
+        for (int i = 0; i < trunkZero.length; i++) {
+            trunkZero[i] = "0".equals(UTIL.getNddPrefixForRegion(regions.get(i), true));
+            for (int length = 4; length <= MAX_DIGITS; length++) { // longer lengths stay impossible
+                PhoneNumber probe = new PhoneNumber().setCountryCode(regionCodes[i]).setNationalNumber((long) Math.pow(10, length - 1) * 5);
+                PhoneNumberUtil.ValidationResult reason = UTIL.isPossibleNumberWithReason(probe);
+                possible[i][length] = reason == PhoneNumberUtil.ValidationResult.IS_POSSIBLE
+                        || reason == PhoneNumberUtil.ValidationResult.IS_POSSIBLE_LOCAL_ONLY;
+            }
+        }
         for (int i = 0; i < regionCodes.length; i++) {
             if (regionCodes[i] == 0) {
                 throw new IllegalArgumentException("kinga.pii.phone-regions: unknown region " + regions.get(i));
@@ -48,39 +63,54 @@ final class PhoneRecognizer implements Recognizer {
     @Override
     public void find(Scan scan, List<Detection> out) {
         int tokens = scan.count();
-        char[] digits = new char[MAX_DIGITS + 4];
+        char[] digits = new char[MAX_GROUPS * (MAX_DIGITS + 6)];
+        int[] offsets = new int[MAX_GROUPS + 1];
+        int[] cuts = new int[MAX_GROUPS + 1];
         for (int t = 0; t < tokens; t++) {
-            if (!scan.isNumber(t) || scan.joinedBefore(t, ".,/:")) {
+            if (!scan.isNumber(t) || scan.length(t) > MAX_DIGITS + 2 || scan.joinedBefore(t, ".,/:")) {
                 continue;
             }
             int last = group(scan, t);
-            boolean context = PHONE.before(scan, t);
+            if (scan.end(last) - scan.start(t) < MIN_DIGITS) {
+                t = last;
+                continue; // too short to hold a phone number, separators included
+            }
+            // the run's digits once, and where it may be cut: a space separates two numbers, a dash,
+            // dot or parenthesis joins one number's parts
+            int cutCount = 0;
+            for (int u = t; u <= last; u++) {
+                offsets[u - t] = collect(scan, u, digits, offsets[u - t]);
+                offsets[u - t + 1] = offsets[u - t] + scan.length(u);
+                if (u == last || breaks(scan, u)) {
+                    cuts[cutCount++] = u;
+                }
+            }
             int s = t;
+            int firstCut = 0;
             while (s <= last) {
                 int found = -1;
                 double score = 0;
-                for (int e = last; e >= s && found < 0; e--) {
-                    if (e < last && !breaks(scan, e)) {
-                        continue; // a run joined by dashes or dots is one number, never cut inside
-                    }
-                    int count = collect(scan, s, e, digits);
+                for (int c = cutCount - 1; c >= firstCut && found < 0; c--) {
+                    int e = cuts[c];
+                    int from = offsets[s - t];
+                    int count = offsets[e - t + 1] - from;
                     if (count < MIN_DIGITS || count > MAX_DIGITS + 2 || e == last && scan.joinedAfter(e, ".,/:")
                             || looksLikeDate(scan, s, e)) {
                         continue;
                     }
-                    score = classify(scan, s, e, digits, count, context || s > t && PHONE.before(scan, s));
+                    score = classify(scan, s, e, digits, from, count);
                     if (score > 0) {
                         found = e;
                     }
                 }
+                int next = found >= 0 ? found : cuts[firstCut];
                 if (found >= 0) {
                     out.add(new Detection(type(), spanStart(scan, s), scan.end(found), score));
-                    s = found + 1;
-                } else {
-                    do {
-                        s++;
-                    } while (s <= last && !breaks(scan, s - 1));
                 }
+                while (firstCut < cutCount && cuts[firstCut] <= next) {
+                    firstCut++;
+                }
+                s = next + 1;
             }
             t = last;
         }
@@ -88,8 +118,13 @@ final class PhoneRecognizer implements Recognizer {
 
     /** Two numbers side by side are separated by a space; a dash, dot or parenthesis joins one number's parts. */
     private static boolean breaks(Scan scan, int t) {
-        int g = scan.gap(t);
-        return g == ' ' || g == '\u00A0';
+        for (int i = scan.end(t); i < scan.start(t + 1); i++) {
+            char c = scan.charAt(i);
+            if (c == ' ' || c == '\u00A0' || c == '/') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** 06.10.2026, 2026-10-06: three groups shaped like a date. */
@@ -110,7 +145,7 @@ final class PhoneRecognizer implements Recognizer {
         while (last + 1 < scan.count() && last - t + 1 < MAX_GROUPS && scan.isNumber(last + 1)) {
             int from = scan.end(last);
             int to = scan.start(last + 1);
-            if (to - from > 3 || digits + scan.length(last + 1) > MAX_DIGITS + 6) {
+            if (to - from > 3 || digits + scan.length(last + 1) > MAX_DIGITS + 5) {
                 break;
             }
             for (int i = from; i < to; i++) {
@@ -124,17 +159,13 @@ final class PhoneRecognizer implements Recognizer {
         return last;
     }
 
-    private static int collect(Scan scan, int first, int last, char[] digits) {
-        int count = 0;
-        for (int u = first; u <= last; u++) {
-            for (int i = scan.start(u); i < scan.end(u); i++) {
-                if (count == digits.length) {
-                    return count + 1;
-                }
-                digits[count++] = (char) ('0' + Scan.digit(scan.charAt(i)));
-            }
+    /** Appends token {@code u}'s digits (of any script, as ASCII) at {@code at}; returns {@code at}. */
+    private static int collect(Scan scan, int u, char[] digits, int at) {
+        int k = at;
+        for (int i = scan.start(u); i < scan.end(u); i++) {
+            digits[k++] = (char) ('0' + Scan.digit(scan.charAt(i)));
         }
-        return count;
+        return at;
     }
 
     /** Where the number starts: its '+' and an opening parenthesis belong to it. */
@@ -150,7 +181,17 @@ final class PhoneRecognizer implements Recognizer {
     }
 
     /** A score when digits[0, count) of tokens s..e make a phone number, else 0. */
-    private double classify(Scan scan, int s, int e, char[] digits, int count, boolean context) {
+    private double classify(Scan scan, int s, int e, char[] run, int from, int count) {
+        char[] digits = from == 0 ? run : Arrays.copyOfRange(run, from, from + count);
+        double score = shape(scan, s, e, digits, count);
+        if (score == 0 && PHONE.before(scan, s)) {
+            return contextual(digits, count);
+        }
+        return score > 0 && PHONE.before(scan, s) ? Math.min(0.95, score + 0.1) : score;
+    }
+
+    /** The score the digits and their punctuation earn alone. */
+    private double shape(Scan scan, int s, int e, char[] digits, int count) {
         boolean plus = scan.charAt(spanStart(scan, s)) == '+';
         if (plus || count > 9 && digits[0] == '0' && digits[1] == '0') {
             int from = plus ? 0 : 2;
@@ -158,53 +199,61 @@ final class PhoneRecognizer implements Recognizer {
             if (cc == 0) {
                 return 0;
             }
-            int national = from + String.valueOf(cc).length();
+            int national = from + (cc < 10 ? 1 : cc < 100 ? 2 : 3);
             if (digits[national] == '0' && !check(cc, digits, national, count, null, true)) {
                 national++; // +254 0712 345 678: the trunk prefix written after the country code
             }
-            return check(cc, digits, national, count, null, true) ? (context ? 0.95 : 0.9)
-                    : check(cc, digits, national, count, null, false) ? (context ? 0.9 : 0.8) : 0;
+            return check(cc, digits, national, count, null, true) ? 0.9
+                    : check(cc, digits, national, count, null, false) ? 0.8 : 0;
         }
         if (digits[0] == '0') {
             if (count < 10) {
                 return 0;
             }
+            if (count == 10 && (digits[1] == '7' || digits[1] == '1')) {
+                // East African mobile numbers, some in ranges newer than the metadata: the first region decides the score
+                return check(regionCodes[0], digits, 1, count, regions.get(0), true) ? 0.85 : 0.7;
+            }
+            boolean possibleSomewhere = false;
             for (int r = 0; r < regions.size(); r++) {
-                if ("0".equals(UTIL.getNddPrefixForRegion(regions.get(r), true))
-                        && check(regionCodes[r], digits, 1, count, regions.get(r), true)) {
-                    return context ? 0.95 : 0.85;
+                if (trunkZero[r] && possible[r][count - 1]) {
+                    if (check(regionCodes[r], digits, 1, count, regions.get(r), true)) {
+                        return 0.85;
+                    }
+                    possibleSomewhere = true;
                 }
             }
-            // East African mobile numbers in a newly opened range the metadata may not know yet
-            boolean mobileShape = count == 10 && (digits[1] == '7' || digits[1] == '1');
-            return mobileShape ? (context ? 0.9 : 0.7) : 0;
+            // 07700 900456: the right length, grouped like a phone number, in a range the metadata calls unused
+            return possibleSomewhere && e > s ? 0.6 : 0;
         }
         boolean grouped = e > s;
         boolean parenthesised = scan.start(s) > 0 && scan.charAt(scan.start(s) - 1) == '(';
         if (count == 10 && (parenthesised || northAmericanGroups(scan, s, e)) && digits[0] >= '2') {
             // (415) 555-2671, 415-555-2671, 555.123.1234: the shape says phone even where the
             // exchange is a placeholder the numbering plan would not issue
-            return check(1, digits, 0, count, null, true) || context ? 0.9 : 0.8;
+            return check(1, digits, 0, count, null, true) ? 0.9 : 0.8;
         }
         if (count >= 11 && count <= 13) {
             for (int r = 0; r < regions.size(); r++) {
                 int cc = regionCodes[r];
-                int ccLength = String.valueOf(cc).length();
+                int ccLength = cc < 10 ? 1 : cc < 100 ? 2 : 3;
                 if (cc != 1 && startsWith(digits, cc) && (!grouped || scan.length(s) == ccLength)
-                        && check(cc, digits, ccLength, count, regions.get(r), true)) {
-                    return context ? 0.9 : 0.75; // 254712345678: a country code without its '+'
+                        && possible[r][count - ccLength] && check(cc, digits, ccLength, count, regions.get(r), true)) {
+                    return 0.75; // 254712345678: a country code without its '+'
                 }
             }
-        }
-        if (context) {
-            for (int r = 0; r < regions.size(); r++) {
-                if (check(regionCodes[r], digits, 0, count, regions.get(r), true)) {
-                    return 0.7;
-                }
-            }
-            return count == 11 && digits[0] == '1' && check(1, digits, 1, count, null, true) ? 0.7 : 0;
         }
         return 0;
+    }
+
+    /** After "call", "tel" and the like: a valid national number of a default region without its prefix. */
+    private double contextual(char[] digits, int count) {
+        for (int r = 0; r < regions.size(); r++) {
+            if (count <= MAX_DIGITS && possible[r][count] && check(regionCodes[r], digits, 0, count, regions.get(r), true)) {
+                return 0.7;
+            }
+        }
+        return count == 11 && digits[0] == '1' && check(1, digits, 1, count, null, true) ? 0.7 : 0;
     }
 
     /** 3-3-4 with one separator throughout. */
@@ -214,13 +263,12 @@ final class PhoneRecognizer implements Recognizer {
     }
 
     private static boolean startsWith(char[] digits, int code) {
-        String prefix = String.valueOf(code);
-        for (int i = 0; i < prefix.length(); i++) {
-            if (digits[i] != prefix.charAt(i)) {
-                return false;
-            }
+        int length = code < 10 ? 1 : code < 100 ? 2 : 3;
+        int value = 0;
+        for (int i = 0; i < length; i++) {
+            value = value * 10 + digits[i] - '0';
         }
-        return true;
+        return value == code;
     }
 
     /** The country code (1 to 3 digits) that digits[from..] start with, or 0. */

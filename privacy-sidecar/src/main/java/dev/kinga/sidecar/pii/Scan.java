@@ -6,8 +6,9 @@ import java.util.Arrays;
  * One pass over a text that cuts it into tokens, so recognizers look only at their triggers
  * instead of each reading every character. A token is a maximal run of letters (with their
  * combining marks, and an apostrophe between letters) and digits; for each the scan keeps its
- * span, what it is made of, and a case-insensitive hash for word-list look-ups. No allocation
- * per token: parallel arrays that grow by doubling.
+ * span, what it is made of, a case-insensitive hash, and for words what the {@link Lexicon} says
+ * they are (one look-up per word, shared by every recognizer). No allocation per token: parallel
+ * arrays that grow by doubling.
  */
 final class Scan {
 
@@ -21,8 +22,12 @@ final class Scan {
     private static final byte UPPER = 2;
     private static final byte LOWER = 3;
     private static final byte[] ASCII = new byte[128];
+    private static final char[] LOWERED = new char[128];
 
     static {
+        for (char c = 0; c < 128; c++) {
+            LOWERED[c] = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+        }
         for (char c = '0'; c <= '9'; c++) {
             ASCII[c] = DIGIT;
         }
@@ -33,69 +38,92 @@ final class Scan {
     }
 
     final String text;
+    private final char[] chars;
+    private final int textLength;
+    /** The one character between a token and the next, or -1 (see {@link #gap}). */
+    private int[] gaps;
     private int[] starts;
     private int[] ends;
     private int[] flags;
     private int[] hashes;
+    private int[] lexicon;
     private int count;
 
-    Scan(String text) {
+    /**
+     * The arrays of the last scan on this thread, reused by the next: a scan of a long text would
+     * otherwise allocate megabytes per call and spend its time in the garbage collector. Arrays
+     * beyond {@link #RETAINED} elements are not kept.
+     */
+    private static final ThreadLocal<Scan> LAST = new ThreadLocal<>();
+    private static final int RETAINED = 1 << 20;
+
+    private Scan(String text, Scan previous) {
         this.text = text;
-        int capacity = Math.max(16, text.length() / 6);
-        starts = new int[capacity];
-        ends = new int[capacity];
-        flags = new int[capacity];
-        hashes = new int[capacity];
+        int n = text.length();
+        int capacity = Math.max(16, n / 4);
+        boolean reuse = previous != null && previous.chars.length >= n && previous.starts.length >= capacity;
+        chars = reuse ? previous.chars : new char[n];
+        text.getChars(0, n, chars, 0);
+        textLength = n;
+        starts = reuse ? previous.starts : new int[capacity];
+        ends = reuse ? previous.ends : new int[capacity];
+        flags = reuse ? previous.flags : new int[capacity];
+        hashes = reuse ? previous.hashes : new int[capacity];
+        lexicon = reuse ? previous.lexicon : new int[capacity];
+        gaps = reuse ? previous.gaps : new int[capacity];
         tokenize();
     }
 
+    /** Scans {@code text}, reusing this thread's arrays from its previous scan (which must no longer be in use). */
+    static Scan of(String text) {
+        Scan previous = LAST.get();
+        Scan scan = new Scan(text, previous);
+        if (scan.chars.length <= RETAINED && scan.starts.length <= RETAINED) {
+            LAST.set(scan);
+        } else if (previous != null) {
+            LAST.remove();
+        }
+        return scan;
+    }
+
     private void tokenize() {
-        String s = text;
-        int n = s.length();
+        char[] s = chars;
+        int n = textLength;
         int i = 0;
         while (i < n) {
-            char c = s.charAt(i);
-            byte cls = kind(c);
+            char c = s[i];
+            byte cls = c < 128 ? ASCII[c] : kind(c);
             if (cls == OTHER) {
                 i++;
                 continue;
             }
             int start = i;
             int made = 0;
-            boolean allUpper = true;
+            boolean firstUpper = cls == UPPER;
+            boolean anyLower = false;
             int hash = 0;
-            boolean first = true;
-            boolean firstUpper = false;
             while (true) {
                 if (cls == DIGIT) {
                     made |= DIGITS;
                     hash = 31 * hash + c;
-                } else if (cls != OTHER) {
+                } else {
                     made |= LETTERS;
-                    if (first) {
-                        firstUpper = cls == UPPER;
-                    }
-                    if (cls == LOWER) {
-                        allUpper = false;
-                    }
-                    hash = 31 * hash + lower(c);
+                    anyLower |= cls == LOWER;
+                    hash = 31 * hash + (c < 128 ? LOWERED[c] : lower(c));
                 }
-                first = false;
-                i++;
-                if (i >= n) {
+                if (++i >= n) {
                     break;
                 }
-                c = s.charAt(i);
-                cls = kind(c);
+                c = s[i];
+                cls = c < 128 ? ASCII[c] : kind(c);
                 if (cls == OTHER) {
                     // An apostrophe between letters stays in the word (O'Brien, Thiong'o), except a
                     // possessive 's at the end of a word (John's).
-                    if ((c == '\'' || c == '’') && i + 1 < n && (made & LETTERS) != 0 && isLetter(s.charAt(i + 1))
-                            && !(lower(s.charAt(i + 1)) == 's' && (i + 2 >= n || !isLetter(s.charAt(i + 2))))) {
+                    if ((c == '\'' || c == '’') && i + 1 < n && (made & LETTERS) != 0 && isLetter(s[i + 1])
+                            && !(lower(s[i + 1]) == 's' && (i + 2 >= n || !isLetter(s[i + 2])))) {
                         hash = 31 * hash + '\'';
-                        i++;
-                        c = s.charAt(i);
-                        cls = kind(c);
+                        c = s[++i];
+                        cls = c < 128 ? ASCII[c] : kind(c);
                         continue;
                     }
                     break;
@@ -105,10 +133,10 @@ final class Scan {
             if (firstUpper) {
                 f |= FIRST_UPPER;
             }
-            if ((made & LETTERS) != 0 && allUpper) {
+            if ((made & LETTERS) != 0 && !anyLower) {
                 f |= ALL_UPPER;
             }
-            add(start, i, f, hash);
+            add(start, i, f, made == LETTERS ? Lexicon.of(text, start, i, hash, firstUpper) : 0, hash);
         }
     }
 
@@ -153,19 +181,35 @@ final class Scan {
         return h;
     }
 
-    private void add(int start, int end, int f, int hash) {
+    private void add(int start, int end, int f, int words, int hash) {
         if (count == starts.length) {
             int grown = count * 2;
             starts = Arrays.copyOf(starts, grown);
             ends = Arrays.copyOf(ends, grown);
             flags = Arrays.copyOf(flags, grown);
             hashes = Arrays.copyOf(hashes, grown);
+            lexicon = Arrays.copyOf(lexicon, grown);
+            gaps = Arrays.copyOf(gaps, grown);
         }
+        if (count > 0) {
+            gaps[count - 1] = start - ends[count - 1] == 1 ? chars[start - 1] : -1;
+        }
+        gaps[count] = -1;
         starts[count] = start;
         ends[count] = end;
         flags[count] = f;
         hashes[count] = hash;
+        lexicon[count] = words;
         count++;
+    }
+
+    /** What the {@link Lexicon} says token {@code t} is (its bits), 0 for unlisted words and numbers. */
+    int lexicon(int t) {
+        return lexicon[t];
+    }
+
+    boolean in(int t, int lexiconBits) {
+        return (lexicon[t] & lexiconBits) != 0;
     }
 
     int count() {
@@ -217,10 +261,7 @@ final class Scan {
      * or the gap is not exactly one character.
      */
     int gap(int t) {
-        if (t + 1 >= count || starts[t + 1] - ends[t] != 1) {
-            return -1;
-        }
-        return text.charAt(ends[t]);
+        return gaps[t];
     }
 
     /**
@@ -262,14 +303,24 @@ final class Scan {
 
     /** Whether token {@code t} reads {@code word} (lower-case ASCII), ignoring case. */
     boolean is(int t, String word) {
-        return length(t) == word.length() && text.regionMatches(true, starts[t], word, 0, word.length());
+        int length = word.length();
+        if (ends[t] - starts[t] != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = chars[starts[t] + i];
+            if ((c < 128 ? LOWERED[c] : lower(c)) != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     char charAt(int i) {
-        return text.charAt(i);
+        return chars[i];
     }
 
     int textLength() {
-        return text.length();
+        return textLength;
     }
 }

@@ -203,6 +203,29 @@ class FreeTextTest {
         assertFinds(EntityType.UG_NIN, "serial XM90012345678X registered");
     }
 
+    /** Random text from the characters that trigger recognizers: no exception, every span inside the text, no overlaps. */
+    @Test
+    void randomTriggerSoupNeverBreaksTheEngine() {
+        String[] pieces = {"0", "7", "1", "4", "9", "+", "(", ")", "-", ".", "/", ":", " ", "  ", "\n", "@", "[", "]", "a", "Z",
+                "Dr", ". ", "Amina", "Grace", "born ", "DOB ", "GB82", "WEST", "CM90", "A0123", "fe80", "::", "May", "’", "'s",
+                "\u00A0", "\u0308", "٣", "xn--", "ID ", "call ", "Thanks, ", "de ", "wa "};
+        java.util.Random random = new java.util.Random(15);
+        for (int round = 0; round < 3000; round++) {
+            StringBuilder text = new StringBuilder();
+            int length = 1 + random.nextInt(60);
+            for (int i = 0; i < length; i++) {
+                text.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String input = text.toString();
+            List<Detection> found = ENGINE.detect(input);
+            for (int i = 0; i < found.size(); i++) {
+                Detection d = found.get(i);
+                assertTrue(d.start() >= 0 && d.end() <= input.length(), "span inside the text: " + input);
+                assertTrue(i == 0 || found.get(i - 1).end() <= d.start(), "no overlaps: " + input);
+            }
+        }
+    }
+
     @Test
     void everyRecognizerHasItsOwnType() {
         List<EntityType> types = Recognizers.all(PhoneRecognizer.DEFAULT_REGIONS).stream().map(Recognizer::type).toList();
