@@ -21,14 +21,17 @@ final class CreditCardRecognizer implements Recognizer {
 
     @Override
     public void find(Scan scan, List<Detection> out) {
-        int tokens = scan.count();
-        for (int t = 0; t < tokens; t++) {
+        for (int k = 0, skip = -1; k < scan.numberCount(); k++) {
+            int t = scan.number(k);
+            if (t <= skip) {
+                continue;
+            }
             if (!scan.isNumber(t) || scan.joinedBefore(t, ".,/:")) {
                 continue;
             }
             int last = scan.run(t, SEPARATORS, 10);
             if (digitsIn(scan, t, last) < 13) {
-                t = last;
+                skip = last;
                 continue;
             }
             boolean context = CARD.before(scan, t);
@@ -42,7 +45,7 @@ final class CreditCardRecognizer implements Recognizer {
                     g++;
                 }
             }
-            t = last;
+            skip = last;
         }
     }
 

@@ -32,7 +32,11 @@ final class DateOfBirthRecognizer implements Recognizer {
     public void find(Scan scan, List<Detection> out) {
         int tokens = scan.count();
         int thisYear = LocalDate.now(ZoneOffset.UTC).getYear();
-        for (int t = 0; t < tokens; t++) {
+        for (int k = 0, skip = -1; k < scan.flaggedCount(); k++) {
+            int t = scan.flagged(k);
+            if (t <= skip) {
+                continue;
+            }
             if (!scan.in(t, Lexicon.BIRTH) || KEYWORD.endsAt(scan, t) < 0) {
                 continue;
             }
@@ -54,7 +58,7 @@ final class DateOfBirthRecognizer implements Recognizer {
             int last = date(scan, d, thisYear);
             if (last >= 0) {
                 out.add(new Detection(type(), scan.start(d), scan.end(last), 0.9));
-                t = last;
+                skip = last;
             }
         }
     }

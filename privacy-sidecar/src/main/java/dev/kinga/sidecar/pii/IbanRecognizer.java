@@ -39,8 +39,11 @@ final class IbanRecognizer implements Recognizer {
 
     @Override
     public void find(Scan scan, List<Detection> out) {
-        int tokens = scan.count();
-        for (int t = 0; t < tokens; t++) {
+        for (int k = 0, skip = -1; k < scan.mixedCount(); k++) {
+            int t = scan.mixed(k);
+            if (t <= skip) {
+                continue;
+            }
             if (!scan.isMixed(t) || scan.length(t) < 4) {
                 continue;
             }
@@ -58,7 +61,7 @@ final class IbanRecognizer implements Recognizer {
             int last = groupsOf(scan, t, length);
             if (last >= 0 && mod97(scan, t, last)) {
                 out.add(new Detection(type(), at, scan.end(last), 0.95));
-                t = last;
+                skip = last;
             }
         }
     }

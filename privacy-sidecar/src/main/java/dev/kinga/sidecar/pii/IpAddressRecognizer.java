@@ -23,16 +23,16 @@ final class IpAddressRecognizer implements Recognizer {
     }
 
     private void ipv4(Scan scan, List<Detection> out) {
-        int tokens = scan.count();
-        for (int t = 0; t + 3 < tokens; t++) {
-            if (!scan.isNumber(t) || scan.joinedBefore(t, ".")) {
+        for (int k = 0, skip = -1; k < scan.numberCount(); k++) {
+            int t = scan.number(k);
+            if (t <= skip || scan.joinedBefore(t, ".")) {
                 continue;
             }
             int last = scan.run(t, ".", 5);
             if (last == t + 3 && !scan.joinedAfter(last, ".") && octets(scan, t, last)) {
                 out.add(new Detection(type(), scan.start(t), scan.end(last), 0.9));
             }
-            t = last;
+            skip = last;
         }
     }
 

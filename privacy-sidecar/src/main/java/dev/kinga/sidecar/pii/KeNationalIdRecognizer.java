@@ -19,8 +19,11 @@ final class KeNationalIdRecognizer implements Recognizer {
 
     @Override
     public void find(Scan scan, List<Detection> out) {
-        int tokens = scan.count();
-        for (int t = 0; t < tokens; t++) {
+        for (int k = 0, skip = -1; k < scan.numberCount(); k++) {
+            int t = scan.number(k);
+            if (t <= skip) {
+                continue;
+            }
             int length = scan.length(t);
             if ((length == 7 || length == 8) && scan.isNumber(t) && !scan.joinedBefore(t, ".-/: ,")
                     && !scan.joinedAfter(t, ".-/: ,") && NATIONAL_ID.before(scan, t)) {

@@ -18,8 +18,11 @@ final class KraPinRecognizer implements Recognizer {
 
     @Override
     public void find(Scan scan, List<Detection> out) {
-        int tokens = scan.count();
-        for (int t = 0; t < tokens; t++) {
+        for (int k = 0, skip = -1; k < scan.mixedCount(); k++) {
+            int t = scan.mixed(k);
+            if (t <= skip) {
+                continue;
+            }
             if (scan.length(t) == 11 && scan.isMixed(t) && shape(scan, scan.start(t))) {
                 out.add(new Detection(type(), scan.start(t), scan.end(t), KRA.before(scan, t) ? 0.95 : 0.85));
             }

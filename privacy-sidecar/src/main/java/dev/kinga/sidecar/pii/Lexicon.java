@@ -32,6 +32,9 @@ final class Lexicon {
     /** The last word of a phrase that announces a birth date ("date of birth", "born"). */
     static final int BIRTH = 1 << 11;
 
+    /** The bits that make a word a trigger of a word-based recognizer (see {@link Scan#flagged}). */
+    static final int TRIGGERS = GIVEN | TITLE | INTRODUCER | WEAK_INTRODUCER | BIRTH;
+
     static final String[] TITLES = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "rev", "sr", "fr",
             "bw", "bi", "mwalimu", "mwl", "daktari", "dkt", "doctor", "professor", "sister", "nurse", "pastor", "sheikh",
             "hon", "mheshimiwa", "mama", "baba", "mzee", "madam", "madame", "sir", "dame", "lady", "lord", "capt", "sgt",
@@ -51,6 +54,8 @@ final class Lexicon {
     static final String[] PARTICLES = {"de", "la", "del", "della", "van", "von", "der", "den", "wa", "bin",
             "binti", "bint", "ibn", "al", "el", "da", "dos", "das", "du", "le", "di", "ter", "ten", "y", "abu", "ben", "st"};
 
+    /** A 4,096-bit filter of the small words' hashes: most lower-case words are ruled out without a table look-up. */
+    private static final long[] SMALL_FILTER = new long[64];
     /** Every word: looked up for capitalised tokens. */
     private static final WordList WORDS = build(true);
     /** The small words that matter in lower case (titles, introducers, birth keywords, particles): a table that stays in cache. */
@@ -65,7 +70,15 @@ final class Lexicon {
      * places and common words matter only when capitalised.
      */
     static int of(CharSequence text, int from, int to, int hash, boolean capitalised) {
-        return (capitalised ? WORDS : SMALL_WORDS).get(text, from, to, hash);
+        if (capitalised) {
+            return WORDS.get(text, from, to, hash);
+        }
+        int bit = filterBit(hash);
+        return (SMALL_FILTER[bit >>> 6] & 1L << bit) == 0 ? 0 : SMALL_WORDS.get(text, from, to, hash);
+    }
+
+    private static int filterBit(int hash) {
+        return (hash * 0x9E3779B9) >>> 20;
     }
 
     private static WordList build(boolean everything) {
@@ -111,6 +124,12 @@ final class Lexicon {
         lists.put(INTRODUCER, lastWords(INTRODUCERS));
         lists.put(WEAK_INTRODUCER, lastWords(WEAK_INTRODUCERS));
         lists.put(BIRTH, lastWords(BIRTH_KEYWORDS));
+        if (!everything) {
+            lists.values().forEach(words -> words.forEach(word -> {
+                int bit = filterBit(Scan.hash(word, 0, word.length()));
+                SMALL_FILTER[bit >>> 6] |= 1L << bit;
+            }));
+        }
         return new WordList(lists);
     }
 

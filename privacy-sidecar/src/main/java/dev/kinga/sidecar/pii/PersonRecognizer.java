@@ -38,7 +38,11 @@ final class PersonRecognizer implements Recognizer {
     @Override
     public void find(Scan scan, List<Detection> out) {
         int tokens = scan.count();
-        for (int t = 0; t < tokens; t++) {
+        for (int k = 0, skip = -1; k < scan.flaggedCount(); k++) {
+            int t = scan.flagged(k);
+            if (t <= skip) {
+                continue;
+            }
             if (!scan.isWord(t)) {
                 continue;
             }
@@ -72,7 +76,7 @@ final class PersonRecognizer implements Recognizer {
                     case NAME -> last > first ? 0.75 : 0.6;
                 };
                 out.add(new Detection(type(), scan.start(first), scan.end(last), score));
-                t = last;
+                skip = last;
             }
         }
     }

@@ -62,17 +62,20 @@ final class PhoneRecognizer implements Recognizer {
 
     @Override
     public void find(Scan scan, List<Detection> out) {
-        int tokens = scan.count();
         char[] digits = new char[MAX_GROUPS * (MAX_DIGITS + 6)];
         int[] offsets = new int[MAX_GROUPS + 1];
         int[] cuts = new int[MAX_GROUPS + 1];
-        for (int t = 0; t < tokens; t++) {
+        for (int k = 0, skip = -1; k < scan.numberCount(); k++) {
+            int t = scan.number(k);
+            if (t <= skip) {
+                continue;
+            }
             if (!scan.isNumber(t) || scan.length(t) > MAX_DIGITS + 2 || scan.joinedBefore(t, ".,/:")) {
                 continue;
             }
             int last = group(scan, t);
             if (scan.end(last) - scan.start(t) < MIN_DIGITS) {
-                t = last;
+                skip = last;
                 continue; // too short to hold a phone number, separators included
             }
             // the run's digits once, and where it may be cut: a space separates two numbers, a dash,
@@ -90,6 +93,7 @@ final class PhoneRecognizer implements Recognizer {
             while (s <= last) {
                 int found = -1;
                 double score = 0;
+                int context = -1; // "call", "tel" before s: looked up once, when needed
                 for (int c = cutCount - 1; c >= firstCut && found < 0; c--) {
                     int e = cuts[c];
                     int from = offsets[s - t];
@@ -98,7 +102,14 @@ final class PhoneRecognizer implements Recognizer {
                             || looksLikeDate(scan, s, e)) {
                         continue;
                     }
-                    score = classify(scan, s, e, digits, from, count);
+                    char[] window = from == 0 ? digits : Arrays.copyOfRange(digits, from, from + count);
+                    score = shape(scan, s, e, window, count);
+                    if (score == 0 || score < 0.9) {
+                        if (context < 0) {
+                            context = PHONE.before(scan, s) ? 1 : 0;
+                        }
+                        score = context == 0 ? score : score > 0 ? score + 0.1 : contextual(window, count);
+                    }
                     if (score > 0) {
                         found = e;
                     }
@@ -112,7 +123,7 @@ final class PhoneRecognizer implements Recognizer {
                 }
                 s = next + 1;
             }
-            t = last;
+            skip = last;
         }
     }
 
@@ -180,16 +191,6 @@ final class PhoneRecognizer implements Recognizer {
         return at;
     }
 
-    /** A score when digits[0, count) of tokens s..e make a phone number, else 0. */
-    private double classify(Scan scan, int s, int e, char[] run, int from, int count) {
-        char[] digits = from == 0 ? run : Arrays.copyOfRange(run, from, from + count);
-        double score = shape(scan, s, e, digits, count);
-        if (score == 0 && PHONE.before(scan, s)) {
-            return contextual(digits, count);
-        }
-        return score > 0 && PHONE.before(scan, s) ? Math.min(0.95, score + 0.1) : score;
-    }
-
     /** The score the digits and their punctuation earn alone. */
     private double shape(Scan scan, int s, int e, char[] digits, int count) {
         boolean plus = scan.charAt(spanStart(scan, s)) == '+';
@@ -200,19 +201,19 @@ final class PhoneRecognizer implements Recognizer {
                 return 0;
             }
             int national = from + (cc < 10 ? 1 : cc < 100 ? 2 : 3);
-            if (digits[national] == '0' && !check(cc, digits, national, count, null, true)) {
+            if (digits[national] == '0' && !check(cc, digits, national, count, null, false)) {
                 national++; // +254 0712 345 678: the trunk prefix written after the country code
             }
-            return check(cc, digits, national, count, null, true) ? 0.9
-                    : check(cc, digits, national, count, null, false) ? 0.8 : 0;
+            // a '+' and a country code say phone: the right length for that country is enough;
+            // "00" may begin any number, so there the number must be valid
+            return check(cc, digits, national, count, null, !plus) ? 0.9 : 0;
         }
         if (digits[0] == '0') {
             if (count < 10) {
                 return 0;
             }
             if (count == 10 && (digits[1] == '7' || digits[1] == '1')) {
-                // East African mobile numbers, some in ranges newer than the metadata: the first region decides the score
-                return check(regionCodes[0], digits, 1, count, regions.get(0), true) ? 0.85 : 0.7;
+                return 0.8; // East African mobile numbers (07.., 01..), some in ranges newer than the metadata
             }
             boolean possibleSomewhere = false;
             for (int r = 0; r < regions.size(); r++) {

@@ -42,6 +42,13 @@ final class Scan {
     private final int textLength;
     /** The one character between a token and the next, or -1 (see {@link #gap}). */
     private int[] gaps;
+    /** Trigger lists: the tokens each family of recognizers starts from, so none reads every token. */
+    private int[] numbers;
+    private int numberCount;
+    private int[] mixed;
+    private int mixedCount;
+    private int[] flagged;
+    private int flaggedCount;
     private int[] starts;
     private int[] ends;
     private int[] flags;
@@ -71,6 +78,9 @@ final class Scan {
         hashes = reuse ? previous.hashes : new int[capacity];
         lexicon = reuse ? previous.lexicon : new int[capacity];
         gaps = reuse ? previous.gaps : new int[capacity];
+        numbers = reuse ? previous.numbers : new int[capacity];
+        mixed = reuse ? previous.mixed : new int[capacity];
+        flagged = reuse ? previous.flagged : new int[capacity];
         tokenize();
     }
 
@@ -190,6 +200,17 @@ final class Scan {
             hashes = Arrays.copyOf(hashes, grown);
             lexicon = Arrays.copyOf(lexicon, grown);
             gaps = Arrays.copyOf(gaps, grown);
+            numbers = Arrays.copyOf(numbers, grown);
+            mixed = Arrays.copyOf(mixed, grown);
+            flagged = Arrays.copyOf(flagged, grown);
+        }
+        int made = f & (DIGITS | LETTERS);
+        if (made == DIGITS) {
+            numbers[numberCount++] = count;
+        } else if (made == (DIGITS | LETTERS)) {
+            mixed[mixedCount++] = count;
+        } else if ((words & Lexicon.TRIGGERS) != 0) {
+            flagged[flaggedCount++] = count;
         }
         if (count > 0) {
             gaps[count - 1] = start - ends[count - 1] == 1 ? chars[start - 1] : -1;
@@ -201,6 +222,33 @@ final class Scan {
         hashes[count] = hash;
         lexicon[count] = words;
         count++;
+    }
+
+    /** Number tokens, in text order: {@code number(0..numberCount()-1)}. */
+    int numberCount() {
+        return numberCount;
+    }
+
+    int number(int k) {
+        return numbers[k];
+    }
+
+    /** Tokens of letters and digits together, in text order. */
+    int mixedCount() {
+        return mixedCount;
+    }
+
+    int mixed(int k) {
+        return mixed[k];
+    }
+
+    /** Words the {@link Lexicon} marks as a trigger ({@link Lexicon#TRIGGERS}), in text order. */
+    int flaggedCount() {
+        return flaggedCount;
+    }
+
+    int flagged(int k) {
+        return flagged[k];
     }
 
     /** What the {@link Lexicon} says token {@code t} is (its bits), 0 for unlisted words and numbers. */

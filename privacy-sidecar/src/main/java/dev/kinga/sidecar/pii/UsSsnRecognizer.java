@@ -17,8 +17,11 @@ final class UsSsnRecognizer implements Recognizer {
 
     @Override
     public void find(Scan scan, List<Detection> out) {
-        int tokens = scan.count();
-        for (int t = 0; t < tokens; t++) {
+        for (int k = 0, skip = -1; k < scan.numberCount(); k++) {
+            int t = scan.number(k);
+            if (t <= skip) {
+                continue;
+            }
             if (!scan.isNumber(t) || scan.joinedBefore(t, ".-/: ")) {
                 continue;
             }
@@ -32,7 +35,7 @@ final class UsSsnRecognizer implements Recognizer {
                     out.add(new Detection(type(), scan.start(t), scan.end(last), score));
                 }
             }
-            t = last;
+            skip = last;
         }
     }
 
