@@ -55,6 +55,10 @@ final class CreditCardRecognizer implements Recognizer {
 
     /** The last token of the longest card number starting at token {@code first}, or -1. */
     private static int longestCardFrom(Scan scan, int first, int last, boolean context) {
+        char lead = scan.charAt(scan.start(first));
+        if (lead == '0' || lead == '1' || lead == '7') {
+            return -1; // no network's numbers start with these
+        }
         int digits = 0;
         int best = -1;
         for (int u = first; u <= last; u++) {

@@ -117,35 +117,53 @@ final class IpAddressRecognizer implements Recognizer {
         return true;
     }
 
+    /** An IPv6 address: eight groups, or fewer with one '::', optionally ending in an IPv4 address (two groups). */
     static boolean valid(String s) {
-        int doubleColon = s.indexOf("::");
-        if (doubleColon >= 0 && s.indexOf("::", doubleColon + 1) >= 0) {
-            return false;
-        }
-        String body = s;
-        int groupsNeeded = 8;
         int lastColon = s.lastIndexOf(':');
-        String tail = s.substring(lastColon + 1);
-        if (tail.contains(".")) {
-            if (!validIpv4(tail)) {
+        int end = s.length();
+        int groups = 0;
+        if (s.indexOf('.', lastColon + 1) >= 0) {
+            if (!validIpv4(s.substring(lastColon + 1))) {
                 return false;
             }
-            body = s.substring(0, lastColon + 1) + "0:0";
+            end = lastColon + 1;
+            groups = 2;
         }
-        String[] halves = body.split("::", -1);
-        int count = 0;
-        for (String half : halves) {
-            if (half.isEmpty()) {
-                continue;
+        boolean compressed = false;
+        boolean letter = false;
+        int i = 0;
+        if (s.startsWith("::")) {
+            compressed = true;
+            i = 2;
+        } else if (s.startsWith(":")) {
+            return false;
+        }
+        while (i < end) {
+            int from = i;
+            while (i < end && Character.digit(s.charAt(i), 16) >= 0) {
+                letter |= s.charAt(i) > '9';
+                i++;
             }
-            for (String group : half.split(":", -1)) {
-                if (group.isEmpty() || group.length() > 4 || !group.chars().allMatch(ch -> Character.digit(ch, 16) >= 0)) {
+            if (i - from == 0 || i - from > 4) {
+                return false;
+            }
+            groups++;
+            if (i == end) {
+                break;
+            }
+            if (s.charAt(i) != ':') {
+                return false;
+            }
+            if (i + 1 < end && s.charAt(i + 1) == ':') {
+                if (compressed) {
                     return false;
                 }
-                count++;
+                compressed = true;
+                i += 2;
+            } else if (++i == end && end == s.length()) {
+                return false; // a trailing single colon, with no IPv4 tail after it
             }
         }
-        boolean hasLetterOrCompression = doubleColon >= 0 || s.chars().anyMatch(Character::isLetter);
-        return hasLetterOrCompression && (doubleColon >= 0 ? count < groupsNeeded : count == groupsNeeded);
+        return (compressed || letter) && (compressed ? groups < 8 : groups == 8);
     }
 }

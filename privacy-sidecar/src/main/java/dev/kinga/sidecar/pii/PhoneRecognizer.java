@@ -65,6 +65,7 @@ final class PhoneRecognizer implements Recognizer {
         char[] digits = new char[MAX_GROUPS * (MAX_DIGITS + 6)];
         int[] offsets = new int[MAX_GROUPS + 1];
         int[] cuts = new int[MAX_GROUPS + 1];
+        Answers answers = new Answers();
         for (int k = 0, skip = -1; k < scan.numberCount(); k++) {
             int t = scan.number(k);
             if (t <= skip) {
@@ -102,13 +103,23 @@ final class PhoneRecognizer implements Recognizer {
                             || looksLikeDate(scan, s, e)) {
                         continue;
                     }
+                    boolean plus = scan.charAt(spanStart(scan, s)) == '+';
+                    char lead = digits[from];
+                    if (!plus && lead != '0' && count != 10 && (count < 11 || count > 13 || lead == '1')) {
+                        if (context < 0) {
+                            context = PHONE.before(scan, s) ? 1 : 0;
+                        }
+                        if (context == 0) {
+                            continue; // no prefix, no phone-like length, no phone word: not a phone number
+                        }
+                    }
                     char[] window = from == 0 ? digits : Arrays.copyOfRange(digits, from, from + count);
-                    score = shape(scan, s, e, window, count);
+                    score = shape(scan, s, e, window, count, answers);
                     if (score == 0 || score < 0.9) {
                         if (context < 0) {
                             context = PHONE.before(scan, s) ? 1 : 0;
                         }
-                        score = context == 0 ? score : score > 0 ? score + 0.1 : contextual(window, count);
+                        score = context == 0 ? score : score > 0 ? score + 0.1 : contextual(window, count, answers);
                     }
                     if (score > 0) {
                         found = e;
@@ -192,7 +203,7 @@ final class PhoneRecognizer implements Recognizer {
     }
 
     /** The score the digits and their punctuation earn alone. */
-    private double shape(Scan scan, int s, int e, char[] digits, int count) {
+    private double shape(Scan scan, int s, int e, char[] digits, int count, Answers answers) {
         boolean plus = scan.charAt(spanStart(scan, s)) == '+';
         if (plus || count > 9 && digits[0] == '0' && digits[1] == '0') {
             int from = plus ? 0 : 2;
@@ -201,12 +212,12 @@ final class PhoneRecognizer implements Recognizer {
                 return 0;
             }
             int national = from + (cc < 10 ? 1 : cc < 100 ? 2 : 3);
-            if (digits[national] == '0' && !check(cc, digits, national, count, null, false)) {
+            if (digits[national] == '0' && !answers.check(cc, digits, national, count, -1, false)) {
                 national++; // +254 0712 345 678: the trunk prefix written after the country code
             }
             // a '+' and a country code say phone: the right length for that country is enough;
             // "00" may begin any number, so there the number must be valid
-            return check(cc, digits, national, count, null, !plus) ? 0.9 : 0;
+            return answers.check(cc, digits, national, count, -1, !plus) ? 0.9 : 0;
         }
         if (digits[0] == '0') {
             if (count < 10) {
@@ -218,7 +229,7 @@ final class PhoneRecognizer implements Recognizer {
             boolean possibleSomewhere = false;
             for (int r = 0; r < regions.size(); r++) {
                 if (trunkZero[r] && possible[r][count - 1]) {
-                    if (check(regionCodes[r], digits, 1, count, regions.get(r), true)) {
+                    if (answers.check(regionCodes[r], digits, 1, count, r, true)) {
                         return 0.85;
                     }
                     possibleSomewhere = true;
@@ -232,14 +243,14 @@ final class PhoneRecognizer implements Recognizer {
         if (count == 10 && (parenthesised || northAmericanGroups(scan, s, e)) && digits[0] >= '2') {
             // (415) 555-2671, 415-555-2671, 555.123.1234: the shape says phone even where the
             // exchange is a placeholder the numbering plan would not issue
-            return check(1, digits, 0, count, null, true) ? 0.9 : 0.8;
+            return answers.check(1, digits, 0, count, -1, true) ? 0.9 : 0.8;
         }
         if (count >= 11 && count <= 13) {
             for (int r = 0; r < regions.size(); r++) {
                 int cc = regionCodes[r];
                 int ccLength = cc < 10 ? 1 : cc < 100 ? 2 : 3;
                 if (cc != 1 && startsWith(digits, cc) && (!grouped || scan.length(s) == ccLength)
-                        && possible[r][count - ccLength] && check(cc, digits, ccLength, count, regions.get(r), true)) {
+                        && possible[r][count - ccLength] && answers.check(cc, digits, ccLength, count, r, true)) {
                     return 0.75; // 254712345678: a country code without its '+'
                 }
             }
@@ -248,13 +259,13 @@ final class PhoneRecognizer implements Recognizer {
     }
 
     /** After "call", "tel" and the like: a valid national number of a default region without its prefix. */
-    private double contextual(char[] digits, int count) {
+    private double contextual(char[] digits, int count, Answers answers) {
         for (int r = 0; r < regions.size(); r++) {
-            if (count <= MAX_DIGITS && possible[r][count] && check(regionCodes[r], digits, 0, count, regions.get(r), true)) {
+            if (count <= MAX_DIGITS && possible[r][count] && answers.check(regionCodes[r], digits, 0, count, r, true)) {
                 return 0.7;
             }
         }
-        return count == 11 && digits[0] == '1' && check(1, digits, 1, count, null, true) ? 0.7 : 0;
+        return count == 11 && digits[0] == '1' && answers.check(1, digits, 1, count, -1, true) ? 0.7 : 0;
     }
 
     /** 3-3-4 with one separator throughout. */
@@ -282,6 +293,40 @@ final class PhoneRecognizer implements Recognizer {
             }
         }
         return 0;
+    }
+
+    /**
+     * libphonenumber's answers within one text: a text that repeats a number (a phone list, a log)
+     * asks once. Direct-mapped, 512 entries, made for one call of {@link #find}, so nothing is kept
+     * between requests.
+     */
+    private final class Answers {
+        private final long[] numbers = new long[512];
+        private final int[] questions = new int[512];
+        private final boolean[] answers = new boolean[512];
+
+        /** {@link PhoneRecognizer#check} for region index {@code region} (-1: any region of the country code). */
+        boolean check(int countryCode, char[] digits, int from, int count, int region, boolean valid) {
+            long national = 0;
+            int zeros = 0;
+            boolean leading = true;
+            for (int i = from; i < count; i++) {
+                leading &= digits[i] == '0';
+                zeros += leading ? 1 : 0;
+                national = national * 10 + (digits[i] - '0');
+            }
+            // country code < 1000 (10 bits), length <= 17 (5 bits), zeros (5 bits), region + 1 (5 bits), valid (1 bit)
+            int question = countryCode | (count - from) << 10 | zeros << 15 | (region + 1) << 20 | (valid ? 1 : 0) << 25 | 1 << 26;
+            int slot = (int) (national ^ national >>> 17 ^ question * 0x9E3779B9) & 511;
+            if (questions[slot] == question && numbers[slot] == national) {
+                return answers[slot];
+            }
+            boolean answer = PhoneRecognizer.check(countryCode, digits, from, count, region < 0 ? null : regions.get(region), valid);
+            numbers[slot] = national;
+            questions[slot] = question;
+            answers[slot] = answer;
+            return answer;
+        }
     }
 
     /**

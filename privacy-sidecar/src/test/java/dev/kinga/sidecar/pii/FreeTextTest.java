@@ -154,6 +154,19 @@ class FreeTextTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"::1", "2001:db8::8a2e:370:7334", "::ffff:192.0.2.1", "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+            "fe80::1ff:fe23:4567:890a", "1::", "64:ff9b::192.0.2.33"})
+    void ipv6Forms(String address) {
+        assertFinds(EntityType.IP_ADDRESS, "host " + address + " seen", address);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1:2:3", "fe80:::1", "12345::1", "1::2::3", "at 10:30:45 today", "1:2:3:4:5:6:7"})
+    void notIpv6(String text) {
+        assertFinds(EntityType.IP_ADDRESS, text);
+    }
+
+    @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "write to user@xn--80ak6aa92e.com now|user@xn--80ak6aa92e.com",
             "write to user@example.xn--p1ai now|user@example.xn--p1ai",

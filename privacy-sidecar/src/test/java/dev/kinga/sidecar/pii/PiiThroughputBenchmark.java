@@ -31,8 +31,8 @@ class PiiThroughputBenchmark {
                 .include(PiiDetectJmh.class.getName())
                 .param("shape", PiiDetectJmh.SHAPES.toArray(String[]::new))
                 .forks(1).threads(1)
-                .warmupIterations(3).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(5).measurementTime(TimeValue.seconds(1))
+                .warmupIterations(5).warmupTime(TimeValue.seconds(2))
+                .measurementIterations(5).measurementTime(TimeValue.seconds(2))
                 .jvmArgsAppend("-D" + PiiDetectJmh.CORPUS_PROPERTY + "=" + corpus)
                 .build();
         Collection<RunResult> results = new Runner(options).run();
