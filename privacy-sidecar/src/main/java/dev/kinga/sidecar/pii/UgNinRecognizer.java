@@ -1,36 +1,21 @@
 package dev.kinga.sidecar.pii;
 
-import java.util.List;
-
 /**
  * Uganda's National Identification Numbers (NIRA): 14 characters, C (citizen) or F (foreign
  * resident), M or F (sex), two digits of the birth year, then a 10-character serial, e.g.
  * CM90012345678X. NIRA publishes no check digit, so the serial must at least be mostly digits.
  */
-final class UgNinRecognizer implements Recognizer {
+final class UgNinRecognizer extends ShapedIdRecognizer {
 
     private static final Context NIN = new Context(4, "nin", "national id", "national identification number", "ndaga muntu",
             "nira", "id no", "id number", "id");
 
-    @Override
-    public EntityType type() {
-        return EntityType.UG_NIN;
+    UgNinRecognizer() {
+        super(EntityType.UG_NIN, 14, 0.8, NIN);
     }
 
     @Override
-    public void find(Scan scan, List<Detection> out) {
-        for (int k = 0, skip = -1; k < scan.mixedCount(); k++) {
-            int t = scan.mixed(k);
-            if (t <= skip) {
-                continue;
-            }
-            if (scan.length(t) == 14 && scan.isMixed(t) && shape(scan, scan.start(t))) {
-                out.add(new Detection(type(), scan.start(t), scan.end(t), NIN.before(scan, t) ? 0.95 : 0.8));
-            }
-        }
-    }
-
-    private static boolean shape(Scan scan, int at) {
+    boolean shape(Scan scan, int at) {
         char holder = scan.charAt(at);
         char sex = scan.charAt(at + 1);
         if (holder != 'C' && holder != 'F' || sex != 'M' && sex != 'F'
@@ -47,9 +32,5 @@ final class UgNinRecognizer implements Recognizer {
             }
         }
         return digits >= 5;
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
     }
 }
