@@ -18,10 +18,11 @@ final class DateOfBirthRecognizer implements Recognizer {
     private static final Context KEYWORD = new Context(1, Lexicon.BIRTH_KEYWORDS);
     /** Words that may stand between the keyword and the date, besides punctuation. */
     private static final WordList FILLER = WordList.of("is", "was", "on", "of", "the", "in", "at", "date", "mnamo", "tarehe", "ni",
-            "huko", "siku", "ya");
+            "huko", "siku", "ya", "le", "el", "am", "corrected", "updated", "changed", "to", "now", "recorded", "as", "listed",
+            "file", "record", "records", "given", "stated", "reported", "per", "our", "his", "her", "their");
     /** English and Kiswahili month names and abbreviations, each a month's number. */
     private static final WordList MONTH_NAMES = months();
-    private static final int MAX_GAP_TOKENS = 6;
+    private static final int MAX_GAP_TOKENS = 7;
 
     @Override
     public EntityType type() {

@@ -10,6 +10,9 @@ import java.util.List;
 final class IpAddressRecognizer implements Recognizer {
 
     private static final int MAX_LENGTH = 45;
+    /** Dotted numbers after these are versions, not addresses: "build 3.10.2.1". */
+    private static final Context VERSION = new Context(2, "version", "ver", "v", "build", "release", "firmware", "app",
+            "update", "toleo");
 
     @Override
     public EntityType type() {
@@ -29,7 +32,7 @@ final class IpAddressRecognizer implements Recognizer {
                 continue;
             }
             int last = scan.run(t, ".", 5);
-            if (last == t + 3 && !scan.joinedAfter(last, ".") && octets(scan, t, last)) {
+            if (last == t + 3 && !scan.joinedAfter(last, ".") && octets(scan, t, last) && !VERSION.before(scan, t)) {
                 out.add(new Detection(type(), scan.start(t), scan.end(last), 0.9));
             }
             skip = last;

@@ -12,6 +12,11 @@ final class KeNationalIdRecognizer implements Recognizer {
     private static final Context NATIONAL_ID = new Context(4, "national id", "id no", "id number", "id card", "id",
             "nid", "kitambulisho", "national identity", "identity card", "identity number", "huduma namba", "idno");
 
+    /** "BCX-44819203": the number ends a reference code of letters and a dash. */
+    private static boolean attachedCode(Scan scan, int t) {
+        return t > 0 && scan.gap(t - 1) == '-' && scan.has(t - 1, Scan.LETTERS);
+    }
+
     @Override
     public EntityType type() {
         return EntityType.KE_NATIONAL_ID;
@@ -26,7 +31,7 @@ final class KeNationalIdRecognizer implements Recognizer {
             }
             int length = scan.length(t);
             if ((length == 7 || length == 8) && scan.isNumber(t) && !scan.joinedBefore(t, ".-/: ,")
-                    && !scan.joinedAfter(t, ".-/: ,") && NATIONAL_ID.before(scan, t)) {
+                    && !scan.joinedAfter(t, ".-/: ,") && !attachedCode(scan, t) && NATIONAL_ID.before(scan, t)) {
                 out.add(new Detection(type(), scan.start(t), scan.end(t), 0.85));
             }
         }

@@ -33,7 +33,7 @@ final class Lexicon {
     static final int BIRTH = 1 << 11;
 
     /** The bits that make a word a trigger of a word-based recognizer (see {@link Scan#flagged}). */
-    static final int TRIGGERS = GIVEN | TITLE | INTRODUCER | WEAK_INTRODUCER | BIRTH;
+    static final int TRIGGERS = GIVEN | SURNAME | TITLE | INTRODUCER | WEAK_INTRODUCER | BIRTH;
 
     static final String[] TITLES = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "rev", "sr", "fr",
             "bw", "bi", "mwalimu", "mwl", "daktari", "dkt", "doctor", "professor", "sister", "nurse", "pastor", "sheikh",
@@ -46,13 +46,16 @@ final class Lexicon {
             "yours", "signed", "attn", "contact person", "next of kin", "spouse", "wife", "husband", "son", "daughter",
             "mother", "brother", "friend", "counsellor", "counselor", "therapist", "caregiver", "guardian", "parent",
             "colleague", "supervisor", "referred by", "seen by", "asante", "habari", "salamu", "sender", "recipient",
-            "officer", "agent", "clinician", "psychologist", "psychiatrist", "doctor", "nurse"};
+            "officer", "agent", "clinician", "psychologist", "psychiatrist", "doctor", "nurse", "anaitwa", "naitwa", "ni mimi",
+            "mimi ni", "sasa", "wee", "yo", "its", "it's", "im", "mentor", "mentee", "assignee", "reporter", "contact", "driver",
+            "teacher", "student", "pupil", "tenant", "landlord", "guest", "member", "members", "attendees", "interns", "staff"};
     static final String[] WEAK_INTRODUCERS = {"with", "for", "from", "by", "to", "and", "met", "saw",
             "told", "asked", "visited", "via", "cc", "attn", "na", "kwa"};
     static final String[] BIRTH_KEYWORDS = {"dob", "d o b", "date of birth", "birth date", "birthdate",
-            "birthday", "born", "tarehe ya kuzaliwa", "alizaliwa", "fecha de nacimiento", "date de naissance", "geburtsdatum"};
+            "birthday", "born", "tarehe ya kuzaliwa", "alizaliwa", "né le", "née le", "né", "née", "nacido", "nacida", "geboren", "fecha de nacimiento", "date de naissance", "geburtsdatum"};
     static final String[] PARTICLES = {"de", "la", "del", "della", "van", "von", "der", "den", "wa", "bin",
-            "binti", "bint", "ibn", "al", "el", "da", "dos", "das", "du", "le", "di", "ter", "ten", "y", "abu", "ben", "st"};
+            "binti", "bint", "ibn", "al", "el", "da", "dos", "das", "du", "le", "di", "ter", "ten", "y", "abu", "ben", "st",
+            "arap", "ole", "ould", "mac", "bte"};
 
     /** A 4,096-bit filter of the small words' hashes: most lower-case words are ruled out without a table look-up. */
     private static final long[] SMALL_FILTER = new long[64];
@@ -103,7 +106,7 @@ final class Lexicon {
             "i'm", "i'll", "i've", "i'd", "it's", "don't", "can't", "won't", "didn't", "isn't", "we're", "you're",
             "they're", "let's", "that's", "what's", "he's", "she's", "there's", "ana", "hana", "kuna", "hakuna", "lakini",
             "kama", "pia", "sana", "bado", "tena", "leo", "kesho", "jana", "yeye", "wao", "sisi", "mimi", "wewe", "hii",
-            "huyu", "hao", "katika", "kwa", "ni", "huko", "hapa", "pale", "sasa", "baada", "kabla"));
+            "huyu", "hao", "katika", "kwa", "ni", "huko", "hapa", "pale", "sasa", "baada", "kabla", "le", "les", "des", "du"));
         lists.put(MONTH, List.of("january", "february", "march", "april", "may", "june", "july",
             "august", "september", "october", "november", "december"));
         lists.put(ORGANISATION, List.of("hospital", "clinic", "university", "college", "school",
@@ -119,7 +122,10 @@ final class Lexicon {
             "agency", "fund", "society", "church", "ministries", "organisation", "organization", "enterprises", "holdings",
             "national", "teaching", "referral", "general", "memorial", "international", "trading", "traders", "motors",
             "supermarket", "pharmaceuticals", "consulting", "consultants", "industries", "global", "systems",
-            "technologies", "labs", "media", "bakery", "restaurant", "cafe", "salon", "shop", "store", "stores"));
+            "technologies", "labs", "media", "bakery", "restaurant", "cafe", "salon", "shop", "store", "stores", "clinique",
+            "hôpital", "hopital", "société", "pharmacie", "école", "université", "cabinet", "hospitali", "kliniki", "shule",
+            "chuo", "kanisa", "duka", "hoteli", "soko", "kampuni", "ag", "gmbh", "sa", "sarl", "bv", "nv", "llp", "pty", "kg",
+            "oy", "spa", "srl", "treuhand", "logistik", "logistics"));
         lists.put(PARTICLE, List.of(PARTICLES));
         lists.put(INTRODUCER, lastWords(INTRODUCERS));
         lists.put(WEAK_INTRODUCER, lastWords(WEAK_INTRODUCERS));

@@ -27,6 +27,7 @@ final class PersonRecognizer implements Recognizer {
     private static final Context WEAK_INTRODUCERS = new Context(1, Lexicon.WEAK_INTRODUCERS);
     private static final int MAX_WORDS = 4;
     private static final int MAX_TITLES = 3;
+    private static final int MAX_LISTED = 10;
 
     private enum Evidence { TITLE, INTRODUCER, GAZETTEER_AFTER_INTRODUCER, NAME }
 
@@ -61,13 +62,26 @@ final class PersonRecognizer implements Recognizer {
             } else if (scan.in(t, Lexicon.WEAK_INTRODUCER) && WEAK_INTRODUCERS.endsAt(scan, t) >= 0 && t + 1 < tokens && known(scan, t + 1)) {
                 first = t + 1;
                 evidence = Evidence.GAZETTEER_AFTER_INTRODUCER;
-            } else if (scan.has(t, Scan.FIRST_UPPER) && scan.in(t, Lexicon.GIVEN)) {
+            } else if (scan.has(t, Scan.FIRST_UPPER) && scan.in(t, Lexicon.GIVEN | Lexicon.SURNAME)) {
                 first = t;
                 evidence = Evidence.NAME;
             } else {
                 continue;
             }
-            int last = name(scan, first, evidence);
+            int last = evidence != Evidence.NAME && first < tokens && !scan.has(first, Scan.FIRST_UPPER)
+                    ? lowerCaseName(scan, first, evidence) : name(scan, first, evidence);
+            if (last >= 0 && evidence == Evidence.NAME) {
+                int before = unknownWordBefore(scan, first);
+                if (before >= 0) {
+                    first = before; // Kipchumba Rotich, Deepa Nair: a name the gazetteer lacks before one it knows
+                } else if (!scan.in(first, Lexicon.GIVEN) && last == first) {
+                    last = -1; // a surname alone says little
+                }
+            }
+            if (last >= 0 && first > 0 && scan.in(first - 1, Lexicon.ORGANISATION) && scan.has(first - 1, Scan.FIRST_UPPER)
+                    && wordGap(scan, first - 1)) {
+                last = -1; // Clinique Les Palmiers, Hospital Santa Maria
+            }
             if (last >= 0) {
                 double score = switch (evidence) {
                     case TITLE -> 0.85;
@@ -76,9 +90,64 @@ final class PersonRecognizer implements Recognizer {
                     case NAME -> last > first ? 0.75 : 0.6;
                 };
                 out.add(new Detection(type(), scan.start(first), scan.end(last), score));
-                skip = last;
+                skip = listed(scan, last, out);
             }
         }
+    }
+
+    /**
+     * Names listed after a name ("Suresh Raghunathan, Deepa Nair and Harpreet Kaur"): each further
+     * entry of two name words or a gazetteer name is a name too. Returns the last token used.
+     */
+    private int listed(Scan scan, int last, List<Detection> out) {
+        for (int entries = 0; entries < MAX_LISTED && last + 1 < scan.count(); entries++) {
+            int next = last + 1;
+            String between = scan.text.substring(scan.end(last), scan.start(next));
+            if (scan.isWord(next) && (scan.is(next, "and") || scan.is(next, "na") || scan.is(next, "et") || scan.is(next, "y"))
+                    && (between.equals(" ") || between.equals(", ")) && next + 1 < scan.count()) {
+                between = ", ";
+                next++;
+            } else if (!between.equals(", ") && !between.equals(" & ")) {
+                return last;
+            }
+            int end = name(scan, next, Evidence.INTRODUCER);
+            if (end < 0 || end == next && !scan.in(next, Lexicon.GIVEN | Lexicon.SURNAME)) {
+                return last;
+            }
+            out.add(new Detection(type(), scan.start(next), scan.end(end), 0.7));
+            last = end;
+        }
+        return last;
+    }
+
+    /** The capitalised word right before a name, if it is a name word the gazetteer does not know; else -1. */
+    private static int unknownWordBefore(Scan scan, int first) {
+        int p = first - 1;
+        if (p < 0 || !scan.isCapitalised(p) || scan.has(p, Scan.ALL_UPPER) || scan.length(p) < 2 || !wordGap(scan, p)
+                || scan.lexicon(p) != 0 && !scan.in(p, Lexicon.GIVEN | Lexicon.SURNAME)) {
+            return -1;
+        }
+        return scan.in(p, Lexicon.GIVEN | Lexicon.SURNAME) ? -1 : p;
+    }
+
+    /**
+     * Chats are written in lower case ("ni mimi otieno", "sasa hassan"): after an introducer, a word
+     * the gazetteer lists as a name that is not also a common word, and one more like it.
+     */
+    private static int lowerCaseName(Scan scan, int first, Evidence evidence) {
+        if (evidence != Evidence.INTRODUCER || !lowerCaseNameWord(scan, first)) {
+            return -1;
+        }
+        return first + 1 < scan.count() && wordGap(scan, first) && lowerCaseNameWord(scan, first + 1) ? first + 1 : first;
+    }
+
+    private static boolean lowerCaseNameWord(Scan scan, int t) {
+        if (!scan.isWord(t) || scan.has(t, Scan.FIRST_UPPER) || scan.length(t) < 3) {
+            return false;
+        }
+        int bits = Lexicon.of(scan.text, scan.start(t), scan.end(t), scan.hash(t), true);
+        return (bits & (Lexicon.GIVEN | Lexicon.SURNAME)) != 0
+                && (bits & (Lexicon.COMMON | Lexicon.PLACE | Lexicon.NEVER | Lexicon.MONTH | Lexicon.TITLE)) == 0;
     }
 
     /**
@@ -112,6 +181,17 @@ final class PersonRecognizer implements Recognizer {
 
     /** The last token of the name that starts at {@code first}, or -1 if the evidence does not hold. */
     private static int name(Scan scan, int first, Evidence evidence) {
+        if (evidence == Evidence.TITLE) {
+            int initials = 0;
+            while (initials < 3 && first + 1 < scan.count() && initial(scan, first) && scan.start(first + 1) - scan.end(first) <= 2) {
+                first++; // Dr. A. K. Sharma: the initials join the name
+                initials++;
+            }
+            if (initials > 0) {
+                int last = name(scan, first, evidence);
+                return last; // the span's start is set by the caller from the title; see find
+            }
+        }
         if (first >= scan.count() || !nameWord(scan, first, evidence) && !commonFirstName(scan, first, evidence)) {
             return -1;
         }
@@ -129,7 +209,7 @@ final class PersonRecognizer implements Recognizer {
             }
             int particles = 0;
             while (next + particles < scan.count() && particles < 2 && scan.in(next + particles, Lexicon.PARTICLE)
-                    && !scan.has(next + particles, Scan.FIRST_UPPER) && wordGap(scan, next + particles)) {
+                    && wordGap(scan, next + particles)) {
                 particles++; // de la, wa, bin
             }
             if (particles > 0 && next + particles < scan.count() && particleJoins(scan, next + particles, evidence)) {

@@ -82,7 +82,15 @@ final class PhoneRecognizer implements Recognizer {
             // the run's digits once, and where it may be cut: a space separates two numbers, a dash,
             // dot or parenthesis joins one number's parts
             int cutCount = 0;
+            long slashes = 0; // bit u - t: a '/' after token u; no number spans one (02/05/2024 - 10/05/2024)
             for (int u = t; u <= last; u++) {
+                if (u < last) {
+                    for (int i = scan.end(u); i < scan.start(u + 1); i++) {
+                        if (scan.charAt(i) == '/') {
+                            slashes |= 1L << (u - t);
+                        }
+                    }
+                }
                 offsets[u - t] = collect(scan, u, digits, offsets[u - t]);
                 offsets[u - t + 1] = offsets[u - t] + scan.length(u);
                 if (u == last || breaks(scan, u)) {
@@ -97,6 +105,9 @@ final class PhoneRecognizer implements Recognizer {
                 int context = -1; // "call", "tel" before s: looked up once, when needed
                 for (int c = cutCount - 1; c >= firstCut && found < 0; c--) {
                     int e = cuts[c];
+                    if ((slashes & ((1L << (e - t)) - 1) & ~((1L << (s - t)) - 1)) != 0) {
+                        continue; // a '/' between s and e
+                    }
                     int from = offsets[s - t];
                     int count = offsets[e - t + 1] - from;
                     if (count < MIN_DIGITS || count > MAX_DIGITS + 2 || e == last && scan.joinedAfter(e, ".,/:")

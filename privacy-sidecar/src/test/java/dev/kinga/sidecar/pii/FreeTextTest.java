@@ -50,6 +50,42 @@ class FreeTextTest {
         assertFinds(EntityType.PERSON, text, name);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "Customer Kipchumba Rotich called about the refund|Kipchumba Rotich",
+            "Booking for Selamawit Tadesse confirmed|Selamawit Tadesse",
+            "Guest list: Youssef El-Amrani arrives Monday|Youssef El-Amrani",
+            "Agreement between Kibet arap Chumo and the buyer|Kibet arap Chumo",
+            "Referred by Dr. A. K. Sharma last week|A. K. Sharma",
+            "sasa hassan, uko wapi?|hassan",
+    })
+    void namesTheGazetteerOnlyHalfKnows(String text, String name) {
+        assertFinds(EntityType.PERSON, text, name);
+    }
+
+    @Test
+    void namesListedAfterAName() {
+        assertFinds(EntityType.PERSON, "Attendance: Suresh Raghunathan, Deepa Nair, Mohammed Irfan Qureshi and Harpreet Kaur.",
+                "Suresh Raghunathan", "Deepa Nair", "Mohammed Irfan Qureshi", "Harpreet Kaur");
+        assertFinds(EntityType.PERSON, "Met Amina Wanjiru, Nairobi office, on Monday", "Amina Wanjiru");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Pay Müller Treuhand AG by Friday", "Beneficiary Schmidt Logistik GmbH, Berlin",
+            "Clinique Les Palmiers, Mombasa", "Kenyatta National Hospital ward 4"})
+    void companiesAndClinicsAreNotPeople(String text) {
+        assertFinds(EntityType.PERSON, text);
+    }
+
+    @Test
+    void referenceCodesVersionsAndDateRangesAreNotIdentifiers() {
+        assertFinds(EntityType.KE_NATIONAL_ID, "Insurance ID: BCX-44819203");
+        assertFinds(EntityType.IP_ADDRESS, "deploy: build 3.10.2.1 promoted");
+        assertFinds(EntityType.PHONE, "Leave dates: 02/05/2024 - 10/05/2024 approved");
+        assertFinds(EntityType.DATE_OF_BIRTH, "Orientation de M. Lefèvre, né le 05/06/1972.", "05/06/1972");
+        assertFinds(EntityType.DATE_OF_BIRTH, "date of birth corrected to 19 June 1995.", "19 June 1995");
+    }
+
     @Test
     void namesAcrossLineBreaks() {
         assertFinds(EntityType.PERSON, "See you next week.\nThanks, Anna", "Anna");

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,8 +31,11 @@ class PiiCorpusTest {
      * libraries' test sentences, East African notes, chats, signatures, forms). See the README there.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"dev.jsonl", "free-text.jsonl", "review.jsonl"})
-    void meetsTheF1TargetsOnTheDevelopmentCorpus(String file) throws Exception {
+    @CsvSource({"dev.jsonl, 0.98, 0.95", "free-text.jsonl, 0.98, 0.95", "review.jsonl, 0.98, 0.95",
+            // written by a second reviewer in styles unlike the others (chats, tickets, logs, letters):
+            // held to the targets for text written elsewhere
+            "review-2.jsonl, 0.95, 0.85"})
+    void meetsTheF1TargetsOnTheDevelopmentCorpus(String file, double microTarget, double typeTarget) throws Exception {
         Path corpus = Path.of("src/test/resources/pii-corpus", file);
         assertTrue(Files.isRegularFile(corpus), "the labelled corpus is expected at " + corpus.toAbsolutePath());
         PiiEngine engine = new PiiEngine();
@@ -102,10 +105,10 @@ class PiiCorpusTest {
         report.append(String.format("micro_f1=%.4f%n", micro));
         misses.stream().limit(40).forEach(m -> report.append(m).append('\n'));
         System.out.print(report);
-        assertTrue(micro >= 0.98, report.toString());
+        assertTrue(micro >= microTarget, file + ": micro-F1 below " + microTarget + "\n" + report);
         for (Map.Entry<EntityType, int[]> e : counts.entrySet()) {
             int[] c = e.getValue();
-            assertTrue(f1(c[0], c[1], c[2]) >= 0.95, e.getKey() + " below 0.95\n" + report);
+            assertTrue(f1(c[0], c[1], c[2]) >= typeTarget, file + ": " + e.getKey() + " below " + typeTarget + "\n" + report);
         }
     }
 
