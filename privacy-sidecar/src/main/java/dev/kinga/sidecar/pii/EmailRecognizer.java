@@ -66,8 +66,14 @@ final class EmailRecognizer implements Recognizer {
 
     /** "[192.0.2.1]" or "[IPv6:2001:db8::1]" right after the '@'; -1 if it is not one. */
     private static int literal(String text, int open) {
-        int close = text.indexOf(']', open);
-        if (close < 0 || close - open > 50) {
+        int close = -1;
+        for (int i = open + 1; i < text.length() && i <= open + 50; i++) {
+            if (text.charAt(i) == ']') {
+                close = i;
+                break;
+            }
+        }
+        if (close < 0) {
             return -1;
         }
         String inside = text.substring(open + 1, close);

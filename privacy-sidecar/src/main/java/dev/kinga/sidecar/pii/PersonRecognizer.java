@@ -182,14 +182,9 @@ final class PersonRecognizer implements Recognizer {
     /** The last token of the name that starts at {@code first}, or -1 if the evidence does not hold. */
     private static int name(Scan scan, int first, Evidence evidence) {
         if (evidence == Evidence.TITLE) {
-            int initials = 0;
-            while (initials < 3 && first + 1 < scan.count() && initial(scan, first) && scan.start(first + 1) - scan.end(first) <= 2) {
-                first++; // Dr. A. K. Sharma: the initials join the name
-                initials++;
-            }
-            if (initials > 0) {
-                int last = name(scan, first, evidence);
-                return last; // the span's start is set by the caller from the title; see find
+            for (int initials = 0; initials < 3 && first + 1 < scan.count() && initial(scan, first)
+                    && scan.start(first + 1) - scan.end(first) <= 2; initials++) {
+                first++; // Dr. A. K. Sharma: the initials join the name (the caller's span starts at the first)
             }
         }
         if (first >= scan.count() || !nameWord(scan, first, evidence) && !commonFirstName(scan, first, evidence)) {
@@ -277,6 +272,9 @@ final class PersonRecognizer implements Recognizer {
 
     /** Words of one name are separated by one or two spaces (or a hyphen), never a line break or punctuation. */
     private static boolean wordGap(Scan scan, int t) {
+        if (t + 1 >= scan.count()) {
+            return false;
+        }
         int from = scan.end(t);
         int to = scan.start(t + 1);
         if (to - from < 1 || to - from > 2) {

@@ -7,6 +7,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Finds personal data in text: one {@link Scan} cuts the text into tokens, every registered
@@ -42,8 +44,12 @@ public class PiiEngine {
     public List<Detection> detect(String text) {
         Scan scan = Scan.of(text);
         List<Detection> all = new ArrayList<>();
-        for (Recognizer recognizer : recognizers) {
-            recognizer.find(scan, all);
+        try {
+            for (Recognizer recognizer : recognizers) {
+                recognizer.find(scan, all);
+            }
+        } finally {
+            scan.release();
         }
         if (all.size() <= 1) {
             return all;
@@ -69,16 +75,22 @@ public class PiiEngine {
         return kept;
     }
 
-    /** Of overlapping detections, the best first, then the best of the rest that overlap none kept. */
+    /**
+     * Of overlapping detections, the best first, then the best of the rest that overlap none kept.
+     * Kept spans never overlap, so only the kept span starting last before a candidate's end can
+     * overlap it: one look-up per candidate, however long a chain of overlaps runs.
+     */
     private static void keepBest(List<Detection> cluster, List<Detection> kept) {
         List<Detection> candidates = new ArrayList<>(cluster);
         candidates.sort(BEST_FIRST);
-        List<Detection> chosen = new ArrayList<>();
+        TreeMap<Integer, Detection> chosenByStart = new TreeMap<>();
         for (Detection candidate : candidates) {
-            if (chosen.stream().noneMatch(candidate::overlaps)) {
-                chosen.add(candidate);
+            Map.Entry<Integer, Detection> before = chosenByStart.floorEntry(candidate.end() - 1);
+            if (before == null || !before.getValue().overlaps(candidate)) {
+                chosenByStart.put(candidate.start(), candidate);
             }
         }
+        List<Detection> chosen = new ArrayList<>(chosenByStart.values());
         chosen.sort(IN_TEXT_ORDER);
         kept.addAll(chosen);
     }

@@ -1,6 +1,7 @@
 package dev.kinga.sidecar.pii;
 
 import java.util.Arrays;
+import java.util.concurrent.ArrayBlockingQueue;
 
 /**
  * One pass over a text that cuts it into tokens, so recognizers look only at their triggers
@@ -57,11 +58,12 @@ final class Scan {
     private int count;
 
     /**
-     * The arrays of the last scan on this thread, reused by the next: a scan of a long text would
-     * otherwise allocate megabytes per call and spend its time in the garbage collector. Arrays
-     * beyond {@link #RETAINED} elements are not kept.
+     * Scans whose arrays the next scans reuse: a scan of a long text would otherwise allocate
+     * megabytes per call and spend its time in the garbage collector. A few, shared by all
+     * threads, and none over {@link #RETAINED} characters, so the memory kept is bounded (about
+     * 11 MB each at most) whatever the number of worker threads.
      */
-    private static final ThreadLocal<Scan> LAST = new ThreadLocal<>();
+    private static final ArrayBlockingQueue<Scan> SPARE = new ArrayBlockingQueue<>(4);
     private static final int RETAINED = 1 << 20;
 
     private Scan(String text, Scan previous) {
@@ -84,16 +86,16 @@ final class Scan {
         tokenize();
     }
 
-    /** Scans {@code text}, reusing this thread's arrays from its previous scan (which must no longer be in use). */
+    /** Scans {@code text}, reusing a spare scan's arrays; {@link #release} it when done. */
     static Scan of(String text) {
-        Scan previous = LAST.get();
-        Scan scan = new Scan(text, previous);
-        if (scan.chars.length <= RETAINED && scan.starts.length <= RETAINED) {
-            LAST.set(scan);
-        } else if (previous != null) {
-            LAST.remove();
+        return new Scan(text, SPARE.poll());
+    }
+
+    /** Gives the arrays back for the next scan; this scan must not be used after. */
+    void release() {
+        if (chars.length <= RETAINED) {
+            SPARE.offer(this);
         }
-        return scan;
     }
 
     private void tokenize() {

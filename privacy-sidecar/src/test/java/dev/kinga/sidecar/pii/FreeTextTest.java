@@ -5,9 +5,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -273,6 +275,25 @@ class FreeTextTest {
                 assertTrue(i == 0 || found.get(i - 1).end() <= d.start(), "no overlaps: " + input);
             }
         }
+    }
+
+    /**
+     * Inputs a review found to break the engine or make it quadratic: a particle as the very last
+     * token with the scan's arrays exactly full, initials without end after a title, '@[' without
+     * a ']', and one chain of overlapping e-mail addresses and names across the whole text. The
+     * time bound only guards against a hang; speed is measured by the JMH benchmarks.
+     */
+    @Test
+    void inputsFoundByReviewNeitherBreakNorHang() {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            assertFinds(EntityType.PERSON, "x   ".repeat(249_997) + "Dr. Amina de", "Amina");
+            assertFinds(EntityType.PERSON, "x   ".repeat(249_996) + "Dr. Amina de la", "Amina");
+            assertTrue(found("Dr. " + "A.".repeat(500_000), EntityType.PERSON).isEmpty());
+            assertTrue(found("a@[".repeat(300_000), EntityType.EMAIL).isEmpty());
+            List<Detection> chain = ENGINE.detect("a@b.Amina " + "Wanjiru@c.Amina ".repeat(60_000));
+            assertEquals(60_001, chain.stream().filter(d -> d.type() == EntityType.EMAIL).count(),
+                    "every address (a@b.Amina and 60,000 more) kept, no name overlapping them");
+        });
     }
 
     @Test
