@@ -26,7 +26,7 @@ final class CreditCardRecognizer implements Recognizer {
             if (t <= skip) {
                 continue;
             }
-            if (!scan.isNumber(t) || scan.joinedBefore(t, ".,/:")) {
+            if (scan.joinedBefore(t, ".,/:")) {
                 continue;
             }
             int last = scan.run(t, SEPARATORS, 10);

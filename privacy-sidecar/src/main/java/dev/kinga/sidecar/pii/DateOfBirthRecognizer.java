@@ -43,15 +43,11 @@ final class DateOfBirthRecognizer implements Recognizer {
             }
             int d = t + 1;
             boolean inPlace = false;
-            while (d < tokens && d - t <= MAX_GAP_TOKENS && !scan.has(d, Scan.DIGITS)) {
-                if (FILLER.contains(scan, d) || inPlace && scan.isCapitalised(d)) {
-                    inPlace |= scan.is(d, "in") || scan.is(d, "at");
-                    d++;
-                } else if (MONTH_NAMES.contains(scan, d)) {
-                    break; // "born May 3, 1963"
-                } else {
-                    break;
-                }
+            // skip filler words and, after "in"/"at", a place: "born in Nairobi on 3 May 1963"
+            while (d < tokens && d - t <= MAX_GAP_TOKENS && !scan.has(d, Scan.DIGITS)
+                    && (FILLER.contains(scan, d) || inPlace && scan.isCapitalised(d))) {
+                inPlace |= scan.is(d, "in") || scan.is(d, "at");
+                d++;
             }
             if (d >= tokens) {
                 break;

@@ -44,7 +44,7 @@ final class IbanRecognizer implements Recognizer {
             if (t <= skip) {
                 continue;
             }
-            if (!scan.isMixed(t) || scan.length(t) < 4) {
+            if (scan.length(t) < 4) {
                 continue;
             }
             int at = scan.start(t);

@@ -30,7 +30,7 @@ final class KeNationalIdRecognizer implements Recognizer {
                 continue;
             }
             int length = scan.length(t);
-            if ((length == 7 || length == 8) && scan.isNumber(t) && !scan.joinedBefore(t, ".-/: ,")
+            if ((length == 7 || length == 8) && !scan.joinedBefore(t, ".-/: ,")
                     && !scan.joinedAfter(t, ".-/: ,") && !attachedCode(scan, t) && NATIONAL_ID.before(scan, t)) {
                 out.add(new Detection(type(), scan.start(t), scan.end(t), 0.85));
             }

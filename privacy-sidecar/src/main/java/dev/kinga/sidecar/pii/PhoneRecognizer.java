@@ -71,7 +71,7 @@ final class PhoneRecognizer implements Recognizer {
             if (t <= skip) {
                 continue;
             }
-            if (!scan.isNumber(t) || scan.length(t) > MAX_DIGITS + 2 || scan.joinedBefore(t, ".,/:")) {
+            if (scan.length(t) > MAX_DIGITS + 2 || scan.joinedBefore(t, ".,/:")) {
                 continue;
             }
             int last = group(scan, t);

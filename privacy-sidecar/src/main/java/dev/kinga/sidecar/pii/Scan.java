@@ -333,11 +333,6 @@ final class Scan {
         return last;
     }
 
-    /** The separator a run uses, or -1 for a single token. */
-    int separator(int first, int last) {
-        return first == last ? -1 : gap(first);
-    }
-
     /**
      * Whether token {@code t} continues a number before it ("12/05/2024", "1.2.3", "12-34"): the
      * previous token has digits and one of {@code joiners} stands right between them.

@@ -22,7 +22,7 @@ final class UsSsnRecognizer implements Recognizer {
             if (t <= skip) {
                 continue;
             }
-            if (!scan.isNumber(t) || scan.joinedBefore(t, ".-/: ")) {
+            if (scan.joinedBefore(t, ".-/: ")) {
                 continue;
             }
             int last = scan.run(t, "-. \u00A0", 4);
