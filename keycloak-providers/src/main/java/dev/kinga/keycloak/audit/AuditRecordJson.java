@@ -11,7 +11,11 @@ public final class AuditRecordJson {
     private AuditRecordJson() {
     }
 
-    /** From a stored record (the query endpoint): details are parsed from their stored JSON. */
+    /**
+     * From a stored record (the query endpoint, an export): details are parsed from their stored
+     * JSON, with the personal part put back in while it is kept. A record whose personal part was
+     * erased says so ({@code personalErased}).
+     */
     public static ObjectNode of(AuditRecordEntity r, String realmName) {
         JsonNode details;
         try {
@@ -19,7 +23,20 @@ public final class AuditRecordJson {
         } catch (Exception e) {
             details = TextNode.valueOf(r.getDetails());
         }
-        return of(r, realmName, details);
+        if (r.getPersonal() != null) {
+            ObjectNode personal = PersonalPart.parse(r.getPersonal());
+            personal.remove("ip");
+            if (!personal.isEmpty()) {
+                ObjectNode merged = details instanceof ObjectNode object ? object : AuditEntry.CANONICAL_JSON.createObjectNode();
+                merged.setAll(personal);
+                details = merged;
+            }
+        }
+        ObjectNode node = of(r, realmName, details);
+        if (PersonalPart.erased(r)) {
+            node.put("personalErased", true);
+        }
+        return node;
     }
 
     /** From a record just written, whose details are still at hand (the outbox): nothing is parsed again. */

@@ -28,10 +28,14 @@ public final class AuditTrail {
     public AuditRecordEntity append(String realmId, String realmName, AuditEntry entry) {
         AuditChainHeadEntity head = lockHead(realmId);
         long seq = head.getLastSeq() + 1;
-        String details = entry.detailsJson();
+        PersonalPart.Split split = PersonalPart.split(entry);
+        String details = AuditEntry.json(split.publicDetails());
+        String personal = AuditEntry.json(split.personal());
+        String salt = personal == null ? null : PersonalPart.newSalt();
+        String commit = personal == null ? null : PersonalPart.commit(salt, personal);
         String canonical = AuditEntry.canonical(realmId, seq, entry.time(), entry.type(), entry.severity().name(),
                 entry.outcome(), entry.actorUserId(), entry.actorClientId(), entry.actorIp(), entry.subject(),
-                entry.resource(), details);
+                entry.resource(), details, PersonalPart.FORMAT, commit);
         String hash = AuditEntry.hash(head.getLastHash(), canonical);
 
         AuditRecordEntity record = new AuditRecordEntity();
@@ -48,6 +52,10 @@ public final class AuditTrail {
         record.setSubject(entry.subject());
         record.setResource(entry.resource());
         record.setDetails(details);
+        record.setFormat(PersonalPart.FORMAT);
+        record.setPersonal(personal);
+        record.setPersonalSalt(salt);
+        record.setPersonalCommit(commit);
         record.setPrevHash(head.getLastHash());
         record.setHash(hash);
         em.persist(record);

@@ -16,7 +16,9 @@ import java.util.List;
  * Recomputes a realm's chain and reports the first broken link: a record whose content no
  * longer matches its hash ({@code hash_mismatch}), a record that does not follow the previous
  * one ({@code broken_link}), a missing sequence number ({@code missing_record}, e.g. a deleted
- * row), or a checkpoint whose signature does not verify.
+ * row), a personal part that no longer matches its commitment ({@code personal_mismatch}), or a
+ * checkpoint whose signature does not verify. A personal part erased for a data subject is not a
+ * break: the commitment the chain hashed is still there ({@link PersonalPart}).
  */
 public final class ChainVerifier {
 
@@ -33,7 +35,8 @@ public final class ChainVerifier {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Result(String realm, boolean valid, long checkedRecords, Long fromSeq, Long toSeq,
+    /** @param erasedRecords records checked whose personal part was erased (their hashes still hold) */
+    public record Result(String realm, boolean valid, long checkedRecords, long erasedRecords, Long fromSeq, Long toSeq,
                          Long checkpointSeq, Long lastAnchorSeq, Broken firstBroken) {
     }
 
@@ -45,7 +48,7 @@ public final class ChainVerifier {
     public Result verify(RealmModel realm, Long from, Long to) {
         AuditChainHeadEntity head = em.find(AuditChainHeadEntity.class, realm.getId());
         if (head == null || head.getLastSeq() == 0) {
-            return new Result(realm.getName(), true, 0, null, null, null, null, null);
+            return new Result(realm.getName(), true, 0, 0, null, null, null, null, null);
         }
         AuditCheckpointEntity checkpoint = Checkpoints.latest(em, realm.getId());
         long retainedStart = checkpoint == null ? 1 : checkpoint.getSeq() + 1;
@@ -53,7 +56,7 @@ public final class ChainVerifier {
         long end = Math.min(to == null ? head.getLastSeq() : to, head.getLastSeq());
         Long checkpointSeq = checkpoint == null ? null : checkpoint.getSeq();
         if (start > end) {
-            return new Result(realm.getName(), true, 0, start, end, checkpointSeq, null, null);
+            return new Result(realm.getName(), true, 0, 0, start, end, checkpointSeq, null, null);
         }
 
         String expectedPrev;
@@ -72,6 +75,7 @@ public final class ChainVerifier {
 
         long expectedSeq = start;
         long checked = 0;
+        long erased = 0;
         Long lastAnchor = null;
         boolean checkpointAnchored = false;
         for (long pageStart = start; pageStart <= end; pageStart += PAGE) {
@@ -82,11 +86,15 @@ public final class ChainVerifier {
                 if (!r.getPrevHash().equals(expectedPrev)) {
                     return broken(realm, checked, start, end, checkpointSeq, new Broken(r.getSeq(), r.getId(), "broken_link"));
                 }
-                String canonical = AuditEntry.canonical(r.getRealmId(), r.getSeq(), r.getTime(), r.getType(),
-                        r.getSeverity(), r.getOutcome(), r.getActorUserId(), r.getActorClientId(), r.getActorIp(),
-                        r.getSubject(), r.getResource(), r.getDetails());
-                if (!AuditEntry.hash(r.getPrevHash(), canonical).equals(r.getHash())) {
+                if (!AuditEntry.hash(r.getPrevHash(), AuditEntry.canonical(r)).equals(r.getHash())) {
                     return broken(realm, checked, start, end, checkpointSeq, new Broken(r.getSeq(), r.getId(), "hash_mismatch"));
+                }
+                String personalProblem = PersonalPart.problem(r);
+                if (personalProblem != null) {
+                    return broken(realm, checked, start, end, checkpointSeq, new Broken(r.getSeq(), r.getId(), personalProblem));
+                }
+                if (PersonalPart.erased(r)) {
+                    erased++;
                 }
                 String anchorProblem = anchorProblem(realm.getId(), r, checkpoint);
                 if (anchorProblem != null) {
@@ -114,7 +122,7 @@ public final class ChainVerifier {
             // A checkpoint no AUDIT_PRUNED record vouches for: forged, e.g. re-signed after rotating the realm's keys.
             return broken(realm, checked, start, end, checkpointSeq, new Broken(checkpoint.getSeq(), null, "checkpoint_not_anchored"));
         }
-        return new Result(realm.getName(), true, checked, start, end, checkpointSeq, lastAnchor, null);
+        return new Result(realm.getName(), true, checked, erased, start, end, checkpointSeq, lastAnchor, null);
     }
 
     /**
@@ -164,6 +172,6 @@ public final class ChainVerifier {
     }
 
     private static Result broken(RealmModel realm, long checked, long start, long end, Long checkpointSeq, Broken broken) {
-        return new Result(realm.getName(), false, checked, start, end, checkpointSeq, null, broken);
+        return new Result(realm.getName(), false, checked, 0, start, end, checkpointSeq, null, broken);
     }
 }

@@ -372,6 +372,43 @@ class AuditTrailIT {
         }
     }
 
+    @Test
+    void alteredPersonalPartIsReported(KeycloakServer server, KeycloakClient kc) throws Exception {
+        String role = "it-personal-" + UUID.randomUUID();
+        expect(kc.admin("POST", "/" + REALM + "/roles", Map.of("name", role)), 201);
+        String realmId = kc.adminGet("/" + REALM).path("id").asText();
+        try (Connection db = server.openDatabase()) {
+            String seqText = queryString(db, "SELECT MAX(SEQ) FROM KINGA_AUDIT_RECORD WHERE REALM_ID = ? AND PERSONAL IS NOT NULL", realmId);
+            long target = Long.parseLong(seqText);
+            String personal = queryString(db, "SELECT PERSONAL FROM KINGA_AUDIT_RECORD WHERE REALM_ID = ? AND SEQ = ?", realmId, target);
+            String ip = queryString(db, "SELECT ACTOR_IP FROM KINGA_AUDIT_RECORD WHERE REALM_ID = ? AND SEQ = ?", realmId, target);
+            String commit = queryString(db, "SELECT PERSONAL_COMMIT FROM KINGA_AUDIT_RECORD WHERE REALM_ID = ? AND SEQ = ?", realmId, target);
+            assertTrue(personal.contains("\"ip\""), "the admin's address is in the personal part: " + personal);
+
+            update(db, "UPDATE KINGA_AUDIT_RECORD SET PERSONAL = ?, ACTOR_IP = ? WHERE REALM_ID = ? AND SEQ = ?",
+                    personal.replace(ip, "203.0.113.9"), "203.0.113.9", realmId, target);
+            JsonNode altered = verify(kc);
+            assertFalse(altered.path("valid").asBoolean(), altered.toString());
+            assertEquals(target, altered.path("firstBroken").path("seq").asLong());
+            assertEquals("personal_mismatch", altered.path("firstBroken").path("reason").asText());
+
+            update(db, "UPDATE KINGA_AUDIT_RECORD SET PERSONAL = ?, ACTOR_IP = ? WHERE REALM_ID = ? AND SEQ = ?",
+                    personal, "203.0.113.9", realmId, target);
+            assertEquals("personal_mismatch", verify(kc).path("firstBroken").path("reason").asText(),
+                    "the address column must agree with the committed part");
+
+            update(db, "UPDATE KINGA_AUDIT_RECORD SET ACTOR_IP = ?, PERSONAL_COMMIT = ? WHERE REALM_ID = ? AND SEQ = ?",
+                    ip, "0".repeat(64), realmId, target);
+            assertEquals("hash_mismatch", verify(kc).path("firstBroken").path("reason").asText(),
+                    "the commitment itself is hashed");
+
+            update(db, "UPDATE KINGA_AUDIT_RECORD SET PERSONAL_COMMIT = ? WHERE REALM_ID = ? AND SEQ = ?",
+                    commit, realmId, target);
+        }
+        assertTrue(verify(kc).path("valid").asBoolean());
+        kc.admin("DELETE", "/" + REALM + "/roles/" + role, null);
+    }
+
     /** Recomputes PREV_HASH and HASH from {@code fromSeq} to the head, and the head row, as a careful forger would. */
     private static void rehash(Connection db, String realmId, long fromSeq) throws Exception {
         String prev = queryString(db, "SELECT HASH FROM KINGA_AUDIT_RECORD WHERE REALM_ID = ? AND SEQ = ?", realmId, fromSeq - 1);
@@ -391,7 +428,8 @@ class AuditTrailIT {
             String canonical = dev.kinga.keycloak.audit.AuditEntry.canonical(realmId, seq, Long.parseLong((String) r.get("EVENT_TIME")),
                     (String) r.get("TYPE"), (String) r.get("SEVERITY"), (String) r.get("OUTCOME"), (String) r.get("ACTOR_USER_ID"),
                     (String) r.get("ACTOR_CLIENT_ID"), (String) r.get("ACTOR_IP"), (String) r.get("SUBJECT"),
-                    (String) r.get("RESOURCE_PATH"), (String) r.get("DETAILS"));
+                    (String) r.get("RESOURCE_PATH"), (String) r.get("DETAILS"), Integer.parseInt((String) r.get("FORMAT")),
+                    (String) r.get("PERSONAL_COMMIT"));
             String hash = dev.kinga.keycloak.audit.AuditEntry.hash(prev, canonical);
             update(db, "UPDATE KINGA_AUDIT_RECORD SET PREV_HASH = ?, HASH = ? WHERE REALM_ID = ? AND SEQ = ?", prev, hash, realmId, seq);
             prev = hash;
@@ -495,8 +533,13 @@ class AuditTrailIT {
         List<Object> values = new ArrayList<>();
         for (Map.Entry<String, Object> e : row.entrySet()) {
             String name = e.getKey().toUpperCase();
-            values.add(e.getValue() != null && (name.equals("SEQ") || name.equals("EVENT_TIME"))
-                    ? (Object) Long.parseLong((String) e.getValue()) : e.getValue());
+            Object value = e.getValue();
+            if (value != null && (name.equals("SEQ") || name.equals("EVENT_TIME"))) {
+                value = Long.parseLong((String) value);
+            } else if (value != null && name.equals("FORMAT")) {
+                value = Integer.parseInt((String) value);
+            }
+            values.add(value);
         }
         try (PreparedStatement st = prepare(db, "INSERT INTO KINGA_AUDIT_RECORD (" + columns + ") VALUES (" + marks + ")",
                 values.toArray())) {

@@ -83,7 +83,7 @@ class RealmConfigIT {
         Set<String> management = new HashSet<>();
         mappings.path("clientMappings").path("realm-management").path("mappings")
                 .forEach(r -> management.add(r.path("name").asText()));
-        assertEquals(Set.of("view-users", "query-users", "view-events"), management);
+        assertEquals(Set.of("view-users", "query-users", "view-events", "manage-users"), management);
         Set<String> realmRoles = new HashSet<>();
         mappings.path("realmMappings").forEach(r -> realmRoles.add(r.path("name").asText()));
         realmRoles.remove("default-roles-kinga");

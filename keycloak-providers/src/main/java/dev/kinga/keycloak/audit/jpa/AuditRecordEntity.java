@@ -21,6 +21,16 @@ import jakarta.persistence.Table;
                         + " and r.actorIp = :ip and r.type = :type and r.time >= :since"),
         @NamedQuery(name = "kingaAuditLastSeqBefore",
                 query = "select max(r.seq) from AuditRecordEntity r where r.realmId = :realmId and r.time < :before"),
+        @NamedQuery(name = "kingaAuditAboutUser",
+                query = "select r from AuditRecordEntity r where r.realmId = :realmId and (r.subject = :user or r.actorUserId = :user)"
+                        + " order by r.seq"),
+        @NamedQuery(name = "kingaAuditErasePersonal",
+                query = "update AuditRecordEntity r set r.personal = null, r.personalSalt = null, r.actorIp = null"
+                        + " where r.realmId = :realmId and r.format >= 2 and (r.subject = :user or r.actorUserId = :user)"
+                        + " and (r.personalSalt is not null or r.actorIp is not null)"),
+        @NamedQuery(name = "kingaAuditCountLegacyAboutUser",
+                query = "select count(r) from AuditRecordEntity r where r.realmId = :realmId and r.format < 2"
+                        + " and (r.subject = :user or r.actorUserId = :user)"),
         @NamedQuery(name = "kingaAuditDeleteUpTo",
                 query = "delete from AuditRecordEntity r where r.realmId = :realmId and r.seq <= :seq")
 })
@@ -66,6 +76,20 @@ public class AuditRecordEntity {
     @Column(name = "DETAILS", columnDefinition = "TEXT")
     private String details;
 
+    /** 1: every field is hashed as it is; 2: the personal part is hashed through its salted commitment. */
+    @Column(name = "FORMAT", nullable = false)
+    private int format = 1;
+
+    /** What identifies a person (JSON), kept out of the hash; null once erased or when there is none. */
+    @Column(name = "PERSONAL", columnDefinition = "TEXT")
+    private String personal;
+
+    @Column(name = "PERSONAL_SALT", length = 32)
+    private String personalSalt;
+
+    @Column(name = "PERSONAL_COMMIT", length = 64)
+    private String personalCommit;
+
     @Column(name = "PREV_HASH", length = 64, nullable = false)
     private String prevHash;
 
@@ -98,6 +122,14 @@ public class AuditRecordEntity {
     public void setResource(String resource) { this.resource = resource; }
     public String getDetails() { return details; }
     public void setDetails(String details) { this.details = details; }
+    public int getFormat() { return format; }
+    public void setFormat(int format) { this.format = format; }
+    public String getPersonal() { return personal; }
+    public void setPersonal(String personal) { this.personal = personal; }
+    public String getPersonalSalt() { return personalSalt; }
+    public void setPersonalSalt(String personalSalt) { this.personalSalt = personalSalt; }
+    public String getPersonalCommit() { return personalCommit; }
+    public void setPersonalCommit(String personalCommit) { this.personalCommit = personalCommit; }
     public String getPrevHash() { return prevHash; }
     public void setPrevHash(String prevHash) { this.prevHash = prevHash; }
     public String getHash() { return hash; }

@@ -1,0 +1,158 @@
+package dev.kinga.keycloak.privacy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /admin/realms/{realm}/kinga-privacy/users/{id}}: what the privacy sidecar calls to answer
+ * a data-subject request. Exporting needs {@code view-users} (for that user), everything that
+ * changes the account needs {@code manage-users}. Each call is an admin event on the user
+ * (operation {@code ACTION} for export and holds, {@code DELETE} for erasure, detail {@code action}),
+ * so the audit trail records who read or erased whom.
+ * <ul>
+ *   <li>{@code GET .../export}: everything Keycloak and Kinga hold about the user ({@link UserExport});</li>
+ *   <li>{@code POST .../hold} / {@code DELETE .../hold}: disable the account for an erasure's grace
+ *       period, and give it back as it was when the erasure is cancelled ({@link ErasureHold});</li>
+ *   <li>{@code POST .../erase}: erase the user, answering a receipt ({@link UserErasure}). A user
+ *       already erased answers {@code 404 user_not_found}, so a retried erasure can tell it is done.</li>
+ * </ul>
+ */
+@Produces(MediaType.APPLICATION_JSON)
+public class PrivacyResource {
+
+    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9-]{1,36}");
+    private static final CacheControl NO_STORE = CacheControl.valueOf("no-store");
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final AdminPermissionEvaluator auth;
+    private final AdminEventBuilder adminEvent;
+
+    PrivacyResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+        this.session = session;
+        this.realm = realm;
+        this.auth = auth;
+        this.adminEvent = adminEvent.resource(ResourceType.USER);
+    }
+
+    @GET
+    @Path("users/{id}/export")
+    public Response export(@PathParam("id") String id) {
+        auth.users().requireQuery();
+        UserModel user = user(id);
+        if (user == null) {
+            return notFound();
+        }
+        auth.users().requireView(user);
+        ObjectNode export = new UserExport(session, realm).of(user);
+        event(OperationType.ACTION, user, "export");
+        return Response.ok(export).cacheControl(NO_STORE).build();
+    }
+
+    @GET
+    @Path("users/{id}/hold")
+    public Response hold(@PathParam("id") String id) {
+        auth.users().requireQuery();
+        UserModel user = user(id);
+        if (user == null) {
+            return notFound();
+        }
+        auth.users().requireView(user);
+        ObjectNode hold = new ErasureHold(session, realm).of(user);
+        return hold == null
+                ? error(Response.Status.NOT_FOUND, "no_hold", "The account has no erasure hold")
+                : Response.ok(hold).cacheControl(NO_STORE).build();
+    }
+
+    @POST
+    @Path("users/{id}/hold")
+    public Response placeHold(@PathParam("id") String id) {
+        auth.users().requireQuery();
+        UserModel user = user(id);
+        if (user == null) {
+            return notFound();
+        }
+        auth.users().requireManage(user);
+        ObjectNode hold = new ErasureHold(session, realm).place(user);
+        if (hold.path("created").asBoolean()) {
+            event(OperationType.ACTION, user, "erasure-hold-placed");
+        }
+        return Response.ok(hold).cacheControl(NO_STORE).build();
+    }
+
+    @DELETE
+    @Path("users/{id}/hold")
+    public Response releaseHold(@PathParam("id") String id) {
+        auth.users().requireQuery();
+        UserModel user = user(id);
+        if (user == null) {
+            return notFound();
+        }
+        auth.users().requireManage(user);
+        ObjectNode released = new ErasureHold(session, realm).release(user);
+        if (released == null) {
+            return error(Response.Status.NOT_FOUND, "no_hold", "The account has no erasure hold");
+        }
+        event(OperationType.ACTION, user, "erasure-hold-released");
+        return Response.ok(released).cacheControl(NO_STORE).build();
+    }
+
+    @POST
+    @Path("users/{id}/erase")
+    public Response erase(@PathParam("id") String id) {
+        auth.users().requireQuery();
+        UserModel user = user(id);
+        if (user == null) {
+            return notFound();
+        }
+        auth.users().requireManage(user);
+        ObjectNode receipt = new UserErasure(session, realm).erase(user);
+        adminEvent.clone(session).operation(OperationType.DELETE)
+                .resourcePath("users", receipt.path("userId").asText())
+                .detail("action", "kinga-privacy-erase")
+                .success();
+        return Response.ok(receipt).cacheControl(NO_STORE).build();
+    }
+
+    /** The user by id, or null: usernames are resolved by the caller (a username can change, an id cannot). */
+    private UserModel user(String id) {
+        if (id == null || !USER_ID.matcher(id).matches()) {
+            return null;
+        }
+        return session.users().getUserById(realm, id);
+    }
+
+    private void event(OperationType operation, UserModel user, String action) {
+        adminEvent.clone(session).operation(operation)
+                .resourcePath("users", user.getId(), "kinga-privacy", action)
+                .detail("action", "kinga-privacy-" + action)
+                .success();
+    }
+
+    private static Response notFound() {
+        return error(Response.Status.NOT_FOUND, "user_not_found", "No user with this id in the realm");
+    }
+
+    private static Response error(Response.Status status, String error, String description) {
+        return Response.status(status).entity(Map.of("error", error, "error_description", description))
+                .type(MediaType.APPLICATION_JSON_TYPE).build();
+    }
+}
