@@ -26,6 +26,8 @@ import java.util.UUID;
 public class AuditTrail {
 
     public static final String DETOKENIZE = "PII_DETOKENIZE";
+    /** The actor of records the service writes on its own (background jobs). */
+    public static final String SERVICE_ACTOR = "kinga-sidecar";
     /** A caller with the permission was refused (no recent MFA sign-in): recorded too. */
     public static final String DETOKENIZE_REFUSED = "PII_DETOKENIZE_REFUSED";
 
@@ -41,15 +43,25 @@ public class AuditTrail {
     /** Appends a record by the token's holder; the caller's transaction commits or drops it with the action. */
     @Transactional(Transactional.TxType.MANDATORY)
     public TrailRecord append(String action, JsonWebToken caller, Map<String, Object> details) {
+        return append(action, caller.getSubject(), caller.getClaim("preferred_username"), caller.getClaim("azp"), details);
+    }
+
+    /** Appends a record by the service itself (a background job): actor {@value #SERVICE_ACTOR}. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public TrailRecord appendByService(String action, Map<String, Object> details) {
+        return append(action, SERVICE_ACTOR, SERVICE_ACTOR, null, details);
+    }
+
+    private TrailRecord append(String action, String actor, String actorName, String clientId, Map<String, Object> details) {
         TrailHead head = em.find(TrailHead.class, 1, LockModeType.PESSIMISTIC_WRITE);
         TrailRecord r = new TrailRecord();
         r.seq = head.lastSeq + 1;
         r.id = UUID.randomUUID().toString();
         r.at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         r.action = action;
-        r.actor = caller.getSubject();
-        r.actorName = caller.getClaim("preferred_username");
-        r.clientId = caller.getClaim("azp");
+        r.actor = actor;
+        r.actorName = actorName;
+        r.clientId = clientId;
         try {
             r.details = json.writeValueAsString(details);
         } catch (JsonProcessingException e) {

@@ -12,6 +12,7 @@ public final class Permissions {
     public static final String PII_TOKENIZE_DETERMINISTIC = "pii:tokenize-deterministic";
     public static final String PII_DETOKENIZE = "pii:detokenize";
     public static final String AUDIT_READ = "audit:read";
+    public static final String DSR_MANAGE = "dsr:manage";
 
     private Permissions() {
     }

@@ -1,0 +1,212 @@
+package dev.kinga.sidecar.subject;
+
+import dev.kinga.sidecar.audit.AuditTrail;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The lifecycle of data-subject requests, and its rules: a request is due one month after it
+ * was received (GDPR Art. 12(3)); the due date may be extended, with a reason, to at most three
+ * months after receipt; an erasure first waits out its grace period with the account disabled;
+ * a request can be cancelled until its job starts; every change is a transition with its actor,
+ * in the request's history and in the sidecar's audit trail.
+ */
+@ApplicationScoped
+public class DataSubjectRequests {
+
+    /** Who the worker's transitions are by. */
+    static final String WORKER = AuditTrail.SERVICE_ACTOR;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    AuditTrail trail;
+
+    @ConfigProperty(name = "kinga.dsr.erasure-grace-days", defaultValue = "21")
+    int defaultGraceDays;
+
+    @ConfigProperty(name = "kinga.dsr.max-grace-days", defaultValue = "90")
+    int maxGraceDays;
+
+    Clock clock = Clock.systemUTC();
+
+    /** A request the caller cannot make as asked: the message says why, and names no person. */
+    public static class Refused extends RuntimeException {
+        public final int status;
+        public final String error;
+
+        Refused(int status, String error, String message) {
+            super(message);
+            this.status = status;
+            this.error = error;
+        }
+    }
+
+    int graceDays(Integer asked) {
+        int days = asked == null ? defaultGraceDays : asked;
+        if (days < 0 || days > maxGraceDays) {
+            throw new Refused(400, "invalid_request", "graceDays must be between 0 and " + maxGraceDays);
+        }
+        return days;
+    }
+
+    /** Records a new request for a person Keycloak knows as {@code subjectId}. */
+    @Transactional
+    public DsrRequest create(DsrType type, String subject, String subjectId, String reason, int graceDays, String actor) {
+        if (type == DsrType.ERASURE) {
+            List<DsrRequest> open = em.createQuery("select r from DsrRequest r where r.subjectId = :subjectId"
+                            + " and r.type = :type and r.status in :open", DsrRequest.class)
+                    .setParameter("subjectId", subjectId)
+                    .setParameter("type", DsrType.ERASURE)
+                    .setParameter("open", List.of(DsrStatus.RECEIVED, DsrStatus.SCHEDULED, DsrStatus.IN_PROGRESS))
+                    .getResultList();
+            if (!open.isEmpty()) {
+                throw new Refused(409, "erasure_pending", "An erasure for this person is already open: " + open.get(0).id);
+            }
+        }
+        Instant now = now();
+        DsrRequest r = new DsrRequest();
+        r.id = UUID.randomUUID().toString();
+        r.type = type;
+        r.subject = subject;
+        r.subjectId = subjectId;
+        r.reason = reason;
+        r.receivedAt = now;
+        r.dueAt = now.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        r.createdBy = actor;
+        r.status = DsrStatus.RECEIVED;
+        em.persist(r);
+        transition(r, null, DsrStatus.RECEIVED, actor, reason);
+        if (type == DsrType.ERASURE) {
+            r.graceDays = graceDays;
+            r.runAfter = now.plus(Duration.ofDays(graceDays));
+            transition(r, DsrStatus.RECEIVED, DsrStatus.SCHEDULED, actor,
+                    graceDays == 0 ? "no grace period" : "account disabled until " + r.runAfter);
+            r.status = DsrStatus.SCHEDULED;
+        } else {
+            r.runAfter = now;
+        }
+        return r;
+    }
+
+    public DsrRequest find(String id) {
+        DsrRequest r = id == null ? null : em.find(DsrRequest.class, id);
+        if (r == null) {
+            throw new Refused(404, "not_found", "No data-subject request with this id");
+        }
+        return r;
+    }
+
+    public List<DsrTransition> history(String id) {
+        return em.createQuery("select t from DsrTransition t where t.requestId = :id order by t.seq", DsrTransition.class)
+                .setParameter("id", id).getResultList();
+    }
+
+    public List<DsrRequest> list(DsrStatus status, String subjectId, int limit) {
+        StringBuilder jpql = new StringBuilder("select r from DsrRequest r where 1 = 1");
+        if (status != null) {
+            jpql.append(" and r.status = :status");
+        }
+        if (subjectId != null) {
+            jpql.append(" and r.subjectId = :subjectId");
+        }
+        var query = em.createQuery(jpql.append(" order by r.receivedAt desc, r.id").toString(), DsrRequest.class)
+                .setMaxResults(limit);
+        if (status != null) {
+            query.setParameter("status", status);
+        }
+        if (subjectId != null) {
+            query.setParameter("subjectId", subjectId);
+        }
+        return query.getResultList();
+    }
+
+    /** Cancels a request whose job has not started; answers it, locked, so the caller can undo the hold. */
+    @Transactional
+    public DsrRequest cancel(String id, String actor, String note) {
+        DsrRequest r = locked(id);
+        if (!r.status.cancellable()) {
+            throw new Refused(409, "not_cancellable", "A request that is " + r.status.apiName()
+                    + " cannot be cancelled; only received or scheduled ones can");
+        }
+        transition(r, r.status, DsrStatus.CANCELLED, actor, note);
+        r.status = DsrStatus.CANCELLED;
+        r.runAfter = null;
+        return r;
+    }
+
+    /** Moves the due date by {@code days}, for a reason, to at most three months after receipt (Art. 12(3)). */
+    @Transactional
+    public DsrRequest extend(String id, int days, String reason, String actor) {
+        if (reason == null || reason.isBlank()) {
+            throw new Refused(400, "invalid_request", "reason is required: the person must be told why their request takes longer");
+        }
+        if (days < 1) {
+            throw new Refused(400, "invalid_request", "days must be at least 1");
+        }
+        DsrRequest r = locked(id);
+        if (r.status.finished()) {
+            throw new Refused(409, "finished", "A request that is " + r.status.apiName() + " has no due date to move");
+        }
+        Instant latest = r.receivedAt.atZone(ZoneOffset.UTC).plusMonths(3).toInstant();
+        Instant due = r.dueAt.plus(Duration.ofDays(days));
+        if (due.isAfter(latest)) {
+            throw new Refused(400, "extension_too_long", "The due date may move to at most three months after receipt ("
+                    + latest.truncatedTo(ChronoUnit.SECONDS) + ")");
+        }
+        r.dueAt = due;
+        transition(r, r.status, r.status, actor, "due date moved to " + due.truncatedTo(ChronoUnit.SECONDS) + ": " + reason.strip());
+        return r;
+    }
+
+    /** Records a change of status (or, with {@code from == to}, of something else) in the history and the trail. */
+    void transition(DsrRequest r, DsrStatus from, DsrStatus to, String actor, String note) {
+        long count = em.createQuery("select count(t) from DsrTransition t where t.requestId = :id", Long.class)
+                .setParameter("id", r.id).getSingleResult();
+        DsrTransition t = new DsrTransition();
+        t.id = UUID.randomUUID().toString();
+        t.requestId = r.id;
+        t.seq = (int) count + 1;
+        t.at = now();
+        t.fromStatus = from == null ? null : from.apiName();
+        t.toStatus = to.apiName();
+        t.actor = actor;
+        t.note = note;
+        em.persist(t);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("request", r.id);
+        details.put("type", r.type.name().toLowerCase(java.util.Locale.ROOT));
+        details.put("subjectId", r.subjectId);
+        details.put("from", t.fromStatus);
+        details.put("to", t.toStatus);
+        details.put("actor", actor);
+        trail.appendByService("DSR_TRANSITION", details);
+    }
+
+    private DsrRequest locked(String id) {
+        DsrRequest r = id == null ? null : em.find(DsrRequest.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (r == null) {
+            throw new Refused(404, "not_found", "No data-subject request with this id");
+        }
+        return r;
+    }
+
+    Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,204 @@
+package dev.kinga.sidecar.subject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Runs data-subject requests whose time has come, on any sidecar on the database. A job is
+ * claimed with {@code SELECT ... FOR UPDATE SKIP LOCKED} and leased: its claim commits before the
+ * work starts, so two sidecars never take the same job; a sidecar killed mid-job leaves the lease
+ * to run out, and the job is claimed again and finished (each connector's erase is idempotent:
+ * a person already erased is reported as such, not erased twice). A connector that fails is
+ * retried with exponential back-off and the request fails, with the reason, after
+ * {@code kinga.dsr.max-attempts}; nothing is skipped silently.
+ */
+@ApplicationScoped
+public class DsrWorker {
+
+    private static final Logger LOG = Logger.getLogger(DsrWorker.class);
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    DataSubjectRequests requests;
+
+    @Inject
+    KeycloakPrivacy keycloak;
+
+    @Inject
+    ObjectMapper json;
+
+    @ConfigProperty(name = "kinga.dsr.lease", defaultValue = "PT5M")
+    Duration lease;
+
+    @ConfigProperty(name = "kinga.dsr.max-attempts", defaultValue = "8")
+    int maxAttempts;
+
+    @ConfigProperty(name = "kinga.dsr.retry-delay", defaultValue = "PT10S")
+    Duration retryDelay;
+
+    @ConfigProperty(name = "kinga.dsr.archive-ttl", defaultValue = "PT24H")
+    Duration archiveTtl;
+
+    @Scheduled(every = "${kinga.dsr.poll-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        for (int i = 0; i < 100; i++) {
+            String id = claim();
+            if (id == null) {
+                break;
+            }
+            run(id);
+        }
+        deleteExpiredArchives();
+    }
+
+    /** Takes the next job that may run, or null; the claim commits before the work starts. */
+    @Transactional
+    String claim() {
+        Instant now = requests.now();
+        @SuppressWarnings("unchecked")
+        List<String> ids = em.createNativeQuery("SELECT id FROM dsr_request"
+                        + " WHERE (status IN ('RECEIVED', 'SCHEDULED') AND run_after <= ?1)"
+                        + " OR (status = 'IN_PROGRESS' AND lease_until <= ?1)"
+                        + " ORDER BY run_after LIMIT 1 FOR UPDATE SKIP LOCKED")
+                .setParameter(1, now)
+                .getResultList();
+        if (ids.isEmpty()) {
+            return null;
+        }
+        DsrRequest r = em.find(DsrRequest.class, ids.get(0));
+        if (r.status != DsrStatus.IN_PROGRESS) {
+            requests.transition(r, r.status, DsrStatus.IN_PROGRESS, DataSubjectRequests.WORKER, null);
+            r.status = DsrStatus.IN_PROGRESS;
+        }
+        r.attempts++;
+        r.leaseUntil = now.plus(lease);
+        return r.id;
+    }
+
+    void run(String id) {
+        DsrRequest r = requests.find(id);
+        try {
+            ObjectNode receipt = r.type == DsrType.EXPORT ? export(r) : erase(r);
+            complete(id, receipt);
+        } catch (KeycloakPrivacy.ConnectorException e) {
+            retryOrFail(id, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.errorf("data-subject request %s: %s", id, e.getClass().getName());
+            retryOrFail(id, "internal error: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private ObjectNode export(DsrRequest r) {
+        ObjectNode archive = json.createObjectNode();
+        archive.put("schema", "kinga.dsr-export/1");
+        archive.put("request", r.id);
+        archive.put("subjectId", r.subjectId);
+        archive.put("generatedAt", requests.now().toString());
+        JsonNode fromKeycloak = keycloak.export(r.subjectId);
+        ObjectNode parts = archive.putObject("parts");
+        parts.set("keycloak", fromKeycloak == null ? json.createObjectNode().put("absent", "no such user") : fromKeycloak);
+        ObjectNode sidecar = parts.putObject("sidecar");
+        ArrayNode history = sidecar.putArray("requests");
+        for (DsrRequest other : requests.list(null, r.subjectId, 1000)) {
+            ObjectNode item = history.addObject();
+            item.put("id", other.id);
+            item.put("type", other.type.name().toLowerCase(java.util.Locale.ROOT));
+            item.put("status", other.status.apiName());
+            item.put("receivedAt", other.receivedAt.toString());
+        }
+        String content = archive.toString();
+        storeArchive(r.id, content);
+        ObjectNode receipt = json.createObjectNode();
+        ObjectNode connectors = receipt.putObject("connectors");
+        connectors.putObject("keycloak").put("found", fromKeycloak != null)
+                .put("auditRecords", fromKeycloak == null ? 0 : fromKeycloak.path("auditRecords").size())
+                .put("events", fromKeycloak == null ? 0 : fromKeycloak.path("events").size());
+        connectors.putObject("sidecar").put("requests", history.size());
+        receipt.put("archiveBytes", content.length());
+        return receipt;
+    }
+
+    private ObjectNode erase(DsrRequest r) {
+        JsonNode fromKeycloak = keycloak.erase(r.subjectId);
+        ObjectNode receipt = json.createObjectNode();
+        ObjectNode connectors = receipt.putObject("connectors");
+        if (fromKeycloak == null) {
+            connectors.putObject("keycloak").put("user", 0).put("note", "no such user: already erased")
+                    .put("at", requests.now().toString());
+        } else {
+            connectors.set("keycloak", fromKeycloak);
+        }
+        return receipt;
+    }
+
+    @Transactional
+    void storeArchive(String requestId, String content) {
+        DsrArchive archive = em.find(DsrArchive.class, requestId);
+        boolean created = archive == null;
+        if (created) {
+            archive = new DsrArchive();
+            archive.requestId = requestId;
+        }
+        archive.content = content;
+        archive.createdAt = requests.now();
+        archive.expiresAt = archive.createdAt.plus(archiveTtl);
+        if (created) {
+            em.persist(archive);
+        }
+    }
+
+    @Transactional
+    void complete(String id, ObjectNode receipt) {
+        DsrRequest r = em.find(DsrRequest.class, id);
+        if (r.status != DsrStatus.IN_PROGRESS) {
+            return; // not ours any more
+        }
+        receipt.put("completedAt", requests.now().toString());
+        r.receipt = receipt.toString();
+        r.leaseUntil = null;
+        r.lastError = null;
+        requests.transition(r, DsrStatus.IN_PROGRESS, DsrStatus.COMPLETED, DataSubjectRequests.WORKER, null);
+        r.status = DsrStatus.COMPLETED;
+    }
+
+    @Transactional
+    void retryOrFail(String id, String error) {
+        DsrRequest r = em.find(DsrRequest.class, id);
+        if (r.status != DsrStatus.IN_PROGRESS) {
+            return;
+        }
+        r.lastError = error.length() > 255 ? error.substring(0, 255) : error;
+        if (r.attempts >= maxAttempts) {
+            requests.transition(r, DsrStatus.IN_PROGRESS, DsrStatus.FAILED, DataSubjectRequests.WORKER, r.lastError);
+            r.status = DsrStatus.FAILED;
+            r.leaseUntil = null;
+            LOG.warnf("data-subject request %s failed after %d attempts: %s", id, r.attempts, r.lastError);
+        } else {
+            long factor = 1L << Math.min(r.attempts - 1, 10);
+            r.leaseUntil = requests.now().plus(retryDelay.multipliedBy(factor)); // claimed again after the back-off
+            LOG.infof("data-subject request %s: attempt %d failed (%s), retrying at %s", id, r.attempts, r.lastError, r.leaseUntil);
+        }
+    }
+
+    @Transactional
+    void deleteExpiredArchives() {
+        Instant now = requests.now();
+        em.createQuery("delete from DsrArchiveLink l where l.expiresAt <= :now").setParameter("now", now).executeUpdate();
+        em.createQuery("delete from DsrArchive a where a.expiresAt <= :now").setParameter("now", now).executeUpdate();
+    }
+}

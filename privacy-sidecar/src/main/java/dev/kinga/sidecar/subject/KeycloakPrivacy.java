@@ -1,0 +1,180 @@
+package dev.kinga.sidecar.subject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Keycloak as a connector: the realm's {@code kinga-privacy} admin endpoint, called with the
+ * sidecar's own service account ({@code kinga-sidecar}, client credentials; its token is cached
+ * until shortly before it expires). Keycloak being unreachable or answering 5xx is a
+ * {@link ConnectorException} the caller retries; a person Keycloak does not know is {@code null}.
+ */
+@ApplicationScoped
+public class KeycloakPrivacy {
+
+    private static final Pattern USER_ID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    @ConfigProperty(name = "kinga.keycloak.url")
+    String url;
+
+    @ConfigProperty(name = "kinga.keycloak.realm", defaultValue = "kinga")
+    String realm;
+
+    @ConfigProperty(name = "kinga.keycloak.client-id", defaultValue = "kinga-sidecar")
+    String clientId;
+
+    @ConfigProperty(name = "kinga.keycloak.client-secret")
+    Optional<String> clientSecret;
+
+    @Inject
+    ObjectMapper json;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private String token;
+    private Instant tokenExpires = Instant.EPOCH;
+
+    /** A Keycloak that failed to answer (down, 5xx, refused our credentials): try again later. */
+    public static class ConnectorException extends RuntimeException {
+        public ConnectorException(String message) {
+            super(message);
+        }
+    }
+
+    public boolean configured() {
+        return clientSecret.filter(s -> !s.isBlank()).isPresent();
+    }
+
+    /** The Keycloak user id of a person named by id or username, or null when the realm has no such user. */
+    public String resolve(String subject) {
+        if (USER_ID.matcher(subject).matches()) {
+            HttpResponse<String> user = call("GET", admin("/users/" + subject.toLowerCase(Locale.ROOT)));
+            return user.statusCode() == 404 ? null : read(expect(user, 200)).path("id").asText();
+        }
+        String username = subject.strip().toLowerCase(Locale.ROOT);
+        HttpResponse<String> found = call("GET", admin("/users?exact=true&briefRepresentation=true&username="
+                + URLEncoder.encode(username, StandardCharsets.UTF_8)));
+        for (JsonNode user : read(expect(found, 200))) {
+            if (username.equals(user.path("username").asText())) {
+                return user.path("id").asText();
+            }
+        }
+        return null;
+    }
+
+    /** Everything Keycloak and Kinga's providers hold about the user, or null when the user is gone. */
+    public JsonNode export(String userId) {
+        HttpResponse<String> response = call("GET", privacy(userId, "export"));
+        return response.statusCode() == 404 ? null : read(expect(response, 200));
+    }
+
+    /** Disables the account for the grace period (idempotent); false when the user is gone. */
+    public boolean hold(String userId) {
+        HttpResponse<String> response = call("POST", privacy(userId, "hold"));
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        expect(response, 200);
+        return true;
+    }
+
+    /** Gives the account back as it was before the hold; false when there was no hold or no user. */
+    public boolean release(String userId) {
+        HttpResponse<String> response = call("DELETE", privacy(userId, "hold"));
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        expect(response, 200);
+        return true;
+    }
+
+    /** Erases the user; the receipt, or null when Keycloak has no such user (already erased). */
+    public JsonNode erase(String userId) {
+        HttpResponse<String> response = call("POST", privacy(userId, "erase"));
+        return response.statusCode() == 404 ? null : read(expect(response, 200));
+    }
+
+    private URI admin(String path) {
+        return URI.create(url + "/admin/realms/" + realm + path);
+    }
+
+    private URI privacy(String userId, String action) {
+        return admin("/kinga-privacy/users/" + URLEncoder.encode(userId, StandardCharsets.UTF_8) + "/" + action);
+    }
+
+    private HttpResponse<String> call(String method, URI uri) {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token())
+                .header("Accept", "application/json")
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build();
+        return send(request);
+    }
+
+    private synchronized String token() {
+        if (token != null && Instant.now().isBefore(tokenExpires)) {
+            return token;
+        }
+        if (!configured()) {
+            throw new ConnectorException("kinga.keycloak.client-secret is not set: the sidecar cannot reach Keycloak's privacy endpoint");
+        }
+        String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
+                + "&client_secret=" + URLEncoder.encode(clientSecret.get(), StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/realms/" + realm + "/protocol/openid-connect/token"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
+        JsonNode answer = read(expect(send(request), 200));
+        token = answer.path("access_token").asText();
+        tokenExpires = Instant.now().plusSeconds(Math.max(0, answer.path("expires_in").asLong(60) - 30));
+        return token;
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new ConnectorException("Keycloak is unreachable: " + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectorException("interrupted while calling Keycloak");
+        }
+    }
+
+    private HttpResponse<String> expect(HttpResponse<String> response, int status) {
+        if (response.statusCode() == 401) {
+            synchronized (this) {
+                token = null; // a revoked or expired token: fetch a new one next time
+            }
+        }
+        if (response.statusCode() != status) {
+            throw new ConnectorException("Keycloak answered " + response.statusCode() + " to " + response.request().method()
+                    + " " + response.request().uri().getPath().replaceAll("/users/[^/]+", "/users/{id}"));
+        }
+        return response;
+    }
+
+    private JsonNode read(HttpResponse<String> response) {
+        try {
+            return json.readTree(response.body());
+        } catch (IOException e) {
+            throw new ConnectorException("Keycloak answered something that is not JSON");
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package dev.kinga.sidecar.subject;
+
+import dev.kinga.sidecar.security.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The lifecycle of data-subject requests against a stand-in Keycloak: grace period and
+ * cancellation, the worker running due jobs exactly once, retries, due dates and their
+ * extension, one-time download links, and every way a request can be wrong.
+ */
+@QuarkusTest
+@QuarkusTestResource(TestTokens.class)
+@QuarkusTestResource(FakeKeycloak.class)
+class DsrTest {
+
+    private static final String OFFICER = TestTokens.withPermissions("dsr:manage");
+
+    @BeforeEach
+    void healthyKeycloak() {
+        FakeKeycloak.FAILURES_TO_COME.set(0);
+    }
+
+    private static Response call(String method, String path, Object body) {
+        var request = RestAssured.given().header("Authorization", "Bearer " + OFFICER).contentType("application/json");
+        if (body != null) {
+            request.body(body);
+        }
+        return request.request(method, path);
+    }
+
+    private static JsonPath created(Map<String, Object> body) {
+        Response response = call("POST", "/api/v1/dsr", body);
+        assertEquals(201, response.statusCode(), response.asString());
+        return response.jsonPath();
+    }
+
+    private static JsonPath awaitStatus(String id, String status) {
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (true) {
+            JsonPath r = call("GET", "/api/v1/dsr/" + id, null).jsonPath();
+            if (status.equals(r.getString("status")) || Instant.now().isAfter(deadline)) {
+                assertEquals(status, r.getString("status"), r.prettify());
+                return r;
+            }
+            sleep(100);
+        }
+    }
+
+    @Test
+    void erasureWaitsOutItsGracePeriodDisabledAndCancellingGivesTheAccountBack() {
+        FakeKeycloak.User user = FakeKeycloak.add("grace-" + System.nanoTime());
+        JsonPath r = created(Map.of("type", "erasure", "subject", user.username, "graceDays", 3, "reason", "asked by email"));
+        assertEquals("scheduled", r.getString("status"));
+        assertEquals(user.id, r.getString("subjectId"));
+        Instant received = Instant.parse(r.getString("receivedAt"));
+        assertEquals(received.atZone(ZoneOffset.UTC).plusMonths(1).toInstant(), Instant.parse(r.getString("dueAt")), "due in one month");
+        assertEquals(received.plus(Duration.ofDays(3)), Instant.parse(r.getString("runAfter")));
+        assertFalse(user.enabled, "the account is disabled during the grace period");
+
+        sleep(1000);
+        assertEquals("scheduled", call("GET", "/api/v1/dsr/" + r.getString("id"), null).jsonPath().getString("status"),
+                "nothing runs before the grace period ends");
+        assertEquals(0, user.erasures.get());
+
+        Response again = call("POST", "/api/v1/dsr", Map.of("type", "erasure", "subject", user.id));
+        assertEquals(409, again.statusCode());
+        assertEquals("erasure_pending", again.jsonPath().getString("error"));
+
+        JsonPath cancelled = call("POST", "/api/v1/dsr/" + r.getString("id") + "/cancel", Map.of("reason", "changed their mind")).jsonPath();
+        assertEquals("cancelled", cancelled.getString("status"));
+        assertTrue(user.enabled, "the account is back as it was");
+        List<String> steps = cancelled.getList("history.to");
+        assertEquals(List.of("received", "scheduled", "cancelled"), steps);
+        assertEquals("changed their mind", cancelled.getString("history[2].note"));
+        assertNotNull(cancelled.getString("history[2].actor"));
+
+        Response twice = call("POST", "/api/v1/dsr/" + r.getString("id") + "/cancel", null);
+        assertEquals(409, twice.statusCode());
+        assertEquals("not_cancellable", twice.jsonPath().getString("error"));
+    }
+
+    @Test
+    void erasureWithoutGraceRunsOnceAndLeavesAReceipt() {
+        FakeKeycloak.User user = FakeKeycloak.add("now-" + System.nanoTime());
+        JsonPath r = created(Map.of("type", "erasure", "subject", user.id, "graceDays", 0));
+        assertTrue(user.enabled, "no hold without a grace period");
+        JsonPath done = awaitStatus(r.getString("id"), "completed");
+        assertEquals(1, user.erasures.get());
+        assertEquals(1, done.getInt("receipt.connectors.keycloak.keycloak.user"));
+        assertNotNull(done.getString("receipt.completedAt"));
+        assertEquals(List.of("received", "scheduled", "in_progress", "completed"), done.getList("history.to"));
+        sleep(600);
+        assertEquals(1, user.erasures.get(), "erased once");
+
+        Response gone = call("POST", "/api/v1/dsr", Map.of("type", "erasure", "subject", user.id, "graceDays", 0));
+        assertEquals(404, gone.statusCode());
+        assertEquals("unknown_subject", gone.jsonPath().getString("error"));
+    }
+
+    @Test
+    void aFailingConnectorIsRetriedThenReported() {
+        FakeKeycloak.User user = FakeKeycloak.add("retry-" + System.nanoTime());
+        FakeKeycloak.FAILURES_TO_COME.set(2);
+        JsonPath done = awaitStatus(created(Map.of("type", "erasure", "subject", user.id, "graceDays", 0)).getString("id"), "completed");
+        assertEquals(3, done.getInt("attempts"));
+        assertEquals(1, user.erasures.get());
+
+        FakeKeycloak.User unlucky = FakeKeycloak.add("fail-" + System.nanoTime());
+        FakeKeycloak.FAILURES_TO_COME.set(1000);
+        JsonPath failed = awaitStatus(created(Map.of("type", "erasure", "subject", unlucky.id, "graceDays", 0)).getString("id"), "failed");
+        assertTrue(failed.getString("lastError").contains("503"), failed.prettify());
+        assertEquals(0, unlucky.erasures.get());
+        FakeKeycloak.FAILURES_TO_COME.set(0);
+    }
+
+    @Test
+    void exportIsDownloadedOnceThroughALink() {
+        FakeKeycloak.User user = FakeKeycloak.add("export-" + System.nanoTime());
+        JsonPath r = created(Map.of("type", "export", "subject", user.username));
+        assertEquals("received", r.getString("status"));
+        JsonPath done = awaitStatus(r.getString("id"), "completed");
+        assertEquals(2, done.getInt("receipt.connectors.keycloak.auditRecords"));
+
+        Response link = call("POST", "/api/v1/dsr/" + r.getString("id") + "/archive-link", null);
+        assertEquals(201, link.statusCode(), link.asString());
+        String url = link.jsonPath().getString("url");
+        assertTrue(url.startsWith("/api/v1/dsr/archives/"));
+        Response archive = call("GET", url, null);
+        assertEquals(200, archive.statusCode());
+        assertTrue(archive.getHeader("Cache-Control").contains("no-store"));
+        assertEquals("kinga.dsr-export/1", archive.jsonPath().getString("schema"));
+        assertEquals(user.username, archive.jsonPath().getString("parts.keycloak.profile.username"));
+        assertEquals(r.getString("id"), archive.jsonPath().getString("parts.sidecar.requests[0].id"));
+
+        Response reused = call("GET", url, null);
+        assertEquals(410, reused.statusCode());
+        assertEquals("link_used", reused.jsonPath().getString("error"));
+        assertEquals(404, call("GET", "/api/v1/dsr/archives/not-a-token", null).statusCode());
+        assertEquals(201, call("POST", "/api/v1/dsr/" + r.getString("id") + "/archive-link", null).statusCode(), "a new link");
+
+        Response noArchive = call("POST", "/api/v1/dsr/" + created(Map.of("type", "erasure", "subject",
+                FakeKeycloak.add("x-" + System.nanoTime()).id)).getString("id") + "/archive-link", null);
+        assertEquals(409, noArchive.statusCode());
+    }
+
+    @Test
+    void dueDateMovesOnlyWithAReasonAndAtMostToThreeMonths() {
+        FakeKeycloak.User user = FakeKeycloak.add("extend-" + System.nanoTime());
+        JsonPath r = created(Map.of("type", "erasure", "subject", user.id, "graceDays", 5));
+        String id = r.getString("id");
+        Instant due = Instant.parse(r.getString("dueAt"));
+
+        Response noReason = call("POST", "/api/v1/dsr/" + id + "/extend", Map.of("days", 10));
+        assertEquals(400, noReason.statusCode());
+        assertTrue(noReason.jsonPath().getString("error_description").contains("reason"));
+        assertEquals(400, call("POST", "/api/v1/dsr/" + id + "/extend", Map.of("days", 0, "reason", "x")).statusCode());
+        Response tooLong = call("POST", "/api/v1/dsr/" + id + "/extend", Map.of("days", 75, "reason", "complex"));
+        assertEquals(400, tooLong.statusCode());
+        assertEquals("extension_too_long", tooLong.jsonPath().getString("error"));
+
+        JsonPath extended = call("POST", "/api/v1/dsr/" + id + "/extend", Map.of("days", 30, "reason", "records held by three apps")).jsonPath();
+        assertEquals(due.plus(Duration.ofDays(30)), Instant.parse(extended.getString("dueAt")));
+        assertTrue(extended.getString("history[-1].note").contains("records held by three apps"));
+        assertFalse(extended.getBoolean("overdue"));
+        call("POST", "/api/v1/dsr/" + id + "/cancel", null);
+        assertEquals(409, call("POST", "/api/v1/dsr/" + id + "/extend", Map.of("days", 1, "reason", "x")).statusCode());
+    }
+
+    @Test
+    void listsFilterByStatusAndSubject() {
+        FakeKeycloak.User user = FakeKeycloak.add("list-" + System.nanoTime());
+        String id = created(Map.of("type", "erasure", "subject", user.id, "graceDays", 9)).getString("id");
+        List<String> ids = call("GET", "/api/v1/dsr?status=scheduled&subject=" + user.username, null).jsonPath().getList("id");
+        assertEquals(List.of(id), ids);
+        assertEquals(List.of(), call("GET", "/api/v1/dsr?status=completed&subject=" + user.id, null).jsonPath().getList("id"));
+        assertEquals(List.of(), call("GET", "/api/v1/dsr?subject=nobody-" + System.nanoTime(), null).jsonPath().getList("id"));
+        call("POST", "/api/v1/dsr/" + id + "/cancel", null);
+    }
+
+    @Test
+    void badInputGetsAClearError() {
+        FakeKeycloak.User user = FakeKeycloak.add("bad-" + System.nanoTime());
+        Map<Map<String, Object>, String> cases = Map.of(
+                Map.of("type", "delete", "subject", user.id), "type must be export or erasure",
+                Map.of("subject", user.id), "type is required",
+                Map.of("type", "erasure"), "subject is required",
+                Map.of("type", "erasure", "subject", user.id, "graceDays", -1), "graceDays must be between 0 and 90",
+                Map.of("type", "erasure", "subject", user.id, "graceDays", 91), "graceDays must be between 0 and 90",
+                Map.of("type", "export", "subject", user.id, "graceDays", 3), "graceDays applies to erasures only",
+                Map.of("type", "export", "subject", "x".repeat(256)), "subject is required",
+                Map.of("type", "export", "subject", user.id, "reason", "r".repeat(2001)), "reason: at most 2000");
+        cases.forEach((body, message) -> {
+            Response response = call("POST", "/api/v1/dsr", body);
+            assertEquals(400, response.statusCode(), body.toString());
+            assertTrue(response.jsonPath().getString("error_description").contains(message), response.asString());
+        });
+        Response unknown = call("POST", "/api/v1/dsr", Map.of("type", "export", "subject", "nobody-" + System.nanoTime()));
+        assertEquals(404, unknown.statusCode());
+        assertEquals("unknown_subject", unknown.jsonPath().getString("error"));
+        assertFalse(unknown.asString().contains("nobody-"), "the answer does not repeat the name");
+        assertEquals(400, RestAssured.given().header("Authorization", "Bearer " + OFFICER).contentType("application/json")
+                .body("{\"type\": \"export\", \"subject\": ").post("/api/v1/dsr").statusCode());
+        assertEquals(404, call("GET", "/api/v1/dsr/" + java.util.UUID.randomUUID(), null).statusCode());
+        assertEquals(404, call("POST", "/api/v1/dsr/nope/cancel", null).statusCode());
+        assertEquals(400, call("GET", "/api/v1/dsr?status=done", null).statusCode());
+        assertEquals(400, call("GET", "/api/v1/dsr?max=0", null).statusCode());
+
+        FakeKeycloak.FAILURES_TO_COME.set(1);
+        Response down = call("POST", "/api/v1/dsr", Map.of("type", "erasure", "subject", user.id, "graceDays", 2));
+        assertEquals(503, down.statusCode(), down.asString());
+        assertEquals("keycloak_unavailable", down.jsonPath().getString("error"));
+        assertTrue(user.enabled);
+        assertEquals("cancelled", call("GET", "/api/v1/dsr?subject=" + user.id, null).jsonPath().getString("[0].status"),
+                "a request whose hold failed is not left waiting");
+    }
+
+    @Test
+    void onlyDsrManagersMayTouchRequests() {
+        assertEquals(401, RestAssured.given().contentType("application/json").body("{}").post("/api/v1/dsr").statusCode());
+        String detector = TestTokens.withPermissions("pii:detect");
+        for (String[] call : new String[][]{{"POST", "/api/v1/dsr"}, {"GET", "/api/v1/dsr"}, {"GET", "/api/v1/dsr/x"},
+                {"POST", "/api/v1/dsr/x/cancel"}, {"POST", "/api/v1/dsr/x/extend"}, {"POST", "/api/v1/dsr/x/archive-link"},
+                {"GET", "/api/v1/dsr/archives/x"}}) {
+            int status = RestAssured.given().header("Authorization", "Bearer " + detector).contentType("application/json")
+                    .body("{}").request(call[0], call[1]).statusCode();
+            assertEquals(403, status, call[0] + " " + call[1]);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
