@@ -57,6 +57,10 @@ class SidecarWithKeycloakIT {
         env.put("KINGA_KEYCLOAK_URL", keycloak.baseUrl());
         env.put("KINGA_PII_HASH_KEY", "it-hash-key-0123456789-0123456789-abcdef");
         env.put("KINGA_PII_VAULT_KEYS", "it1:aXQtdmF1bHQta2V5LTAxMjM0NTY3ODktMDEyMzQ1Njc=");
+        KeycloakClient admin = new KeycloakClient(keycloak.baseUrl());
+        String sidecarClient = admin.adminGet("/" + REALM + "/clients?clientId=kinga-sidecar").get(0).path("id").asText();
+        env.put("KINGA_KEYCLOAK_CLIENT_SECRET", admin.adminGet("/" + REALM + "/clients/" + sidecarClient + "/client-secret")
+                .path("value").asText());
         String pgUrl = System.getProperty("kinga.it.sidecar.db.url", "");
         if (keycloak.database().postgres() && !pgUrl.isBlank()) {
             env.put("KINGA_SIDECAR_DB_URL", pgUrl);
@@ -188,6 +192,65 @@ class SidecarWithKeycloakIT {
         } finally {
             expect(kc.admin("DELETE", "/" + REALM + "/roles/" + role, null), 204);
             expect(kc.admin("DELETE", "/" + REALM + "/users/" + plainUserId, null), 204);
+        }
+    }
+
+    /**
+     * Data-subject requests through the sidecar reach the real Keycloak: an export holds the
+     * person's account and trail, an erasure with a grace period disables the account until it is
+     * cancelled, and one without erases the person, leaving a trail that still verifies.
+     */
+    @Test
+    void dataSubjectRequestsExportHoldAndEraseInTheRealKeycloak(KeycloakClient kc) {
+        String officer = cli(kc, PRIVACY_OFFICER);
+        String username = "it-dsr-" + UUID.randomUUID().toString().substring(0, 8);
+        String userId = kc.createUser(REALM, username, PASSWORD);
+        kc.browserLogin(REALM, SPA_CLIENT, SPA_REDIRECT, username, PASSWORD);
+
+        JsonNode export = json(expect(kc.send("POST", sidecarUrl + "/api/v1/dsr", Map.of("type", "export", "subject", username), officer), 201));
+        assertEquals(userId, export.path("subjectId").asText());
+        JsonNode exported = awaitDsr(kc, officer, export.path("id").asText(), "completed");
+        assertTrue(exported.path("receipt").path("connectors").path("keycloak").path("auditRecords").asInt() > 0, exported.toString());
+        String link = json(expect(kc.send("POST", sidecarUrl + "/api/v1/dsr/" + export.path("id").asText() + "/archive-link", null, officer), 201))
+                .path("url").asText();
+        JsonNode archive = json(expect(kc.send("GET", sidecarUrl + link, null, officer), 200));
+        assertEquals(username, archive.path("parts").path("keycloak").path("profile").path("username").asText());
+        assertEquals(410, kc.send("GET", sidecarUrl + link, null, officer).statusCode(), "a link works once");
+
+        JsonNode graced = json(expect(kc.send("POST", sidecarUrl + "/api/v1/dsr",
+                Map.of("type", "erasure", "subject", userId, "graceDays", 7), officer), 201));
+        assertEquals("scheduled", graced.path("status").asText());
+        assertEquals(false, kc.adminGet("/" + REALM + "/users/" + userId).path("enabled").asBoolean(), "disabled during the grace period");
+        expect(kc.send("POST", sidecarUrl + "/api/v1/dsr/" + graced.path("id").asText() + "/cancel", Map.of("reason", "IT"), officer), 200);
+        assertEquals(true, kc.adminGet("/" + REALM + "/users/" + userId).path("enabled").asBoolean(), "back as it was");
+
+        JsonNode erasure = json(expect(kc.send("POST", sidecarUrl + "/api/v1/dsr",
+                Map.of("type", "erasure", "subject", username, "graceDays", 0), officer), 201));
+        JsonNode erased = awaitDsr(kc, officer, erasure.path("id").asText(), "completed");
+        JsonNode receipt = erased.path("receipt").path("connectors").path("keycloak");
+        assertEquals(1, receipt.path("keycloak").path("user").asInt(), erased.toString());
+        assertTrue(receipt.path("audit").path("personalPartsErased").asInt() > 0, receipt.toString());
+        assertEquals(404, kc.admin("GET", "/" + REALM + "/users/" + userId, null).statusCode(), "gone from Keycloak");
+        JsonNode verified = kc.adminGet("/" + REALM + "/kinga-audit/verify");
+        assertTrue(verified.path("valid").asBoolean(), verified.toString());
+        String records = kc.adminGet("/" + REALM + "/kinga-audit/records?user=" + userId + "&max=100").toString();
+        assertTrue(!records.contains(username), "the trail no longer names the person");
+    }
+
+    private JsonNode awaitDsr(KeycloakClient kc, String bearer, String id, String status) {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (true) {
+            JsonNode r = json(expect(kc.send("GET", sidecarUrl + "/api/v1/dsr/" + id, null, bearer), 200));
+            if (status.equals(r.path("status").asText()) || Instant.now().isAfter(deadline)) {
+                assertEquals(status, r.path("status").asText(), r.toString());
+                return r;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
     }
 

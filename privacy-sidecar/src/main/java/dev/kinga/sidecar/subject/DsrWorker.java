@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -90,6 +91,8 @@ public class DsrWorker {
         return r.id;
     }
 
+    /** Runs a claimed job: its own request context, each step in its own transaction (no transaction spans a connector call). */
+    @ActivateRequestContext
     void run(String id) {
         DsrRequest r = requests.find(id);
         try {

@@ -1,7 +1,10 @@
 package dev.kinga.sidecar.subject;
 
 import dev.kinga.sidecar.security.TestTokens;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
@@ -241,6 +244,73 @@ class DsrTest {
             int status = RestAssured.given().header("Authorization", "Bearer " + detector).contentType("application/json")
                     .body("{}").request(call[0], call[1]).statusCode();
             assertEquals(403, status, call[0] + " " + call[1]);
+        }
+    }
+
+    @Inject
+    DsrWorker worker;
+
+    @Inject
+    EntityManager em;
+
+    /** The state a sidecar killed with kill -9 mid-job leaves: in progress, its lease running out. */
+    @Test
+    void aJobWhoseWorkerDiedIsFinishedOnceByAnother() {
+        FakeKeycloak.User user = FakeKeycloak.add("orphan-" + System.nanoTime());
+        String id = java.util.UUID.randomUUID().toString();
+        QuarkusTransaction.requiringNew().run(() -> {
+            DsrRequest r = new DsrRequest();
+            r.id = id;
+            r.type = DsrType.ERASURE;
+            r.subject = user.id;
+            r.subjectId = user.id;
+            r.status = DsrStatus.IN_PROGRESS;
+            r.graceDays = 0;
+            r.receivedAt = Instant.now().minusSeconds(600);
+            r.dueAt = r.receivedAt.plus(Duration.ofDays(30));
+            r.runAfter = r.receivedAt;
+            r.leaseUntil = Instant.now().plusSeconds(2); // the dead worker's lease, not yet run out
+            r.attempts = 1;
+            em.persist(r);
+        });
+        sleep(1000);
+        assertEquals("in_progress", call("GET", "/api/v1/dsr/" + id, null).jsonPath().getString("status"),
+                "nobody takes a job while its lease holds");
+        JsonPath done = awaitStatus(id, "completed");
+        assertEquals(2, done.getInt("attempts"));
+        assertEquals(1, FakeKeycloak.ERASE_CALLS.get(user.id).get());
+    }
+
+    /** Four workers (and the scheduled one) race for thirty jobs: each job runs exactly once. */
+    @Test
+    void racingWorkersRunEachJobOnce() throws Exception {
+        List<FakeKeycloak.User> users = new java.util.ArrayList<>();
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            FakeKeycloak.User user = FakeKeycloak.add("race-" + i + "-" + System.nanoTime());
+            users.add(user);
+            ids.add(created(Map.of("type", "erasure", "subject", user.id, "graceDays", 0)).getString("id"));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> racers = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                racers.add(pool.submit(() -> {
+                    for (String claimed = worker.claim(); claimed != null; claimed = worker.claim()) {
+                        worker.run(claimed);
+                    }
+                }));
+            }
+            for (var racer : racers) {
+                racer.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            JsonPath done = awaitStatus(ids.get(i), "completed");
+            assertEquals(1, FakeKeycloak.ERASE_CALLS.get(users.get(i).id).get(), "erase calls for job " + i);
+            assertEquals(1, done.getList("history.to").stream().filter("in_progress"::equals).count());
         }
     }
 

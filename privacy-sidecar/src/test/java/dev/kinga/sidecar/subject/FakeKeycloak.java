@@ -25,6 +25,8 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
     static final String SECRET = "fake-sidecar-secret";
     static final Map<String, User> USERS = new ConcurrentHashMap<>();
     static final AtomicInteger FAILURES_TO_COME = new AtomicInteger();
+    /** Erase calls per user id, whether or not the user was still there. */
+    static final Map<String, AtomicInteger> ERASE_CALLS = new ConcurrentHashMap<>();
     private static final Pattern PRIVACY = Pattern.compile("/admin/realms/kinga/kinga-privacy/users/([^/]+)/(export|hold|erase)");
     private static final Pattern USER = Pattern.compile("/admin/realms/kinga/users/([^/?]+)");
     private HttpServer server;
@@ -85,6 +87,9 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
         }
         Matcher privacy = PRIVACY.matcher(path);
         if (privacy.matches()) {
+            if (privacy.group(2).equals("erase")) {
+                ERASE_CALLS.computeIfAbsent(privacy.group(1), k -> new AtomicInteger()).incrementAndGet();
+            }
             User user = USERS.get(privacy.group(1));
             if (user == null) {
                 answer(exchange, 404, "{\"error\":\"user_not_found\"}");
