@@ -77,6 +77,9 @@ public class DsrResource {
     public record LinkView(String url, Instant expiresAt) {
     }
 
+    public record EncryptedDownload(String passphrase, String publicKey) {
+    }
+
     @POST
     @RolesAllowed(Permissions.DSR_MANAGE)
     public Response create(CreateRequest body) {
@@ -181,6 +184,31 @@ public class DsrResource {
         String archive = archives.download(token, jwt);
         return Response.ok(archive, MediaType.APPLICATION_JSON_TYPE).cacheControl(NO_STORE)
                 .header("Content-Disposition", "attachment; filename=\"kinga-export.json\"").build();
+    }
+
+    /**
+     * The archive encrypted with OpenPGP to a passphrase or a public key (exactly one), ASCII
+     * armoured: {@code gpg --decrypt} opens it. Checked before the link is used up.
+     */
+    @POST
+    @Path("archives/{token}")
+    @RolesAllowed(Permissions.DSR_MANAGE)
+    @Produces({"application/pgp-encrypted", MediaType.APPLICATION_JSON})
+    public Response downloadEncrypted(@PathParam("token") String token, EncryptedDownload body) {
+        boolean passphrase = body != null && body.passphrase() != null;
+        boolean publicKey = body != null && body.publicKey() != null;
+        if (passphrase == publicKey) {
+            throw new BadRequestException("give exactly one of passphrase or publicKey (ASCII-armoured OpenPGP)");
+        }
+        ArchiveEncryption.Recipient recipient;
+        try {
+            recipient = passphrase ? ArchiveEncryption.passphrase(body.passphrase()) : ArchiveEncryption.publicKey(body.publicKey());
+        } catch (ArchiveEncryption.UnusableKey e) {
+            throw new BadRequestException(e.getMessage());
+        }
+        byte[] encrypted = recipient.encrypt(archives.download(token, jwt));
+        return Response.ok(encrypted, "application/pgp-encrypted").cacheControl(NO_STORE)
+                .header("Content-Disposition", "attachment; filename=\"kinga-export.json.asc\"").build();
     }
 
     @ServerExceptionMapper

@@ -145,6 +145,9 @@ class DsrTest {
         assertEquals(201, link.statusCode(), link.asString());
         String url = link.jsonPath().getString("url");
         assertTrue(url.startsWith("/api/v1/dsr/archives/"));
+        Response weak = call("POST", url, Map.of("passphrase", "short"));
+        assertEquals(400, weak.statusCode(), "a passphrase too short is refused before the link is used up");
+        assertEquals(400, call("POST", url, Map.of("passphrase", "long enough passphrase", "publicKey", "x")).statusCode());
         Response archive = call("GET", url, null);
         assertEquals(200, archive.statusCode());
         assertTrue(archive.getHeader("Cache-Control").contains("no-store"));
@@ -156,7 +159,15 @@ class DsrTest {
         assertEquals(410, reused.statusCode());
         assertEquals("link_used", reused.jsonPath().getString("error"));
         assertEquals(404, call("GET", "/api/v1/dsr/archives/not-a-token", null).statusCode());
-        assertEquals(201, call("POST", "/api/v1/dsr/" + r.getString("id") + "/archive-link", null).statusCode(), "a new link");
+        Response again = call("POST", "/api/v1/dsr/" + r.getString("id") + "/archive-link", null);
+        assertEquals(201, again.statusCode(), "a new link");
+        Response encrypted = call("POST", again.jsonPath().getString("url"), Map.of("passphrase", "correct horse battery staple"));
+        assertEquals(200, encrypted.statusCode(), encrypted.asString());
+        assertTrue(encrypted.getContentType().startsWith("application/pgp-encrypted"));
+        assertTrue(encrypted.asString().startsWith("-----BEGIN PGP MESSAGE-----"));
+        assertFalse(encrypted.asString().contains(user.username));
+        assertEquals(410, call("POST", again.jsonPath().getString("url"), Map.of("passphrase", "correct horse battery staple"))
+                .statusCode(), "an encrypted download uses the link up too");
 
         Response noArchive = call("POST", "/api/v1/dsr/" + created(Map.of("type", "erasure", "subject",
                 FakeKeycloak.add("x-" + System.nanoTime()).id)).getString("id") + "/archive-link", null);
