@@ -1,18 +1,18 @@
 package dev.kinga.keycloak.audit;
 
-import dev.kinga.keycloak.audit.jpa.AuditOutboxEntity;
 import dev.kinga.keycloak.audit.jpa.AuditRecordEntity;
 import jakarta.persistence.EntityManager;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Erases what the audit trail holds about one person, in the caller's transaction, and keeps
- * every record: the personal part of each record about or by the user (IP address, names,
- * e-mail, the user's representation) and its salt are deleted, the commitment the chain hashed
+ * every record: the personal part of each record about the person (under their user id or the
+ * pseudonym of a name they typed) or by them about no one else, and its salt, are deleted; the commitment the chain hashed
  * stays, so {@code verify} still answers valid. Deliveries still waiting in the outbox are
  * rewritten from the erased record, so no sink receives the erased part later.
  * <p>
@@ -28,30 +28,55 @@ public final class AuditErasure {
     private AuditErasure() {
     }
 
-    public static Result erase(KeycloakSession session, RealmModel realm, String userId) {
+    /**
+     * The subjects under which the trail keeps records of this person: their user id, and the
+     * pseudonyms of names they may have typed at a login page before the account knew them (their
+     * username, their e-mail), under the realm's active key.
+     */
+    public static List<String> subjects(KeycloakSession session, RealmModel realm, String userId, String... typedNames) {
+        List<String> subjects = new ArrayList<>();
+        subjects.add(userId);
+        for (String name : typedNames) {
+            String pseudonym = name == null ? null : AuditEventListenerProvider.pseudonym(session, realm, name);
+            if (pseudonym != null && !"unknown".equals(pseudonym)) {
+                subjects.add(pseudonym);
+            }
+        }
+        return subjects;
+    }
+
+    public static Result erase(KeycloakSession session, RealmModel realm, String userId, List<String> subjects) {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         em.flush();
         long legacy = em.createNamedQuery("kingaAuditCountLegacyAboutUser", Long.class)
                 .setParameter("realmId", realm.getId())
+                .setParameter("subjects", subjects)
                 .setParameter("user", userId)
                 .getSingleResult();
         int erased = em.createNamedQuery("kingaAuditErasePersonal")
                 .setParameter("realmId", realm.getId())
+                .setParameter("subjects", subjects)
                 .setParameter("user", userId)
                 .executeUpdate();
-        List<AuditOutboxEntity> pending = em.createQuery("select o from AuditOutboxEntity o where o.recordId in"
+        // Deliveries still waiting: rewritten by id, so one the forwarder sends and deletes meanwhile is simply not there any more.
+        List<Object[]> pending = em.createQuery("select o.id, o.recordId from AuditOutboxEntity o where o.recordId in"
                         + " (select r.id from AuditRecordEntity r where r.realmId = :realmId"
-                        + " and (r.subject = :user or r.actorUserId = :user))", AuditOutboxEntity.class)
+                        + " and (r.subject in :subjects or (r.actorUserId = :user and r.subject is null)))", Object[].class)
                 .setParameter("realmId", realm.getId())
+                .setParameter("subjects", subjects)
                 .setParameter("user", userId)
                 .getResultList();
-        for (AuditOutboxEntity delivery : pending) {
-            AuditRecordEntity record = em.find(AuditRecordEntity.class, delivery.getRecordId());
+        int rewritten = 0;
+        for (Object[] delivery : pending) {
+            AuditRecordEntity record = em.find(AuditRecordEntity.class, delivery[1]);
             if (record != null) {
                 em.refresh(record); // the bulk update bypassed this persistence context
-                delivery.setPayload(AuditRecordJson.of(record, realm.getName()).toString());
+                rewritten += em.createQuery("update AuditOutboxEntity o set o.payload = :payload where o.id = :id")
+                        .setParameter("payload", AuditRecordJson.of(record, realm.getName()).toString())
+                        .setParameter("id", delivery[0])
+                        .executeUpdate();
             }
         }
-        return new Result(erased, legacy, pending.size());
+        return new Result(erased, legacy, rewritten);
     }
 }

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  */
 public class AuditEventListenerProvider implements EventListenerProvider {
 
-    private static final Pattern USER_PATH = Pattern.compile("^users/([0-9a-fA-F-]{36})(/.*)?$");
+    private static final Pattern USER_PATH = Pattern.compile("^users/([^/]{1,80})(/.*)?$");
 
     private final KeycloakSession session;
     private final AuditConfig config;
@@ -62,7 +62,7 @@ public class AuditEventListenerProvider implements EventListenerProvider {
         if (event.getSessionId() != null) {
             details.put("sessionId", event.getSessionId());
         }
-        String subject = event.getUserId() != null ? event.getUserId() : pseudonym(realm, event.getDetails() == null
+        String subject = event.getUserId() != null ? event.getUserId() : pseudonym(session, realm, event.getDetails() == null
                 ? null : event.getDetails().get("username"));
         if (event.getUserId() == null && details.has("username")) {
             details.put("username", subject); // what was typed for no known account may be a password
@@ -174,7 +174,7 @@ public class AuditEventListenerProvider implements EventListenerProvider {
      * an HMAC under the realm's active HS512 key, so it cannot be reversed by guessing names
      * without that key; a realm without one falls back to a plain SHA-256.
      */
-    private String pseudonym(RealmModel realm, String username) {
+    static String pseudonym(KeycloakSession session, RealmModel realm, String username) {
         if (username == null || username.isBlank()) {
             return null;
         }

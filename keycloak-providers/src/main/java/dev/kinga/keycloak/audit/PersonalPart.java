@@ -12,11 +12,12 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
- * What in an audit record identifies a person: the actor's IP address, names, usernames, e-mail
- * addresses and phone numbers in the details, and the representation of a user an admin changed.
+ * What in an audit record identifies a person: the actor's IP address, every detail not known to
+ * identify no one (usernames, e-mail addresses, names, labels, device names, impersonators, ...),
+ * and the representation of a user an admin changed.
  * <p>
  * From record format 2 on, the chain does not hash this part itself but a salted commitment to
  * it, {@code SHA-256(salt "\n" part)}. While the part is kept, changing it no longer matches the
@@ -29,9 +30,25 @@ public final class PersonalPart {
     /** The record format that carries a personal part. */
     public static final int FORMAT = 2;
 
-    /** Detail names that identify a person (Keycloak's own, e.g. {@code previous_email}, and Kinga's). */
-    private static final Pattern PERSONAL_NAME = Pattern.compile(
-            "(?i).*(user_?name|e_?mail|first_?name|last_?name|full_?name|phone|address|identity|device|^ip$|^previous_|^updated_).*");
+    /**
+     * Detail names known to identify no one (Keycloak's protocol details, Kinga's own record
+     * fields): they stay in the public part. Every other name, including any a future Keycloak
+     * adds, goes to the personal part: erasing too much of a record costs less than keeping a
+     * person in it for good.
+     */
+    private static final Set<String> PUBLIC_NAMES = Set.of(
+            // Keycloak event details
+            "auth_method", "auth_type", "consent", "code_id", "response_type", "response_mode", "remember_me",
+            "identity_provider", "token_id", "refresh_token_id", "refresh_token_type", "validate_access_token",
+            "updated_refresh_token_id", "grant_type", "client_auth_method", "scope", "reason", "revoked_client",
+            "audience", "requested_audience", "requested_issuer", "custom_required_action", "cred_type",
+            "credential_type", "credential_id", "action", "signature_required", "signature_algorithm",
+            "client_registration_policy", "not_before", "impersonator_id", "org_id",
+            // Kinga's event details
+            "mfa", "count", "uses", "token_type", "remaining", "days", "api_key",
+            // Kinga's record fields
+            "error", "sessionId", "operation", "resourceType", "rule", "summary", "triggeredBy", "failures", "accounts",
+            "anchoredSeq", "anchoredHash", "anchorKeyId", "anchorMac", "pruned", "before", "checkpointSeq", "checkpointHash");
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -53,9 +70,11 @@ public final class PersonalPart {
             kept = ((ObjectNode) details).deepCopy();
             List<String> names = new ArrayList<>();
             kept.fieldNames().forEachRemaining(names::add);
+            String resourceType = kept.path("resourceType").asText("");
+            boolean aboutAUser = entry.subject() != null || resourceType.startsWith("USER") || resourceType.equals("GROUP_MEMBERSHIP");
             for (String name : names) {
-                boolean userRepresentation = "representation".equals(name) && entry.subject() != null;
-                if (userRepresentation || PERSONAL_NAME.matcher(name).matches()) {
+                boolean isPublic = "representation".equals(name) ? !aboutAUser : PUBLIC_NAMES.contains(name);
+                if (!isPublic) {
                     personal.set(name, kept.remove(name));
                 }
             }

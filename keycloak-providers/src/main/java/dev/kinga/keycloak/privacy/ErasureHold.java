@@ -45,17 +45,17 @@ final class ErasureHold {
     /** @return the hold, with {@code created} telling whether this call placed it */
     ObjectNode place(UserModel user) {
         ObjectNode existing = of(user);
-        if (existing != null) {
-            return existing.deepCopy().put("created", false);
-        }
-        ObjectNode hold = JSON.createObjectNode()
+        ObjectNode hold = existing != null ? existing : JSON.createObjectNode()
                 .put("since", Instant.now().toString())
                 .put("wasEnabled", user.isEnabled());
-        user.setSingleAttribute(ATTRIBUTE, hold.toString());
+        if (existing == null) {
+            user.setSingleAttribute(ATTRIBUTE, hold.toString());
+        }
+        // Whatever the attribute said (an admin may have re-enabled the account, or the attribute was set some other way).
         user.setEnabled(false);
         session.sessions().getUserSessionsStream(realm, user).toList()
                 .forEach(s -> session.sessions().removeUserSession(realm, s));
-        return hold.deepCopy().put("created", true);
+        return hold.deepCopy().put("created", existing == null);
     }
 
     /** @return the released hold, or null if the account had none */

@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -19,6 +20,7 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -31,26 +33,35 @@ import java.util.regex.Pattern;
  *   <li>{@code GET .../export}: everything Keycloak and Kinga hold about the user ({@link UserExport});</li>
  *   <li>{@code POST .../hold} / {@code DELETE .../hold}: disable the account for an erasure's grace
  *       period, and give it back as it was when the erasure is cancelled ({@link ErasureHold});</li>
- *   <li>{@code POST .../erase}: erase the user, answering a receipt ({@link UserErasure}). A user
- *       already erased answers {@code 404 user_not_found}, so a retried erasure can tell it is done.</li>
+ *   <li>{@code POST .../erase}: erase the user, answering a receipt ({@link UserErasure}). For a
+ *       user Keycloak no longer has, what is left under the id (events, audit records) is erased
+ *       still ({@code userAlreadyGone}), so a retried or late erasure completes the work.</li>
+ * </ul>
+ * Service accounts, the caller's own account and accounts holding administrative roles are not
+ * held or erased here ({@code 409}).
+ * <ul>
  * </ul>
  */
 @Produces(MediaType.APPLICATION_JSON)
 public class PrivacyResource {
 
-    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9-]{1,36}");
+    /** Keycloak user ids: UUIDs for local users, longer ({@code f:<provider>:<id>}) for federated ones. */
+    private static final Pattern USER_ID = Pattern.compile("[^/\\s]{1,255}");
     private static final CacheControl NO_STORE = CacheControl.valueOf("no-store");
 
     private final KeycloakSession session;
     private final RealmModel realm;
     private final AdminPermissionEvaluator auth;
     private final AdminEventBuilder adminEvent;
+    private final Set<String> privilegedRoles;
 
-    PrivacyResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+    PrivacyResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent,
+                    Set<String> privilegedRoles) {
         this.session = session;
         this.realm = realm;
         this.auth = auth;
         this.adminEvent = adminEvent.resource(ResourceType.USER);
+        this.privilegedRoles = privilegedRoles;
     }
 
     @GET
@@ -91,6 +102,10 @@ public class PrivacyResource {
             return notFound();
         }
         auth.users().requireManage(user);
+        Response refused = refusedTarget(user);
+        if (refused != null) {
+            return refused;
+        }
         ObjectNode hold = new ErasureHold(session, realm).place(user);
         if (hold.path("created").asBoolean()) {
             event(OperationType.ACTION, user, "erasure-hold-placed");
@@ -121,15 +136,48 @@ public class PrivacyResource {
         auth.users().requireQuery();
         UserModel user = user(id);
         if (user == null) {
-            return notFound();
+            // Gone already (erased, or deleted by an admin during the grace period): what is left under the id is erased still.
+            auth.users().requireManage();
+            if (id == null || !USER_ID.matcher(id).matches()) {
+                return notFound();
+            }
+        } else {
+            auth.users().requireManage(user);
+            Response refused = refusedTarget(user);
+            if (refused != null) {
+                return refused;
+            }
         }
-        auth.users().requireManage(user);
-        ObjectNode receipt = new UserErasure(session, realm).erase(user);
+        ObjectNode receipt = new UserErasure(session, realm).erase(user == null ? id : user.getId(), user);
         adminEvent.clone(session).operation(OperationType.DELETE)
                 .resourcePath("users", receipt.path("userId").asText())
                 .detail("action", "kinga-privacy-erase")
                 .success();
         return Response.ok(receipt).cacheControl(NO_STORE).build();
+    }
+
+    /**
+     * Accounts that erasure must not reach through this endpoint, or null: a service account (a
+     * client's identity, not a person), the caller themselves, and an account holding an
+     * administrative role (an erasure would also strip its trail of the addresses it acted from):
+     * take the roles away first, which is itself recorded and alerted on.
+     */
+    private Response refusedTarget(UserModel user) {
+        if (user.getServiceAccountClientLink() != null) {
+            return error(Response.Status.CONFLICT, "service_account", "A client's service account is not a person and is not erased here");
+        }
+        UserModel caller = auth.adminAuth().getUser();
+        if (caller != null && caller.getId().equals(user.getId())) {
+            return error(Response.Status.CONFLICT, "self_erasure", "An account cannot hold or erase itself through this endpoint");
+        }
+        ClientModel management = realm.getClientByClientId("realm-management");
+        boolean privileged = management != null && management.getRolesStream().anyMatch(user::hasRole)
+                || privilegedRoles.stream().map(realm::getRole).anyMatch(role -> role != null && user.hasRole(role));
+        if (privileged) {
+            return error(Response.Status.CONFLICT, "privileged_account",
+                    "The account holds an administrative role: remove its roles first, then erase it");
+        }
+        return null;
     }
 
     /** The user by id, or null: usernames are resolved by the caller (a username can change, an id cannot). */

@@ -1,6 +1,8 @@
 package dev.kinga.keycloak.privacy;
 
+import dev.kinga.keycloak.audit.AuditEventListenerProviderFactory;
 import org.keycloak.Config;
+import org.keycloak.events.EventListenerProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -9,10 +11,13 @@ import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
 import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
+import java.util.Set;
+
 /** Serves {@link PrivacyResource} at {@code /admin/realms/{realm}/kinga-privacy}. */
 public class PrivacyResourceProviderFactory implements AdminRealmResourceProviderFactory, AdminRealmResourceProvider {
 
     public static final String PROVIDER_ID = "kinga-privacy";
+    private Set<String> privilegedRoles = Set.of();
 
     @Override
     public String getId() {
@@ -27,7 +32,7 @@ public class PrivacyResourceProviderFactory implements AdminRealmResourceProvide
     @Override
     public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
                               AdminEventBuilder adminEvent) {
-        return new PrivacyResource(session, realm, auth, adminEvent);
+        return new PrivacyResource(session, realm, auth, adminEvent, privilegedRoles);
     }
 
     @Override
@@ -37,7 +42,9 @@ public class PrivacyResourceProviderFactory implements AdminRealmResourceProvide
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        // nothing to prepare
+        // The roles the audit trail treats as privileged: accounts holding one are not erased here.
+        privilegedRoles = Set.copyOf(((AuditEventListenerProviderFactory) factory.getProviderFactory(EventListenerProvider.class,
+                AuditEventListenerProviderFactory.PROVIDER_ID)).config().privilegedRoles());
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.keycloak.models.UserManager;
 import org.keycloak.models.UserModel;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Erases one user, in one transaction (everything or nothing): the user's events in Keycloak's
@@ -34,30 +35,37 @@ final class UserErasure {
         this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
 
-    ObjectNode erase(UserModel user) {
-        String userId = user.getId();
+    /** Erases the user; {@code user} null when Keycloak no longer has them: what is left under their id is erased still. */
+    ObjectNode erase(String userId, UserModel user) {
         ObjectNode receipt = JSON.createObjectNode();
         receipt.put("userId", userId);
         receipt.put("realm", realm.getName());
 
         ObjectNode keycloak = receipt.putObject("keycloak");
-        keycloak.put("sessions", session.sessions().getUserSessionsStream(realm, user).count());
-        keycloak.put("offlineSessions", session.sessions().getOfflineUserSessionsStream(realm, user).count());
-        keycloak.put("credentials", user.credentialManager().getStoredCredentialsStream().count());
-        keycloak.put("identityProviderLinks", session.users().getFederatedIdentitiesStream(realm, user).count());
-        keycloak.put("events", em.createQuery("delete from EventEntity e where e.realmId = :realmId and e.userId = :user")
-                .setParameter("realmId", realm.getId()).setParameter("user", userId).executeUpdate());
+        keycloak.put("sessions", user == null ? 0 : session.sessions().getUserSessionsStream(realm, user).count());
+        keycloak.put("offlineSessions", user == null ? 0 : session.sessions().getOfflineUserSessionsStream(realm, user).count());
+        keycloak.put("credentials", user == null ? 0 : user.credentialManager().getStoredCredentialsStream().count());
+        keycloak.put("identityProviderLinks", user == null ? 0 : session.users().getFederatedIdentitiesStream(realm, user).count());
+        int events = em.createQuery("delete from EventEntity e where e.realmId = :realmId and e.userId = :user")
+                .setParameter("realmId", realm.getId()).setParameter("user", userId).executeUpdate();
+        if (user != null) {
+            events += deleteEventsTyped(user.getUsername());
+            events += deleteEventsTyped(user.getEmail());
+        }
+        keycloak.put("events", events);
         keycloak.put("adminEventsAboutUser", em.createQuery("update AdminEventEntity a set a.representation = null, a.detailsJson = null"
-                        + " where a.realmId = :realmId and (a.resourcePath = :path or a.resourcePath like :below)")
+                        + " where a.realmId = :realmId and (a.resourcePath = :path or a.resourcePath like :below escape '!')")
                 .setParameter("realmId", realm.getId())
                 .setParameter("path", "users/" + userId)
-                .setParameter("below", "users/" + userId + "/%")
+                .setParameter("below", "users/" + like(userId) + "/%")
                 .executeUpdate());
         keycloak.put("adminEventsByUser", em.createQuery("update AdminEventEntity a set a.authIpAddress = null"
                         + " where a.realmId = :realmId and a.authUserId = :user")
                 .setParameter("realmId", realm.getId()).setParameter("user", userId).executeUpdate());
 
-        AuditErasure.Result audit = AuditErasure.erase(session, realm, userId);
+        List<String> subjects = user == null ? List.of(userId)
+                : AuditErasure.subjects(session, realm, userId, user.getUsername(), user.getEmail());
+        AuditErasure.Result audit = AuditErasure.erase(session, realm, userId, subjects);
         receipt.putObject("audit")
                 .put("personalPartsErased", audit.personalPartsErased())
                 .put("legacyRecordsKept", audit.legacyRecordsKept())
@@ -69,12 +77,35 @@ final class UserErasure {
                 .setParameter("realmId", realm.getId()).setParameter("user", userId).executeUpdate();
         receipt.putObject("apiKeys").put("creatorErased", created).put("revokerErased", revoked);
 
-        boolean removed = new UserManager(session).removeUser(realm, user);
-        keycloak.put("user", removed ? 1 : 0);
-        if (!removed) {
+        if (user == null) {
+            keycloak.put("user", 0);
+            receipt.put("userAlreadyGone", true);
+        } else if (new UserManager(session).removeUser(realm, user)) {
+            keycloak.put("user", 1);
+        } else {
             throw new IllegalStateException("Keycloak refused to remove the user");
         }
         receipt.put("erasedAt", Instant.now().toString());
         return receipt;
+    }
+
+    /**
+     * Events Keycloak stored with no user for what the person typed before the account knew
+     * them (a failed login with their username or e-mail, a registration that failed).
+     */
+    private int deleteEventsTyped(String name) {
+        if (name == null || name.isBlank()) {
+            return 0;
+        }
+        return em.createQuery("delete from EventEntity e where e.realmId = :realmId and e.userId is null"
+                        + " and e.detailsJson like :typed escape '!'")
+                .setParameter("realmId", realm.getId())
+                .setParameter("typed", "%\"username\":\"" + like(name) + "\"%")
+                .executeUpdate();
+    }
+
+    /** The text as a literal inside a LIKE pattern (escape character '!'). */
+    private static String like(String text) {
+        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 }

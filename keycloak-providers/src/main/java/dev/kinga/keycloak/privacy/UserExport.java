@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kinga.keycloak.apikey.jpa.ApiKeyEntity;
+import dev.kinga.keycloak.audit.AuditErasure;
 import dev.kinga.keycloak.audit.AuditRecordJson;
 import dev.kinga.keycloak.audit.Scrubber;
 import dev.kinga.keycloak.audit.jpa.AuditRecordEntity;
@@ -181,13 +182,24 @@ final class UserExport {
         return events;
     }
 
+    /** Records about the person or by them about no one else; who else acted on them is named by role only ("an administrator"). */
     private ArrayNode auditRecords(UserModel user) {
         ArrayNode records = JSON.createArrayNode();
         em.createNamedQuery("kingaAuditAboutUser", AuditRecordEntity.class)
                 .setParameter("realmId", realm.getId())
+                .setParameter("subjects", AuditErasure.subjects(session, realm, user.getId(), user.getUsername(), user.getEmail()))
                 .setParameter("user", user.getId())
                 .getResultStream()
-                .forEach(r -> records.add(AuditRecordJson.of(r, realm.getName())));
+                .forEach(r -> {
+                    ObjectNode record = AuditRecordJson.of(r, realm.getName());
+                    if (r.getActorUserId() != null && !r.getActorUserId().equals(user.getId())) {
+                        ObjectNode actor = (ObjectNode) record.path("actor");
+                        actor.remove("userId");
+                        actor.remove("ip");
+                        actor.put("someoneElse", true);
+                    }
+                    records.add(record);
+                });
         return records;
     }
 

@@ -117,7 +117,9 @@ class PrivacyIT {
 
     @Test
     void erasureRemovesThePersonAndTheTrailStillVerifiesWithoutThem(KeycloakServer server, KeycloakClient kc) throws Exception {
-        Person person = Person.create(kc);
+        // Tried to sign in before the account existed: recorded under the pseudonym of what was typed.
+        Person person = Person.create(kc, username -> assertThrows(AssertionError.class,
+                () -> kc.browserLogin(REALM, SPA_CLIENT, SPA_REDIRECT, username, "Not-Yet-Registered-1!")));
         String token = sidecarToken(kc);
         kc.browserLogin(REALM, SPA_CLIENT, SPA_REDIRECT, person.username, PASSWORD);
         assertThrows(AssertionError.class, () -> kc.browserLogin(REALM, SPA_CLIENT, SPA_REDIRECT, person.username, "Not-The-Password-1!"));
@@ -138,9 +140,11 @@ class PrivacyIT {
         assertTrue(receipt.has("erasedAt"));
 
         assertEquals(404, kc.admin("GET", "/" + REALM + "/users/" + person.id, null).statusCode(), "gone from Keycloak");
-        HttpResponse<String> twice = kc.send("POST", kc.baseUrl() + PRIVACY + person.id + "/erase", null, token);
-        assertEquals(404, twice.statusCode());
-        assertEquals("user_not_found", json(twice).path("error").asText());
+        JsonNode twice = json(expect(kc.send("POST", kc.baseUrl() + PRIVACY + person.id + "/erase", null, token), 200));
+        assertTrue(twice.path("userAlreadyGone").asBoolean(), "a retried erasure completes: " + twice);
+        assertEquals(0, twice.path("keycloak").path("events").asInt());
+        assertTrue(twice.path("audit").path("personalPartsErased").asInt() <= 1,
+                "nothing left but the first erasure's own record (the sidecar's address): " + twice);
 
         JsonNode verified = kc.adminGet("/" + REALM + "/kinga-audit/verify");
         assertTrue(verified.path("valid").asBoolean(), verified.toString());
@@ -169,6 +173,54 @@ class PrivacyIT {
             }
             assertEquals(0, count(db, "SELECT COUNT(*) FROM EVENT_ENTITY WHERE USER_ID = ?", person.id));
         }
+        kc.admin("DELETE", "/" + REALM + "/groups/" + person.groupId, null);
+    }
+
+    @Test
+    void serviceAccountsAndAdministratorsAreNotErasedHere(KeycloakClient kc) {
+        String token = sidecarToken(kc);
+        String client = "it-privacy-svc-" + UUID.randomUUID().toString().substring(0, 8);
+        serviceAccountToken(kc, client, List.of());
+        String uuid = kc.adminGet("/" + REALM + "/clients?clientId=" + client).get(0).path("id").asText();
+        String account = kc.adminGet("/" + REALM + "/clients/" + uuid + "/service-account-user").path("id").asText();
+        HttpResponse<String> svc = kc.send("POST", kc.baseUrl() + PRIVACY + account + "/erase", null, token);
+        assertEquals(409, svc.statusCode(), svc.body());
+        assertEquals("service_account", json(svc).path("error").asText());
+
+        Person admin = Person.create(kc);
+        JsonNode role = kc.adminGet("/" + REALM + "/roles/administrator");
+        expect(kc.admin("POST", "/" + REALM + "/users/" + admin.id + "/role-mappings/realm", List.of(role)), 204);
+        for (String action : List.of("/erase", "/hold")) {
+            HttpResponse<String> refused = kc.send("POST", kc.baseUrl() + PRIVACY + admin.id + action, null, token);
+            assertEquals(409, refused.statusCode(), action + ": " + refused.body());
+            assertEquals("privileged_account", json(refused).path("error").asText());
+        }
+        assertTrue(kc.adminGet("/" + REALM + "/users/" + admin.id).path("enabled").asBoolean(), "untouched");
+        expect(kc.admin("DELETE", "/" + REALM + "/users/" + admin.id + "/role-mappings/realm", List.of(role)), 204);
+        assertEquals(200, kc.send("POST", kc.baseUrl() + PRIVACY + admin.id + "/erase", null, token).statusCode(),
+                "once the roles are taken away");
+        kc.admin("DELETE", "/" + REALM + "/clients/" + uuid, null);
+        kc.admin("DELETE", "/" + REALM + "/groups/" + admin.groupId, null);
+    }
+
+    @Test
+    void aUserDeletedElsewhereStillHasTheRestErased(KeycloakServer server, KeycloakClient kc) throws Exception {
+        Person person = Person.create(kc);
+        kc.browserLogin(REALM, SPA_CLIENT, SPA_REDIRECT, person.username, PASSWORD);
+        expect(kc.admin("DELETE", "/" + REALM + "/users/" + person.id, null), 204); // an admin deleted them during the grace period
+        try (Connection db = server.openDatabase()) {
+            assertTrue(count(db, "SELECT COUNT(*) FROM EVENT_ENTITY WHERE USER_ID = ?", person.id) > 0, "Keycloak keeps their events");
+        }
+        JsonNode receipt = json(expect(kc.send("POST", kc.baseUrl() + PRIVACY + person.id + "/erase", null, sidecarToken(kc)), 200));
+        assertTrue(receipt.path("userAlreadyGone").asBoolean(), receipt.toString());
+        assertEquals(0, receipt.path("keycloak").path("user").asInt());
+        assertTrue(receipt.path("keycloak").path("events").asInt() > 0, receipt.toString());
+        assertTrue(receipt.path("audit").path("personalPartsErased").asInt() > 0, receipt.toString());
+        try (Connection db = server.openDatabase()) {
+            assertEquals(0, count(db, "SELECT COUNT(*) FROM EVENT_ENTITY WHERE USER_ID = ?", person.id));
+            assertEquals(0, countMentions(db, "KINGA_AUDIT_RECORD", person.username), rowsMentioning(db, "KINGA_AUDIT_RECORD", person.username).toString());
+        }
+        assertTrue(kc.adminGet("/" + REALM + "/kinga-audit/verify").path("valid").asBoolean());
         kc.admin("DELETE", "/" + REALM + "/groups/" + person.groupId, null);
     }
 
@@ -205,8 +257,14 @@ class PrivacyIT {
     /** A fresh person with a realm role and a group of their own. */
     private record Person(String id, String username, String run, String groupId) {
         static Person create(KeycloakClient kc) {
+            return create(kc, username -> { });
+        }
+
+        /** @param beforeCreate what happens under the username before the account exists */
+        static Person create(KeycloakClient kc, java.util.function.Consumer<String> beforeCreate) {
             String run = UUID.randomUUID().toString().substring(0, 8);
             String username = "it-privacy-" + run;
+            beforeCreate.accept(username);
             String id = kc.createUser(REALM, username, PASSWORD);
             HttpResponse<String> group = expect(kc.admin("POST", "/" + REALM + "/groups", Map.of("name", "it-privacy-group-" + run)), 201);
             String location = group.headers().firstValue("Location").orElseThrow();

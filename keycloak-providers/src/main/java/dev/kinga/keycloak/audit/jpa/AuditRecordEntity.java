@@ -21,16 +21,19 @@ import jakarta.persistence.Table;
                         + " and r.actorIp = :ip and r.type = :type and r.time >= :since"),
         @NamedQuery(name = "kingaAuditLastSeqBefore",
                 query = "select max(r.seq) from AuditRecordEntity r where r.realmId = :realmId and r.time < :before"),
+        // A person's records: about them (their user id, or the pseudonym of a name they typed) or by them
+        // about no one else. What they did to other people stays those people's (and the evidence's).
         @NamedQuery(name = "kingaAuditAboutUser",
-                query = "select r from AuditRecordEntity r where r.realmId = :realmId and (r.subject = :user or r.actorUserId = :user)"
-                        + " order by r.seq"),
+                query = "select r from AuditRecordEntity r where r.realmId = :realmId and (r.subject in :subjects"
+                        + " or (r.actorUserId = :user and r.subject is null)) order by r.seq"),
         @NamedQuery(name = "kingaAuditErasePersonal",
                 query = "update AuditRecordEntity r set r.personal = null, r.personalSalt = null, r.actorIp = null"
-                        + " where r.realmId = :realmId and r.format >= 2 and (r.subject = :user or r.actorUserId = :user)"
+                        + " where r.realmId = :realmId and r.format >= 2 and (r.subject in :subjects"
+                        + " or (r.actorUserId = :user and r.subject is null))"
                         + " and (r.personalSalt is not null or r.actorIp is not null)"),
         @NamedQuery(name = "kingaAuditCountLegacyAboutUser",
                 query = "select count(r) from AuditRecordEntity r where r.realmId = :realmId and r.format < 2"
-                        + " and (r.subject = :user or r.actorUserId = :user)"),
+                        + " and (r.subject in :subjects or (r.actorUserId = :user and r.subject is null))"),
         @NamedQuery(name = "kingaAuditDeleteUpTo",
                 query = "delete from AuditRecordEntity r where r.realmId = :realmId and r.seq <= :seq")
 })
