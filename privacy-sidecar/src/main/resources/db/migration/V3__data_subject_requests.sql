@@ -5,7 +5,7 @@ CREATE TABLE dsr_request (
     id               VARCHAR(36)   NOT NULL PRIMARY KEY,
     request_type     VARCHAR(16)   NOT NULL,
     subject          VARCHAR(255)  NOT NULL,
-    subject_id       VARCHAR(36),
+    subject_id       VARCHAR(255),
     status           VARCHAR(16)   NOT NULL,
     reason           VARCHAR(2000),
     grace_days       INTEGER,
@@ -17,6 +17,8 @@ CREATE TABLE dsr_request (
     last_error       VARCHAR(255),
     receipt          VARCHAR(200000),
     created_by       VARCHAR(255),
+    -- the subject id while an erasure is open, else null: one open erasure per person, enforced by the database
+    open_erasure     VARCHAR(255)  UNIQUE,
     version          BIGINT        DEFAULT 0 NOT NULL
 );
 CREATE INDEX dsr_request_runnable ON dsr_request (status, run_after);

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -68,17 +69,6 @@ public class DataSubjectRequests {
     /** Records a new request for a person Keycloak knows as {@code subjectId}. */
     @Transactional
     public DsrRequest create(DsrType type, String subject, String subjectId, String reason, int graceDays, String actor) {
-        if (type == DsrType.ERASURE) {
-            List<DsrRequest> open = em.createQuery("select r from DsrRequest r where r.subjectId = :subjectId"
-                            + " and r.type = :type and r.status in :open", DsrRequest.class)
-                    .setParameter("subjectId", subjectId)
-                    .setParameter("type", DsrType.ERASURE)
-                    .setParameter("open", List.of(DsrStatus.RECEIVED, DsrStatus.SCHEDULED, DsrStatus.IN_PROGRESS))
-                    .getResultList();
-            if (!open.isEmpty()) {
-                throw new Refused(409, "erasure_pending", "An erasure for this person is already open: " + open.get(0).id);
-            }
-        }
         Instant now = now();
         DsrRequest r = new DsrRequest();
         r.id = UUID.randomUUID().toString();
@@ -90,7 +80,13 @@ public class DataSubjectRequests {
         r.dueAt = now.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
         r.createdBy = actor;
         r.status = DsrStatus.RECEIVED;
+        r.openErasure = type == DsrType.ERASURE ? subjectId : null;
         em.persist(r);
+        try {
+            em.flush();
+        } catch (PersistenceException duplicate) {
+            throw new Refused(409, "erasure_pending", "An erasure for this person is already open");
+        }
         transition(r, null, DsrStatus.RECEIVED, actor, reason);
         if (type == DsrType.ERASURE) {
             r.graceDays = graceDays;
@@ -136,13 +132,13 @@ public class DataSubjectRequests {
         return query.getResultList();
     }
 
-    /** Cancels a request whose job has not started; answers it, locked, so the caller can undo the hold. */
+    /** Cancels a request whose job has not started (or that failed). */
     @Transactional
     public DsrRequest cancel(String id, String actor, String note) {
         DsrRequest r = locked(id);
         if (!r.status.cancellable()) {
             throw new Refused(409, "not_cancellable", "A request that is " + r.status.apiName()
-                    + " cannot be cancelled; only received or scheduled ones can");
+                    + " cannot be cancelled; only received, scheduled or failed ones can");
         }
         transition(r, r.status, DsrStatus.CANCELLED, actor, note);
         r.status = DsrStatus.CANCELLED;
@@ -176,6 +172,12 @@ public class DataSubjectRequests {
 
     /** Records a change of status (or, with {@code from == to}, of something else) in the history and the trail. */
     void transition(DsrRequest r, DsrStatus from, DsrStatus to, String actor, String note) {
+        if (to.finished()) {
+            r.openErasure = null;
+        }
+        if (note != null && note.length() > 2000) {
+            note = note.substring(0, 1999) + "…";
+        }
         long count = em.createQuery("select count(t) from DsrTransition t where t.requestId = :id", Long.class)
                 .setParameter("id", r.id).getSingleResult();
         DsrTransition t = new DsrTransition();
@@ -196,6 +198,22 @@ public class DataSubjectRequests {
         details.put("to", t.toStatus);
         details.put("actor", actor);
         trail.appendByService("DSR_TRANSITION", details);
+    }
+
+    /**
+     * After an erasure: the person's other requests keep their ids, dates and outcomes (the proof
+     * that the requests were answered) but no longer the name they were made under or the reason
+     * text, and their export archives and links are deleted.
+     * @return how many requests were pseudonymised
+     */
+    @Transactional
+    public int forget(String subjectId) {
+        em.createQuery("delete from DsrArchiveLink l where l.requestId in (select r.id from DsrRequest r where r.subjectId = :s)")
+                .setParameter("s", subjectId).executeUpdate();
+        em.createQuery("delete from DsrArchive a where a.requestId in (select r.id from DsrRequest r where r.subjectId = :s)")
+                .setParameter("s", subjectId).executeUpdate();
+        return em.createQuery("update DsrRequest r set r.subject = r.subjectId, r.reason = null where r.subjectId = :s")
+                .setParameter("s", subjectId).executeUpdate();
     }
 
     private DsrRequest locked(String id) {

@@ -62,6 +62,10 @@ public class DsrRequest {
     @Column(name = "created_by")
     public String createdBy;
 
+    /** The subject id while this is an open erasure (unique: one open erasure per person), else null. */
+    @Column(name = "open_erasure")
+    public String openErasure;
+
     @Version
     public long version;
 }

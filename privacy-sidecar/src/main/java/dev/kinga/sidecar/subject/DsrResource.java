@@ -149,11 +149,14 @@ public class DsrResource {
     @RolesAllowed(Permissions.DSR_MANAGE)
     public View cancel(@PathParam("id") String id, CancelRequest body) {
         String reason = text("reason", body == null ? null : body.reason());
-        DsrRequest cancelled = requests.cancel(id, jwt.getSubject(), reason);
-        if (cancelled.type == DsrType.ERASURE) {
-            keycloak.release(cancelled.subjectId); // the account comes back as it was
+        DsrRequest r = requests.find(id);
+        if (!r.status.cancellable()) {
+            requests.cancel(id, jwt.getSubject(), reason); // refuses, naming the status
         }
-        return view(requests.find(id), true);
+        if (r.type == DsrType.ERASURE) {
+            keycloak.release(r.subjectId); // first: if Keycloak cannot, nothing changed and the officer may try again
+        }
+        return view(requests.cancel(id, jwt.getSubject(), reason), true);
     }
 
     @POST
@@ -164,8 +167,7 @@ public class DsrResource {
             throw new BadRequestException("days is required, with a reason");
         }
         String reason = text("reason", body.reason());
-        requests.extend(id, body.days(), reason, jwt.getSubject());
-        return view(requests.find(id), true);
+        return view(requests.extend(id, body.days(), reason, jwt.getSubject()), true);
     }
 
     @POST
@@ -218,7 +220,16 @@ public class DsrResource {
 
     @ServerExceptionMapper
     public Response keycloakUnavailable(KeycloakPrivacy.ConnectorException e) {
-        return ApiError.response(503, "keycloak_unavailable", "Keycloak could not be reached; nothing was changed, try again");
+        if (e.permanent && e.error != null) {
+            return ApiError.response(409, e.error, switch (e.error) {
+                case "privileged_account" -> "The account holds an administrative role: remove its roles first";
+                case "service_account" -> "A client's service account is not a person";
+                case "self_erasure" -> "The sidecar's own account is not erased";
+                case "ambiguous_subject" -> "This is one user's id and another user's username: name the person by id";
+                default -> "Keycloak refused the request";
+            });
+        }
+        return ApiError.response(503, "keycloak_unavailable", "Keycloak could not be reached or refused; nothing was changed, try again");
     }
 
     private static DsrType type(String type) {

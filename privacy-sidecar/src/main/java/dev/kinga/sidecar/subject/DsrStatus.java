@@ -4,7 +4,7 @@ import java.util.Set;
 
 /**
  * Where a request stands: {@code received → scheduled (an erasure's grace period) → in_progress →
- * completed | cancelled | failed}. A request can be cancelled until its job starts.
+ * completed | cancelled | failed}. A request can be cancelled until its job starts, or after it failed.
  */
 public enum DsrStatus {
     RECEIVED, SCHEDULED, IN_PROGRESS, COMPLETED, CANCELLED, FAILED;
@@ -13,8 +13,9 @@ public enum DsrStatus {
         return this == COMPLETED || this == CANCELLED || this == FAILED;
     }
 
+    /** Until its job starts; a failed request may be cancelled too, to close it (an erasure's account comes back). */
     public boolean cancellable() {
-        return this == RECEIVED || this == SCHEDULED;
+        return this == RECEIVED || this == SCHEDULED || this == FAILED;
     }
 
     /** The statuses a list may be filtered by, as the API spells them. */

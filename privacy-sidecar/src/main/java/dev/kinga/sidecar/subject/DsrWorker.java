@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kinga.sidecar.consent.ConsentLedger;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -43,6 +45,9 @@ public class DsrWorker {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    ConsentLedger consents;
+
     @ConfigProperty(name = "kinga.dsr.lease", defaultValue = "PT5M")
     Duration lease;
 
@@ -55,21 +60,25 @@ public class DsrWorker {
     @ConfigProperty(name = "kinga.dsr.archive-ttl", defaultValue = "PT24H")
     Duration archiveTtl;
 
+    /** A job this worker holds: the request and the attempt it is on (the fence: a worker whose lease was taken over finds another). */
+    record Claim(String id, int attempt) {
+    }
+
     @Scheduled(every = "${kinga.dsr.poll-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         for (int i = 0; i < 100; i++) {
-            String id = claim();
-            if (id == null) {
+            Claim claim = claim();
+            if (claim == null) {
                 break;
             }
-            run(id);
+            run(claim);
         }
         deleteExpiredArchives();
     }
 
     /** Takes the next job that may run, or null; the claim commits before the work starts. */
     @Transactional
-    String claim() {
+    Claim claim() {
         Instant now = requests.now();
         @SuppressWarnings("unchecked")
         List<String> ids = em.createNativeQuery("SELECT id FROM dsr_request"
@@ -82,27 +91,33 @@ public class DsrWorker {
             return null;
         }
         DsrRequest r = em.find(DsrRequest.class, ids.get(0));
+        if (r.attempts >= maxAttempts) { // its workers kept dying (a job too big for memory, say): stop retrying
+            requests.transition(r, r.status, DsrStatus.FAILED, DataSubjectRequests.WORKER, "no worker finished it in " + r.attempts + " attempts");
+            r.status = DsrStatus.FAILED;
+            r.leaseUntil = null;
+            return claim();
+        }
         if (r.status != DsrStatus.IN_PROGRESS) {
             requests.transition(r, r.status, DsrStatus.IN_PROGRESS, DataSubjectRequests.WORKER, null);
             r.status = DsrStatus.IN_PROGRESS;
         }
         r.attempts++;
         r.leaseUntil = now.plus(lease);
-        return r.id;
+        return new Claim(r.id, r.attempts);
     }
 
     /** Runs a claimed job: its own request context, each step in its own transaction (no transaction spans a connector call). */
     @ActivateRequestContext
-    void run(String id) {
-        DsrRequest r = requests.find(id);
+    void run(Claim claim) {
+        DsrRequest r = requests.find(claim.id());
         try {
             ObjectNode receipt = r.type == DsrType.EXPORT ? export(r) : erase(r);
-            complete(id, receipt);
+            complete(claim, receipt);
         } catch (KeycloakPrivacy.ConnectorException e) {
-            retryOrFail(id, e.getMessage());
+            retryOrFail(claim, e.getMessage(), e.permanent);
         } catch (RuntimeException e) {
-            LOG.errorf("data-subject request %s: %s", id, e.getClass().getName());
-            retryOrFail(id, "internal error: " + e.getClass().getSimpleName());
+            LOG.errorf("data-subject request %s: %s", claim.id(), e.getClass().getName());
+            retryOrFail(claim, "internal error: " + e.getClass().getSimpleName(), false);
         }
     }
 
@@ -124,6 +139,14 @@ public class DsrWorker {
             item.put("status", other.status.apiName());
             item.put("receivedAt", other.receivedAt.toString());
         }
+        ObjectNode consent = sidecar.putObject("consents");
+        consent.set("current", json.valueToTree(consents.current(r.subjectId)));
+        ArrayNode consentHistory = consent.putArray("history");
+        for (var record : consents.history(r.subjectId)) {
+            consentHistory.addObject().put("purpose", record.purposeKey).put("version", record.purposeVersion)
+                    .put("action", record.granted ? "grant" : "withdraw").put("at", record.at.toString())
+                    .put("source", record.source);
+        }
         String content = archive.toString();
         storeArchive(r.id, content);
         ObjectNode receipt = json.createObjectNode();
@@ -131,7 +154,7 @@ public class DsrWorker {
         connectors.putObject("keycloak").put("found", fromKeycloak != null)
                 .put("auditRecords", fromKeycloak == null ? 0 : fromKeycloak.path("auditRecords").size())
                 .put("events", fromKeycloak == null ? 0 : fromKeycloak.path("events").size());
-        connectors.putObject("sidecar").put("requests", history.size());
+        connectors.putObject("sidecar").put("requests", history.size()).put("consentRecords", consentHistory.size());
         receipt.put("archiveBytes", content.length());
         return receipt;
     }
@@ -140,6 +163,7 @@ public class DsrWorker {
         JsonNode fromKeycloak = keycloak.erase(r.subjectId);
         ObjectNode receipt = json.createObjectNode();
         ObjectNode connectors = receipt.putObject("connectors");
+        connectors.putObject("sidecar").put("consentRecords", consents.erase(r.subjectId)).put("at", requests.now().toString());
         if (fromKeycloak == null) {
             connectors.putObject("keycloak").put("user", 0).put("note", "no such user: already erased")
                     .put("at", requests.now().toString());
@@ -166,10 +190,10 @@ public class DsrWorker {
     }
 
     @Transactional
-    void complete(String id, ObjectNode receipt) {
-        DsrRequest r = em.find(DsrRequest.class, id);
-        if (r.status != DsrStatus.IN_PROGRESS) {
-            return; // not ours any more
+    void complete(Claim claim, ObjectNode receipt) {
+        DsrRequest r = em.find(DsrRequest.class, claim.id(), LockModeType.PESSIMISTIC_WRITE);
+        if (!holds(r, claim)) {
+            return; // another worker took the job over: its outcome counts
         }
         receipt.put("completedAt", requests.now().toString());
         r.receipt = receipt.toString();
@@ -177,24 +201,35 @@ public class DsrWorker {
         r.lastError = null;
         requests.transition(r, DsrStatus.IN_PROGRESS, DsrStatus.COMPLETED, DataSubjectRequests.WORKER, null);
         r.status = DsrStatus.COMPLETED;
+        if (r.type == DsrType.ERASURE) {
+            r.subject = r.subjectId;
+            r.reason = null;
+            em.flush();
+            requests.forget(r.subjectId);
+        }
     }
 
+    private static boolean holds(DsrRequest r, Claim claim) {
+        return r.status == DsrStatus.IN_PROGRESS && r.attempts == claim.attempt();
+    }
+
+    /** @param permanent Keycloak refused for good (a 4xx such as an administrator's account): no retry */
     @Transactional
-    void retryOrFail(String id, String error) {
-        DsrRequest r = em.find(DsrRequest.class, id);
-        if (r.status != DsrStatus.IN_PROGRESS) {
+    void retryOrFail(Claim claim, String error, boolean permanent) {
+        DsrRequest r = em.find(DsrRequest.class, claim.id(), LockModeType.PESSIMISTIC_WRITE);
+        if (!holds(r, claim)) {
             return;
         }
         r.lastError = error.length() > 255 ? error.substring(0, 255) : error;
-        if (r.attempts >= maxAttempts) {
+        if (permanent || r.attempts >= maxAttempts) {
             requests.transition(r, DsrStatus.IN_PROGRESS, DsrStatus.FAILED, DataSubjectRequests.WORKER, r.lastError);
             r.status = DsrStatus.FAILED;
             r.leaseUntil = null;
-            LOG.warnf("data-subject request %s failed after %d attempts: %s", id, r.attempts, r.lastError);
+            LOG.warnf("data-subject request %s failed after %d attempts: %s", claim.id(), r.attempts, r.lastError);
         } else {
             long factor = 1L << Math.min(r.attempts - 1, 10);
             r.leaseUntil = requests.now().plus(retryDelay.multipliedBy(factor)); // claimed again after the back-off
-            LOG.infof("data-subject request %s: attempt %d failed (%s), retrying at %s", id, r.attempts, r.lastError, r.leaseUntil);
+            LOG.infof("data-subject request %s: attempt %d failed (%s), retrying at %s", claim.id(), r.attempts, r.lastError, r.leaseUntil);
         }
     }
 

@@ -51,8 +51,19 @@ public class KeycloakPrivacy {
 
     /** A Keycloak that failed to answer (down, 5xx, refused our credentials): try again later. */
     public static class ConnectorException extends RuntimeException {
+        /** Keycloak refused for good (a 4xx other than 401, 404 and 429): retrying changes nothing. */
+        public final boolean permanent;
+        /** Keycloak's {@code error} for a permanent refusal (e.g. {@code privileged_account}), else null. */
+        public final String error;
+
         public ConnectorException(String message) {
+            this(message, false, null);
+        }
+
+        ConnectorException(String message, boolean permanent, String error) {
             super(message);
+            this.permanent = permanent;
+            this.error = error;
         }
     }
 
@@ -62,10 +73,19 @@ public class KeycloakPrivacy {
 
     /** The Keycloak user id of a person named by id or username, or null when the realm has no such user. */
     public String resolve(String subject) {
+        String byId = null;
         if (USER_ID.matcher(subject).matches()) {
             HttpResponse<String> user = call("GET", admin("/users/" + subject.toLowerCase(Locale.ROOT)));
-            return user.statusCode() == 404 ? null : read(expect(user, 200)).path("id").asText();
+            byId = user.statusCode() == 404 ? null : read(expect(user, 200)).path("id").asText();
         }
+        String byName = byUsername(subject);
+        if (byId != null && byName != null && !byId.equals(byName)) {
+            throw new ConnectorException("ambiguous subject", true, "ambiguous_subject");
+        }
+        return byId != null ? byId : byName;
+    }
+
+    private String byUsername(String subject) {
         String username = subject.strip().toLowerCase(Locale.ROOT);
         HttpResponse<String> found = call("GET", admin("/users?exact=true&briefRepresentation=true&username="
                 + URLEncoder.encode(username, StandardCharsets.UTF_8)));
@@ -164,8 +184,19 @@ public class KeycloakPrivacy {
             }
         }
         if (response.statusCode() != status) {
-            throw new ConnectorException("Keycloak answered " + response.statusCode() + " to " + response.request().method()
-                    + " " + response.request().uri().getPath().replaceAll("/users/[^/]+", "/users/{id}"));
+            int code = response.statusCode();
+            boolean permanent = code >= 400 && code < 500 && code != 401 && code != 404 && code != 429;
+            String error = null;
+            if (permanent) {
+                try {
+                    error = json.readTree(response.body()).path("error").asText(null);
+                } catch (IOException | RuntimeException notJson) {
+                    error = null;
+                }
+            }
+            throw new ConnectorException("Keycloak answered " + code + (error == null ? "" : " " + error) + " to "
+                    + response.request().method() + " " + response.request().uri().getPath().replaceAll("/users/[^/]+", "/users/{id}"),
+                    permanent, error);
         }
         return response;
     }

@@ -112,9 +112,41 @@ class DsrTest {
         sleep(600);
         assertEquals(1, user.erasures.get(), "erased once");
 
-        Response gone = call("POST", "/api/v1/dsr", Map.of("type", "erasure", "subject", user.id, "graceDays", 0));
+        Response gone = call("POST", "/api/v1/dsr", Map.of("type", "erasure", "subject", user.username, "graceDays", 0));
         assertEquals(404, gone.statusCode());
         assertEquals("unknown_subject", gone.jsonPath().getString("error"));
+    }
+
+    @Test
+    void afterAnErasureTheSidecarNoLongerNamesThePerson() {
+        FakeKeycloak.User user = FakeKeycloak.add("forget-" + System.nanoTime());
+        String export = created(Map.of("type", "export", "subject", user.username, "reason", "asked by " + user.username)).getString("id");
+        awaitStatus(export, "completed");
+        String link = call("POST", "/api/v1/dsr/" + export + "/archive-link", null).jsonPath().getString("url");
+        String erasure = created(Map.of("type", "erasure", "subject", user.username, "graceDays", 0, "reason", "asked by phone")).getString("id");
+        awaitStatus(erasure, "completed");
+        for (String id : List.of(export, erasure)) {
+            JsonPath r = call("GET", "/api/v1/dsr/" + id, null).jsonPath();
+            assertEquals(user.id, r.getString("subject"), "the name it was made under is gone: " + r.prettify());
+            assertEquals(null, r.getString("reason"));
+        }
+        assertFalse(call("GET", "/api/v1/dsr?max=1000", null).asString().contains(user.username));
+        assertEquals(404, call("GET", link, null).statusCode(), "the export's archive and links are deleted");
+        assertEquals(410, call("POST", "/api/v1/dsr/" + export + "/archive-link", null).statusCode());
+    }
+
+    @Test
+    void anAccountKeycloakRefusesIsReportedAtOnce() {
+        FakeKeycloak.User admin = FakeKeycloak.add("admin-" + System.nanoTime());
+        admin.privileged = true;
+        Response held = call("POST", "/api/v1/dsr", Map.of("type", "erasure", "subject", admin.id, "graceDays", 3));
+        assertEquals(409, held.statusCode(), held.asString());
+        assertEquals("privileged_account", held.jsonPath().getString("error"));
+        JsonPath failed = awaitStatus(created(Map.of("type", "erasure", "subject", admin.id, "graceDays", 0)).getString("id"), "failed");
+        assertEquals(1, failed.getInt("attempts"), "a refusal is not retried");
+        assertTrue(failed.getString("lastError").contains("privileged_account"), failed.prettify());
+        assertEquals("cancelled", call("POST", "/api/v1/dsr/" + failed.getString("id") + "/cancel", null).jsonPath().getString("status"),
+                "a failed request can be closed");
     }
 
     @Test
@@ -307,7 +339,7 @@ class DsrTest {
             List<java.util.concurrent.Future<?>> racers = new java.util.ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 racers.add(pool.submit(() -> {
-                    for (String claimed = worker.claim(); claimed != null; claimed = worker.claim()) {
+                    for (DsrWorker.Claim claimed = worker.claim(); claimed != null; claimed = worker.claim()) {
                         worker.run(claimed);
                     }
                 }));

@@ -36,11 +36,18 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
         final String username;
         volatile boolean enabled = true;
         volatile Boolean wasEnabled;
+        /** An account Keycloak will not hold or erase (an administrator's): 409 privileged_account. */
+        volatile boolean privileged;
         final AtomicInteger erasures = new AtomicInteger();
 
         User(String username) {
             this.username = username;
         }
+    }
+
+    /** A user Keycloak knows, for tests in other packages: its id. */
+    public static String addUser(String username) {
+        return add(username).id;
     }
 
     static User add(String username) {
@@ -91,8 +98,16 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
                 ERASE_CALLS.computeIfAbsent(privacy.group(1), k -> new AtomicInteger()).incrementAndGet();
             }
             User user = USERS.get(privacy.group(1));
+            if (user == null && privacy.group(2).equals("erase")) {
+                answer(exchange, 200, "{\"userId\":\"" + privacy.group(1) + "\",\"keycloak\":{\"user\":0},\"userAlreadyGone\":true}");
+                return;
+            }
             if (user == null) {
                 answer(exchange, 404, "{\"error\":\"user_not_found\"}");
+                return;
+            }
+            if (user.privileged && method.equals("POST")) {
+                answer(exchange, 409, "{\"error\":\"privileged_account\",\"error_description\":\"x\"}");
                 return;
             }
             if (FAILURES_TO_COME.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
