@@ -13,6 +13,10 @@ public final class Permissions {
     public static final String PII_DETOKENIZE = "pii:detokenize";
     public static final String AUDIT_READ = "audit:read";
     public static final String DSR_MANAGE = "dsr:manage";
+    public static final String CONSENT_MANAGE = "consent:manage";
+    /** People acting on their own data, with their own token ({@code /api/v1/me/...}). */
+    public static final String OWN_DATA_READ = "own-data:read";
+    public static final String OWN_DATA_WRITE = "own-data:write";
 
     private Permissions() {
     }

@@ -57,7 +57,10 @@ class AuthorizationMatrixTest {
             new Endpoint("POST", "/api/v1/pii/detokenize", "{\"tokens\":[\"tok_phone_00\"],\"purpose\":\"matrix test\"}",
                     Set.of("pii:detokenize")),
             new Endpoint("GET", "/api/v1/audit/records", null, Set.of("audit:read")),
-            new Endpoint("GET", "/api/v1/audit/verify", null, Set.of("audit:read")));
+            new Endpoint("GET", "/api/v1/audit/verify", null, Set.of("audit:read")),
+            new Endpoint("GET", "/api/v1/dsr", null, Set.of("dsr:manage")),
+            new Endpoint("GET", "/api/v1/consent/purposes", null, Set.of("consent:manage")),
+            new Endpoint("GET", "/api/v1/me/consents", null, Set.of("own-data:read")));
 
     /** Every permission realm-config/roles.yaml defines for kinga-api, read from the catalogue itself. */
     private static List<String> cataloguePermissions() throws IOException {

@@ -1,0 +1,67 @@
+package dev.kinga.sidecar.consent;
+
+import dev.kinga.sidecar.security.BadRequestException;
+import dev.kinga.sidecar.security.Permissions;
+import dev.kinga.sidecar.security.ApiError;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.List;
+
+/**
+ * {@code /api/v1/me/consents}: a signed-in person sees the purposes, their own consents and
+ * history, and grants or withdraws their own consent, with their own token (the subject is the
+ * token's {@code sub}, never a parameter). Reading needs {@code own-data:read}, changing
+ * {@code own-data:write}.
+ */
+@Path("/api/v1/me/consents")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class MyConsentResource {
+
+    @Inject
+    ConsentLedger ledger;
+
+    @Inject
+    JsonWebToken jwt;
+
+    public record MyConsents(List<ConsentResource.PurposeView> purposes, ConsentResource.SubjectView mine) {
+    }
+
+    public record Change(String purpose, String action) {
+    }
+
+    @GET
+    @RolesAllowed(Permissions.OWN_DATA_READ)
+    public MyConsents mine() {
+        return new MyConsents(ledger.purposes().stream().map(ConsentResource.PurposeView::of).toList(),
+                ConsentResource.view(ledger, jwt.getSubject()));
+    }
+
+    /** Grants (to the current version) or withdraws the person's own consent to a purpose. */
+    @POST
+    @RolesAllowed(Permissions.OWN_DATA_WRITE)
+    public Response change(Change body) {
+        if (body == null) {
+            throw new BadRequestException("a JSON body is required: {\"purpose\": \"...\", \"action\": \"grant\"|\"withdraw\"}");
+        }
+        boolean granted = ConsentResource.action(body.action());
+        String key = ConsentResource.purposeKey(body.purpose());
+        ConsentRecord r = ledger.record(jwt.getSubject(), key, null, granted, "self-service", jwt);
+        return Response.status(201).entity(ConsentResource.RecordView.of(r)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response refused(ConsentLedger.Refused e) {
+        return ApiError.response(e.status, e.error, e.getMessage());
+    }
+}
