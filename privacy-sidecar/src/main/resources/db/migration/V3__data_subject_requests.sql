@@ -53,3 +53,13 @@ CREATE TABLE dsr_archive_link (
     expires_at   TIMESTAMP WITH TIME ZONE NOT NULL,
     used_at      TIMESTAMP WITH TIME ZONE
 );
+
+-- What each application connector did for a request: a connector whose call succeeded is not
+-- called again when the job is re-run after a crash (each connector erases once).
+CREATE TABLE dsr_connector_call (
+    request_id   VARCHAR(36)   NOT NULL REFERENCES dsr_request (id),
+    connector    VARCHAR(64)   NOT NULL,
+    result       VARCHAR(200000) NOT NULL,
+    done_at      TIMESTAMP WITH TIME ZONE NOT NULL,
+    PRIMARY KEY (request_id, connector)
+);

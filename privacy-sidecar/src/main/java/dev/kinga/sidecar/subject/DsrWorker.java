@@ -48,6 +48,9 @@ public class DsrWorker {
     @Inject
     ConsentLedger consents;
 
+    @Inject
+    AppConnectors apps;
+
     @ConfigProperty(name = "kinga.dsr.lease", defaultValue = "PT5M")
     Duration lease;
 
@@ -129,6 +132,8 @@ public class DsrWorker {
         archive.put("generatedAt", requests.now().toString());
         JsonNode fromKeycloak = keycloak.export(r.subjectId);
         ObjectNode parts = archive.putObject("parts");
+        ObjectNode fromApps = json.createObjectNode();
+        apps.all().forEach((name, connector) -> fromApps.set(name, apps.call(name, connector, "export", r)));
         parts.set("keycloak", fromKeycloak == null ? json.createObjectNode().put("absent", "no such user") : fromKeycloak);
         ObjectNode sidecar = parts.putObject("sidecar");
         ArrayNode history = sidecar.putArray("requests");
@@ -147,10 +152,13 @@ public class DsrWorker {
                     .put("action", record.granted ? "grant" : "withdraw").put("at", record.at.toString())
                     .put("source", record.source);
         }
+        parts.set("apps", fromApps);
         String content = archive.toString();
         storeArchive(r.id, content);
         ObjectNode receipt = json.createObjectNode();
         ObjectNode connectors = receipt.putObject("connectors");
+        fromApps.fields().forEachRemaining(app -> connectors.putObject(app.getKey())
+                .put("records", app.getValue().path("records").size()));
         connectors.putObject("keycloak").put("found", fromKeycloak != null)
                 .put("auditRecords", fromKeycloak == null ? 0 : fromKeycloak.path("auditRecords").size())
                 .put("events", fromKeycloak == null ? 0 : fromKeycloak.path("events").size());
@@ -159,10 +167,22 @@ public class DsrWorker {
         return receipt;
     }
 
+    /** The apps first (each once, however often the job runs), then Keycloak, then the sidecar's own stores. */
     private ObjectNode erase(DsrRequest r) {
-        JsonNode fromKeycloak = keycloak.erase(r.subjectId);
         ObjectNode receipt = json.createObjectNode();
         ObjectNode connectors = receipt.putObject("connectors");
+        apps.all().forEach((name, connector) -> {
+            ConnectorCall done = em.find(ConnectorCall.class, new ConnectorCall.Key(r.id, name));
+            if (done == null) {
+                done = recordCall(r.id, name, apps.call(name, connector, "erase", r));
+            }
+            try {
+                connectors.set(name, json.readTree(done.result));
+            } catch (java.io.IOException e) {
+                connectors.put(name, "unreadable");
+            }
+        });
+        JsonNode fromKeycloak = keycloak.erase(r.subjectId);
         connectors.putObject("sidecar").put("consentRecords", consents.erase(r.subjectId)).put("at", requests.now().toString());
         if (fromKeycloak == null) {
             connectors.putObject("keycloak").put("user", 0).put("note", "no such user: already erased")
@@ -171,6 +191,20 @@ public class DsrWorker {
             connectors.set("keycloak", fromKeycloak);
         }
         return receipt;
+    }
+
+    @Transactional
+    ConnectorCall recordCall(String requestId, String connector, JsonNode result) {
+        ObjectNode answer = result.deepCopy();
+        answer.put("at", requests.now().toString());
+        ConnectorCall call = new ConnectorCall();
+        call.requestId = requestId;
+        call.connector = connector;
+        String text = answer.toString();
+        call.result = text.length() > 100_000 ? json.createObjectNode().put("note", "answer too long to keep").toString() : text;
+        call.doneAt = requests.now();
+        em.persist(call);
+        return call;
     }
 
     @Transactional

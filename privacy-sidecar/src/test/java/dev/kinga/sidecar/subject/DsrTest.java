@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @QuarkusTestResource(TestTokens.class)
 @QuarkusTestResource(FakeKeycloak.class)
+@QuarkusTestResource(ReferenceConnector.class)
 class DsrTest {
 
     private static final String OFFICER = TestTokens.withPermissions("dsr:manage");
@@ -147,6 +148,49 @@ class DsrTest {
         assertTrue(failed.getString("lastError").contains("privileged_account"), failed.prettify());
         assertEquals("cancelled", call("POST", "/api/v1/dsr/" + failed.getString("id") + "/cancel", null).jsonPath().getString("status"),
                 "a failed request can be closed");
+    }
+
+    @Test
+    void theExportHoldsWhatEachAppKeepsAndTheErasureReachesEachAppOnce() {
+        FakeKeycloak.User user = FakeKeycloak.add("apps-" + System.nanoTime());
+        ReferenceConnector.hold(user.id, "session 1: slept better", "session 2: new job");
+        JsonPath exported = awaitStatus(created(Map.of("type", "export", "subject", user.id)).getString("id"), "completed");
+        assertEquals(2, exported.getInt("receipt.connectors.care-notes.records"));
+        String url = call("POST", "/api/v1/dsr/" + exported.getString("id") + "/archive-link", null).jsonPath().getString("url");
+        JsonPath archive = call("GET", url, null).jsonPath();
+        assertEquals(List.of("session 1: slept better", "session 2: new job"), archive.getList("parts.apps.care-notes.records.text"));
+
+        FakeKeycloak.FAILURES_TO_COME.set(2); // Keycloak fails twice after the app erased: the job runs three times
+        JsonPath erased = awaitStatus(created(Map.of("type", "erasure", "subject", user.id, "graceDays", 0)).getString("id"), "completed");
+        assertEquals(3, erased.getInt("attempts"));
+        assertEquals(1, ReferenceConnector.ERASURES.get(user.id).get(), "the app erased once, however often the job ran");
+        assertEquals(2, erased.getInt("receipt.connectors.care-notes.erased.careNotes"));
+        assertNotNull(erased.getString("receipt.connectors.care-notes.at"));
+        assertFalse(ReferenceConnector.NOTES.containsKey(user.id));
+    }
+
+    @Test
+    void theReferenceConnectorRefusesUnsignedStaleAndReplayedRequests() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        byte[] body = "{\"requestId\":\"r\",\"subjectId\":\"s\",\"operation\":\"erase\"}".getBytes();
+        String path = java.net.URI.create(ReferenceConnector.url() + "/erase").getRawPath();
+        java.util.function.BiFunction<String, String, Integer> post = (timestamp, signature) -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ReferenceConnector.url() + "/erase"))
+                        .header("X-Kinga-Timestamp", timestamp).header("X-Kinga-Signature", signature)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        String now = Long.toString(Instant.now().getEpochSecond());
+        String stale = Long.toString(Instant.now().minusSeconds(600).getEpochSecond());
+        assertEquals(401, post.apply(now, "v1=" + AppConnectors.signature("not-the-secret-0123456789abcdefghij", "POST", path, now, body)));
+        assertEquals(401, post.apply(stale, "v1=" + AppConnectors.signature(ReferenceConnector.SECRET, "POST", path, stale, body)));
+        String good = "v1=" + AppConnectors.signature(ReferenceConnector.SECRET, "POST", path, now, body);
+        assertEquals(200, post.apply(now, good));
+        assertEquals(401, post.apply(now, good), "the same signed request twice is a replay");
     }
 
     @Test

@@ -1,0 +1,146 @@
+package dev.kinga.sidecar.subject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithParentName;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The applications that hold a person's data (conversations, messages, care notes), registered
+ * by configuration ({@code kinga.connectors."<name>".url} and {@code .secret}), and called
+ * over HTTP for a person's export and erasure with a signed request (docs/connectors.md):
+ * {@code X-Kinga-Signature: v1=HMAC-SHA256(secret, method "\n" path "\n" timestamp "\n" SHA-256(body))},
+ * {@code X-Kinga-Timestamp} (the app refuses one outside its replay window) and
+ * {@code Idempotency-Key} (the same key for every retry of one request's call).
+ */
+@ApplicationScoped
+public class AppConnectors {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+
+    @ConfigMapping(prefix = "kinga.connectors")
+    public interface Config {
+        /** Connectors by name: {@code kinga.connectors."<name>".url} and {@code .secret}. */
+        @WithParentName
+        Map<String, Connector> connectors();
+
+        interface Connector {
+            /** Base URL; the sidecar POSTs to {@code <url>/export} and {@code <url>/erase}. */
+            String url();
+
+            /** The HMAC key both sides hold (32+ characters), from configuration, never the database. */
+            String secret();
+        }
+    }
+
+    @Inject
+    Config config;
+
+    @ConfigProperty(name = "kinga.connector-timeout", defaultValue = "PT30S")
+    Duration timeout;
+
+    @Inject
+    ObjectMapper json;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** A wrong connector configuration stops the start, rather than the first erasure. */
+    void validate(@Observes StartupEvent start) {
+        all();
+    }
+
+    /** Connector names, sorted; refuses to start on a bad name, URL or secret. */
+    public Map<String, Config.Connector> all() {
+        Map<String, Config.Connector> sorted = new TreeMap<>(config.connectors());
+        sorted.forEach((name, c) -> {
+            if (!NAME.matcher(name).matches()) {
+                throw new IllegalStateException("kinga.connectors: a name is lower-case letters, digits and '-': " + name);
+            }
+            if (!c.url().startsWith("http://") && !c.url().startsWith("https://")) {
+                throw new IllegalStateException("kinga.connectors." + name + ".url must be an http(s) URL");
+            }
+            if (c.secret().length() < 32) {
+                throw new IllegalStateException("kinga.connectors." + name + ".secret must have 32 characters or more");
+            }
+        });
+        return sorted;
+    }
+
+    /**
+     * Calls one connector for one request ({@code operation}: export or erase); its JSON answer.
+     * Anything but a 200 with JSON is a {@link KeycloakPrivacy.ConnectorException} the job retries.
+     */
+    public JsonNode call(String name, Config.Connector connector, String operation, DsrRequest r) {
+        ObjectNode body = json.createObjectNode();
+        body.put("requestId", r.id);
+        body.put("subjectId", r.subjectId);
+        body.put("operation", operation);
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        URI uri = URI.create(connector.url().replaceAll("/+$", "") + "/" + operation);
+        String timestamp = Long.toString(Instant.now().getEpochSecond());
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", r.id + ":" + operation)
+                .header("X-Kinga-Timestamp", timestamp)
+                .header("X-Kinga-Signature", "v1=" + signature(connector.secret(), "POST", uri.getRawPath(), timestamp, bytes))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new KeycloakPrivacy.ConnectorException("connector " + name + " is unreachable: " + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KeycloakPrivacy.ConnectorException("interrupted while calling connector " + name);
+        }
+        if (response.statusCode() != 200) {
+            throw new KeycloakPrivacy.ConnectorException("connector " + name + " answered " + response.statusCode() + " to " + operation);
+        }
+        try {
+            JsonNode answer = json.readTree(response.body());
+            if (answer == null || !answer.isObject()) {
+                throw new IOException("not an object");
+            }
+            return answer;
+        } catch (IOException e) {
+            throw new KeycloakPrivacy.ConnectorException("connector " + name + " answered something that is not a JSON object");
+        }
+    }
+
+    /** The request signature (hex), as the connector recomputes it. */
+    public static String signature(String secret, String method, String path, String timestamp, byte[] body) {
+        try {
+            String bodyHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] signed = mac.doFinal((method + "\n" + path + "\n" + timestamp + "\n" + bodyHash).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(signed);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is missing from this JVM", e);
+        }
+    }
+}
