@@ -1,6 +1,7 @@
 package dev.kinga.sidecar.consent;
 
 import dev.kinga.sidecar.audit.AuditTrail;
+import dev.kinga.sidecar.security.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -30,17 +31,6 @@ public class ConsentLedger {
     @Inject
     AuditTrail trail;
 
-    /** A request the ledger cannot take as asked; the message says why. */
-    public static class Refused extends RuntimeException {
-        public final int status;
-        public final String error;
-
-        Refused(int status, String error, String message) {
-            super(message);
-            this.status = status;
-            this.error = error;
-        }
-    }
 
     /** The current state of one purpose for one person. */
     public record State(String purpose, boolean granted, int version, Instant at, String source) {
@@ -58,7 +48,7 @@ public class ConsentLedger {
             if (version == latest.version && latest.text.equals(text)) {
                 return false;
             }
-            throw new Refused(409, "version_exists", "Version " + version + " of this purpose exists; publish a version above "
+            throw new Refusal(409, "version_exists", "Version " + version + " of this purpose exists; publish a version above "
                     + latest.version + " (a text people consented to is never changed)");
         }
         ConsentPurpose purpose = new ConsentPurpose();
@@ -80,7 +70,7 @@ public class ConsentLedger {
         List<ConsentPurpose> versions = em.createQuery("select p from ConsentPurpose p where p.key = :key order by p.version desc",
                 ConsentPurpose.class).setParameter("key", key).getResultList();
         if (versions.isEmpty()) {
-            throw new Refused(404, "unknown_purpose", "No purpose with this key");
+            throw new Refusal(404, "unknown_purpose", "No purpose with this key");
         }
         return versions;
     }
@@ -96,11 +86,11 @@ public class ConsentLedger {
     public ConsentRecord record(String subjectId, String key, Integer version, boolean granted, String source, JsonWebToken caller) {
         ConsentPurpose latest = latest(key, false);
         if (latest == null) {
-            throw new Refused(404, "unknown_purpose", "No purpose with this key");
+            throw new Refusal(404, "unknown_purpose", "No purpose with this key");
         }
         int v = version == null ? latest.version : version;
         if (em.find(ConsentPurpose.class, new ConsentPurpose.Key(key, v)) == null) {
-            throw new Refused(404, "unknown_version", "This purpose has no version " + v);
+            throw new Refusal(404, "unknown_version", "This purpose has no version " + v);
         }
         ConsentRecord r = new ConsentRecord();
         r.id = UUID.randomUUID().toString();

@@ -4,6 +4,7 @@ import dev.kinga.sidecar.security.ApiError;
 import dev.kinga.sidecar.security.BadRequestException;
 import dev.kinga.sidecar.security.Permissions;
 import dev.kinga.sidecar.subject.KeycloakPrivacy;
+import dev.kinga.sidecar.security.Refusal;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -17,7 +18,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.jwt.JsonWebToken;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.time.Instant;
 import java.util.List;
@@ -145,7 +145,7 @@ public class ConsentResource {
     public SubjectView subject(@PathParam("subject") String subject) {
         String subjectId = subject == null || subject.length() > 255 ? null : keycloak.resolve(subject.strip());
         if (subjectId == null) {
-            throw new ConsentLedger.Refused(404, "unknown_subject", "Keycloak has no user with this id or username");
+            throw new Refusal(404, "unknown_subject", "Keycloak has no user with this id or username");
         }
         return view(ledger, subjectId);
     }
@@ -170,15 +170,5 @@ public class ConsentResource {
             throw new BadRequestException("purpose: a key of lower-case letters, digits, '.', '_' or '-' (at most 64), e.g. research-2027");
         }
         return key;
-    }
-
-    @ServerExceptionMapper
-    public Response refused(ConsentLedger.Refused e) {
-        return ApiError.response(e.status, e.error, e.getMessage());
-    }
-
-    @ServerExceptionMapper
-    public Response keycloakUnavailable(KeycloakPrivacy.ConnectorException e) {
-        return ApiError.response(503, "keycloak_unavailable", "Keycloak could not be reached; nothing was changed, try again");
     }
 }

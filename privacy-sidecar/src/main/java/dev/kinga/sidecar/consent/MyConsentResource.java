@@ -2,7 +2,7 @@ package dev.kinga.sidecar.consent;
 
 import dev.kinga.sidecar.security.BadRequestException;
 import dev.kinga.sidecar.security.Permissions;
-import dev.kinga.sidecar.security.ApiError;
+import dev.kinga.sidecar.security.Refusal;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -13,7 +13,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.jwt.JsonWebToken;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.List;
 
@@ -58,10 +57,5 @@ public class MyConsentResource {
         String key = ConsentResource.purposeKey(body.purpose());
         ConsentRecord r = ledger.record(jwt.getSubject(), key, null, granted, "self-service", jwt);
         return Response.status(201).entity(ConsentResource.RecordView.of(r)).build();
-    }
-
-    @ServerExceptionMapper
-    public Response refused(ConsentLedger.Refused e) {
-        return ApiError.response(e.status, e.error, e.getMessage());
     }
 }

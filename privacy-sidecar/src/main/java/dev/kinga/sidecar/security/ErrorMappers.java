@@ -25,6 +25,11 @@ public class ErrorMappers {
         return ApiError.response(Response.Status.BAD_REQUEST, "invalid_request", e.getMessage());
     }
 
+    @ServerExceptionMapper
+    public Response refusal(Refusal e) {
+        return ApiError.response(e.status, e.error, e.getMessage());
+    }
+
     @ServerExceptionMapper({JsonParseException.class, MismatchedInputException.class, JsonProcessingException.class})
     public Response unreadableJson(JsonProcessingException e) {
         String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "

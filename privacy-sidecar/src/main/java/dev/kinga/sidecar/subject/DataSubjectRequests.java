@@ -1,6 +1,7 @@
 package dev.kinga.sidecar.subject;
 
 import dev.kinga.sidecar.audit.AuditTrail;
+import dev.kinga.sidecar.security.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -46,22 +47,11 @@ public class DataSubjectRequests {
 
     Clock clock = Clock.systemUTC();
 
-    /** A request the caller cannot make as asked: the message says why, and names no person. */
-    public static class Refused extends RuntimeException {
-        public final int status;
-        public final String error;
-
-        Refused(int status, String error, String message) {
-            super(message);
-            this.status = status;
-            this.error = error;
-        }
-    }
 
     int graceDays(Integer asked) {
         int days = asked == null ? defaultGraceDays : asked;
         if (days < 0 || days > maxGraceDays) {
-            throw new Refused(400, "invalid_request", "graceDays must be between 0 and " + maxGraceDays);
+            throw new Refusal(400, "invalid_request", "graceDays must be between 0 and " + maxGraceDays);
         }
         return days;
     }
@@ -85,7 +75,7 @@ public class DataSubjectRequests {
         try {
             em.flush();
         } catch (PersistenceException duplicate) {
-            throw new Refused(409, "erasure_pending", "An erasure for this person is already open");
+            throw new Refusal(409, "erasure_pending", "An erasure for this person is already open");
         }
         transition(r, null, DsrStatus.RECEIVED, actor, reason);
         if (type == DsrType.ERASURE) {
@@ -103,7 +93,7 @@ public class DataSubjectRequests {
     public DsrRequest find(String id) {
         DsrRequest r = id == null ? null : em.find(DsrRequest.class, id);
         if (r == null) {
-            throw new Refused(404, "not_found", "No data-subject request with this id");
+            throw new Refusal(404, "not_found", "No data-subject request with this id");
         }
         return r;
     }
@@ -137,7 +127,7 @@ public class DataSubjectRequests {
     public DsrRequest cancel(String id, String actor, String note) {
         DsrRequest r = locked(id);
         if (!r.status.cancellable()) {
-            throw new Refused(409, "not_cancellable", "A request that is " + r.status.apiName()
+            throw new Refusal(409, "not_cancellable", "A request that is " + r.status.apiName()
                     + " cannot be cancelled; only received, scheduled or failed ones can");
         }
         transition(r, r.status, DsrStatus.CANCELLED, actor, note);
@@ -150,19 +140,19 @@ public class DataSubjectRequests {
     @Transactional
     public DsrRequest extend(String id, int days, String reason, String actor) {
         if (reason == null || reason.isBlank()) {
-            throw new Refused(400, "invalid_request", "reason is required: the person must be told why their request takes longer");
+            throw new Refusal(400, "invalid_request", "reason is required: the person must be told why their request takes longer");
         }
         if (days < 1) {
-            throw new Refused(400, "invalid_request", "days must be at least 1");
+            throw new Refusal(400, "invalid_request", "days must be at least 1");
         }
         DsrRequest r = locked(id);
         if (r.status.finished()) {
-            throw new Refused(409, "finished", "A request that is " + r.status.apiName() + " has no due date to move");
+            throw new Refusal(409, "finished", "A request that is " + r.status.apiName() + " has no due date to move");
         }
         Instant latest = r.receivedAt.atZone(ZoneOffset.UTC).plusMonths(3).toInstant();
         Instant due = r.dueAt.plus(Duration.ofDays(days));
         if (due.isAfter(latest)) {
-            throw new Refused(400, "extension_too_long", "The due date may move to at most three months after receipt ("
+            throw new Refusal(400, "extension_too_long", "The due date may move to at most three months after receipt ("
                     + latest.truncatedTo(ChronoUnit.SECONDS) + ")");
         }
         r.dueAt = due;
@@ -219,7 +209,7 @@ public class DataSubjectRequests {
     private DsrRequest locked(String id) {
         DsrRequest r = id == null ? null : em.find(DsrRequest.class, id, LockModeType.PESSIMISTIC_WRITE);
         if (r == null) {
-            throw new Refused(404, "not_found", "No data-subject request with this id");
+            throw new Refusal(404, "not_found", "No data-subject request with this id");
         }
         return r;
     }

@@ -1,6 +1,7 @@
 package dev.kinga.sidecar.subject;
 
 import dev.kinga.sidecar.audit.AuditTrail;
+import dev.kinga.sidecar.security.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -45,10 +46,10 @@ public class DsrArchives {
         DsrRequest r = requests.find(requestId);
         DsrArchive archive = em.find(DsrArchive.class, requestId);
         if (r.type != DsrType.EXPORT || r.status != DsrStatus.COMPLETED) {
-            throw new DataSubjectRequests.Refused(409, "no_archive", "Only a completed export has an archive");
+            throw new Refusal(409, "no_archive", "Only a completed export has an archive");
         }
         if (archive == null || !archive.expiresAt.isAfter(requests.now())) {
-            throw new DataSubjectRequests.Refused(410, "archive_expired", "The archive has expired and was deleted; make a new export request");
+            throw new Refusal(410, "archive_expired", "The archive has expired and was deleted; make a new export request");
         }
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
@@ -70,14 +71,14 @@ public class DsrArchives {
         DsrArchiveLink link = token == null || token.length() > 100 ? null
                 : em.find(DsrArchiveLink.class, sha256(token), LockModeType.PESSIMISTIC_WRITE);
         if (link == null) {
-            throw new DataSubjectRequests.Refused(404, "unknown_link", "No download link with this token");
+            throw new Refusal(404, "unknown_link", "No download link with this token");
         }
         if (link.usedAt != null) {
-            throw new DataSubjectRequests.Refused(410, "link_used", "This download link was used already; ask for a new one");
+            throw new Refusal(410, "link_used", "This download link was used already; ask for a new one");
         }
         DsrArchive archive = em.find(DsrArchive.class, link.requestId);
         if (!link.expiresAt.isAfter(requests.now()) || archive == null) {
-            throw new DataSubjectRequests.Refused(410, "archive_expired", "The archive has expired and was deleted");
+            throw new Refusal(410, "archive_expired", "The archive has expired and was deleted");
         }
         link.usedAt = requests.now();
         trail.append("DSR_ARCHIVE_DOWNLOAD", caller, details(link.requestId));

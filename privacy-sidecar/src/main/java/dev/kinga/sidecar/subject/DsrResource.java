@@ -3,9 +3,9 @@ package dev.kinga.sidecar.subject;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kinga.sidecar.security.ApiError;
 import dev.kinga.sidecar.security.BadRequestException;
 import dev.kinga.sidecar.security.Permissions;
+import dev.kinga.sidecar.security.Refusal;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -19,7 +19,6 @@ import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.jwt.JsonWebToken;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -98,7 +97,7 @@ public class DsrResource {
         int grace = type == DsrType.ERASURE ? requests.graceDays(body.graceDays()) : 0;
         String subjectId = keycloak.resolve(subject);
         if (subjectId == null) {
-            throw new DataSubjectRequests.Refused(404, "unknown_subject", "Keycloak has no user with this id or username");
+            throw new Refusal(404, "unknown_subject", "Keycloak has no user with this id or username");
         }
         DsrRequest created = requests.create(type, subject, subjectId, reason, grace, jwt.getSubject());
         if (type == DsrType.ERASURE && grace > 0) {
@@ -213,24 +212,7 @@ public class DsrResource {
                 .header("Content-Disposition", "attachment; filename=\"kinga-export.json.asc\"").build();
     }
 
-    @ServerExceptionMapper
-    public Response refused(DataSubjectRequests.Refused e) {
-        return ApiError.response(e.status, e.error, e.getMessage());
-    }
 
-    @ServerExceptionMapper
-    public Response keycloakUnavailable(KeycloakPrivacy.ConnectorException e) {
-        if (e.permanent && e.error != null) {
-            return ApiError.response(409, e.error, switch (e.error) {
-                case "privileged_account" -> "The account holds an administrative role: remove its roles first";
-                case "service_account" -> "A client's service account is not a person";
-                case "self_erasure" -> "The sidecar's own account is not erased";
-                case "ambiguous_subject" -> "This is one user's id and another user's username: name the person by id";
-                default -> "Keycloak refused the request";
-            });
-        }
-        return ApiError.response(503, "keycloak_unavailable", "Keycloak could not be reached or refused; nothing was changed, try again");
-    }
 
     private static DsrType type(String type) {
         if (type == null) {
