@@ -44,6 +44,12 @@ public class Anonymizer {
 
     /** @param deterministicAllowed whether the caller holds {@code pii:tokenize-deterministic} */
     public PiiApi.AnonymizeResponse anonymize(String text, Map<String, PiiApi.Operator> operators, boolean deterministicAllowed) {
+        return anonymize(text, operators, deterministicAllowed, null);
+    }
+
+    /** @param subjectId the person the text is about (Keycloak user id), or null: tokens made are theirs */
+    public PiiApi.AnonymizeResponse anonymize(String text, Map<String, PiiApi.Operator> operators, boolean deterministicAllowed,
+                                              String subjectId) {
         Map<String, PiiApi.Operator> specs = operators == null ? Map.of() : operators;
         validate(specs);
         specs.forEach((type, op) -> {
@@ -66,7 +72,7 @@ public class Anonymizer {
             PiiApi.Operator op = specs.getOrDefault(d.type().name(), specs.get("DEFAULT"));
             String name = op == null ? "replace" : op.type().toLowerCase(Locale.ROOT);
             out.append(text, cursor, d.start());
-            out.append(apply(name, op, d.type(), text.substring(d.start(), d.end())));
+            out.append(operator(name, op, subjectId).apply(d.type(), text.substring(d.start(), d.end())));
             cursor = d.end();
             items.add(new PiiApi.Anonymized(d.type().name(), d.start(), d.end(), name));
         }
@@ -74,12 +80,8 @@ public class Anonymizer {
         return new PiiApi.AnonymizeResponse(out.toString(), items, null);
     }
 
-    private String apply(String operator, PiiApi.Operator op, EntityType type, String value) {
-        return operator(operator, op).apply(type, value);
-    }
-
     /** The operator a request names, with its settings. */
-    private Operator operator(String name, PiiApi.Operator op) {
+    private Operator operator(String name, PiiApi.Operator op, String subjectId) {
         return switch (name) {
             case "redact" -> Operator.REDACT;
             case "replace" -> Operator.replaceWith(op == null ? null : op.value());
@@ -87,8 +89,8 @@ public class Anonymizer {
                     Boolean.TRUE.equals(op.fromEnd()));
             case "hash" -> (type, value) -> keys.hash(value);
             case "tokenize" -> deterministic(op)
-                    ? (type, value) -> vault.tokenize(type, value, TokenScheme.DETERMINISTIC, op.domain())
-                    : (type, value) -> vault.tokenize(type, value, TokenScheme.RANDOM, null);
+                    ? (type, value) -> vault.tokenize(type, value, TokenScheme.DETERMINISTIC, op.domain(), subjectId)
+                    : (type, value) -> vault.tokenize(type, value, TokenScheme.RANDOM, null, subjectId);
             case "generalize" -> Operator.GENERALIZE;
             default -> throw new IllegalStateException("validated before");
         };

@@ -32,8 +32,9 @@ public final class PiiApi {
     }
 
     /** Either {@code text} (with {@code operators}) or {@code document} (with {@code fieldRules}). */
+    /** @param subject the Keycloak user id of the person the text is about: tokens made are theirs, shredded when they are erased */
     public record AnonymizeRequest(String text, Map<String, Operator> operators, com.fasterxml.jackson.databind.JsonNode document,
-                                   Map<String, RecordAnonymizer.FieldRule> fieldRules) {
+                                   Map<String, RecordAnonymizer.FieldRule> fieldRules, String subject) {
     }
 
     /** Where each entity was in the input and what was done to it. */

@@ -2,6 +2,7 @@ package dev.kinga.sidecar.pii;
 
 import dev.kinga.sidecar.security.BadRequestException;
 import dev.kinga.sidecar.security.Permissions;
+import dev.kinga.sidecar.security.Refusal;
 import dev.kinga.sidecar.security.StepUp;
 import dev.kinga.sidecar.vault.Detokenizer;
 import dev.kinga.sidecar.vault.TokenVault;
@@ -79,7 +80,11 @@ public class PiiResource {
             return new PiiApi.AnonymizeResponse(null, null, records.anonymize(request.document(), request.fieldRules(), deterministic));
         }
         String text = text(request == null ? null : request.text());
-        return anonymizer.anonymize(text, request.operators(), deterministic);
+        String subject = request.subject();
+        if (subject != null && (subject.isBlank() || subject.length() > 255)) {
+            throw new BadRequestException("subject: the Keycloak user id of the person the text is about (at most 255 characters)");
+        }
+        return anonymizer.anonymize(text, request.operators(), deterministic, subject);
     }
 
     /**
@@ -119,6 +124,10 @@ public class PiiResource {
         TokenVault.Opened opened = detokenizer.detokenize(request.tokens(), purpose, jwt);
         LOG.infof("Detokenization of %d token(s) by subject %s (audit seq %d)", request.tokens().size(), jwt.getSubject(),
                 opened.auditSeq());
+        if (!opened.shredded().isEmpty()) {
+            throw new Refusal(410, "token_erased", opened.shredded().size() + " of the tokens belonged to a person who was erased:"
+                    + " their values no longer exist (ask again without them: " + String.join(", ", opened.shredded()) + ")");
+        }
         return new PiiApi.DetokenizeResponse(opened.values(), opened.unknown(), opened.unreadable(), opened.auditSeq());
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kinga.sidecar.consent.ConsentLedger;
+import dev.kinga.sidecar.vault.TokenVault;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
@@ -50,6 +51,9 @@ public class DsrWorker {
 
     @Inject
     AppConnectors apps;
+
+    @Inject
+    TokenVault vault;
 
     @ConfigProperty(name = "kinga.dsr.lease", defaultValue = "PT5M")
     Duration lease;
@@ -152,6 +156,10 @@ public class DsrWorker {
                     .put("action", record.granted ? "grant" : "withdraw").put("at", record.at.toString())
                     .put("source", record.source);
         }
+        ArrayNode tokens = sidecar.putArray("tokens");
+        for (Object[] token : vault.tokensOf(r.subjectId)) {
+            tokens.addObject().put("token", (String) token[0]).put("type", (String) token[1]).put("createdAt", token[2].toString());
+        }
         parts.set("apps", fromApps);
         String content = archive.toString();
         storeArchive(r.id, content);
@@ -183,7 +191,8 @@ public class DsrWorker {
             }
         });
         JsonNode fromKeycloak = keycloak.erase(r.subjectId);
-        connectors.putObject("sidecar").put("consentRecords", consents.erase(r.subjectId)).put("at", requests.now().toString());
+        connectors.putObject("sidecar").put("consentRecords", consents.erase(r.subjectId))
+                .put("tokensShredded", vault.shred(r.subjectId)).put("at", requests.now().toString());
         if (fromKeycloak == null) {
             connectors.putObject("keycloak").put("user", 0).put("note", "no such user: already erased")
                     .put("at", requests.now().toString());

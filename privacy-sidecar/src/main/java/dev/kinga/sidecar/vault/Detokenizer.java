@@ -39,6 +39,7 @@ public class Detokenizer {
         details.put("revealed", opened.values().size());
         details.put("unknown", opened.unknown().size());
         details.put("unreadable", opened.unreadable().size());
+        details.put("shredded", opened.shredded().size());
         return opened.recordedAs(trail.append(AuditTrail.DETOKENIZE, caller, details).seq);
     }
 

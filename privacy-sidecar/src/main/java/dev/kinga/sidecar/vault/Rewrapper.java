@@ -70,7 +70,7 @@ public class Rewrapper {
     /** Entries whose data key is not (yet) wrapped by the active KEK. */
     public long remaining() {
         return QuarkusTransaction.requiringNew().call(() -> em.createQuery(
-                        "select count(t) from VaultEntry t where t.kekId is null or t.kekId <> :active", Long.class)
+                        "select count(t) from VaultEntry t where (t.kekId is null or t.kekId <> :active) and t.shreddedAt is null", Long.class)
                 .setParameter("active", keks.activeId()).getSingleResult());
     }
 
@@ -79,7 +79,7 @@ public class Rewrapper {
 
     private Batch rewrapBatch(String after) {
         List<VaultEntry> entries = em.createQuery("select t from VaultEntry t where (t.kekId is null or t.kekId <> :active) "
-                        + "and t.token > :after order by t.token", VaultEntry.class)
+                        + "and t.shreddedAt is null and t.token > :after order by t.token", VaultEntry.class)
                 .setParameter("active", keks.activeId())
                 .setParameter("after", after)
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE)

@@ -47,16 +47,25 @@ public class TokenVault {
      * lets one insert win and the other reads the winner's token.
      */
     public String tokenize(EntityType type, String value, TokenScheme scheme, String domain) {
+        return tokenize(type, value, scheme, domain, null);
+    }
+
+    /**
+     * @param subjectId the data subject the value belongs to (Keycloak user id), or null; a
+     *                  deterministic token for a subject is that subject's own (another person's
+     *                  same value gets another token), so shredding one person touches no one else
+     */
+    public String tokenize(EntityType type, String value, TokenScheme scheme, String domain, String subjectId) {
         if (scheme == TokenScheme.RANDOM) {
-            return QuarkusTransaction.requiringNew().call(() -> insert(type, value, TokenScheme.RANDOM, null, null));
+            return QuarkusTransaction.requiringNew().call(() -> insert(type, value, TokenScheme.RANDOM, null, null, subjectId));
         }
-        String mac = lookupMac(domain, type, value);
+        String mac = lookupMac(domain, type, subjectId == null ? value : value + "\u0000subject\u0000" + subjectId);
         Optional<String> existing = QuarkusTransaction.requiringNew().call(() -> findByMac(mac));
         if (existing.isPresent()) {
             return existing.get();
         }
         try {
-            return QuarkusTransaction.requiringNew().call(() -> insert(type, value, TokenScheme.DETERMINISTIC, domain, mac));
+            return QuarkusTransaction.requiringNew().call(() -> insert(type, value, TokenScheme.DETERMINISTIC, domain, mac, subjectId));
         } catch (RuntimeException raced) {
             // Another request inserted the same value first (unique value_mac): its token is the answer.
             return QuarkusTransaction.requiringNew().call(() -> findByMac(mac)).orElseThrow(() -> raced);
@@ -69,13 +78,18 @@ public class TokenVault {
         Map<String, String> values = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
+        List<String> shredded = new ArrayList<>();
         for (String token : tokens) {
-            if (values.containsKey(token) || unknown.contains(token) || unreadable.contains(token)) {
+            if (values.containsKey(token) || unknown.contains(token) || unreadable.contains(token) || shredded.contains(token)) {
                 continue;
             }
             VaultEntry entry = em.find(VaultEntry.class, token);
             if (entry == null) {
                 unknown.add(token);
+                continue;
+            }
+            if (entry.shreddedAt != null) {
+                shredded.add(token);
                 continue;
             }
             Optional<String> value = plaintext(entry);
@@ -89,17 +103,38 @@ public class TokenVault {
             LOG.errorf("%d vault entr%s did not open: a KEK that is not configured, or rows changed in the database",
                     unreadable.size(), unreadable.size() == 1 ? "y" : "ies");
         }
-        return new Opened(values, unknown, unreadable, 0);
+        return new Opened(values, unknown, unreadable, shredded, 0);
     }
 
     /**
      * Values found, tokens the vault does not know, entries that did not open (missing KEK or
-     * tampered row), and the sequence number of the audit record of this opening.
+     * tampered row), entries shredded when their subject was erased, and the sequence number of
+     * the audit record of this opening.
      */
-    public record Opened(Map<String, String> values, List<String> unknown, List<String> unreadable, long auditSeq) {
+    public record Opened(Map<String, String> values, List<String> unknown, List<String> unreadable, List<String> shredded,
+                         long auditSeq) {
         Opened recordedAs(long seq) {
-            return new Opened(values, unknown, unreadable, seq);
+            return new Opened(values, unknown, unreadable, shredded, seq);
         }
+    }
+
+    /**
+     * Crypto-shredding for an erased person: the data keys and ciphertexts of every value
+     * tokenized for them are destroyed (the KEK never wrapped anything else of theirs), the
+     * token rows stay so that detokenizing says "erased", not "unknown".
+     * @return how many values were shredded
+     */
+    @Transactional
+    public int shred(String subjectId) {
+        return em.createQuery("update VaultEntry t set t.wrappedKey = null, t.kekId = null, t.ciphertext = '', t.shreddedAt = :now"
+                        + " where t.subjectId = :subject and t.shreddedAt is null")
+                .setParameter("now", Instant.now()).setParameter("subject", subjectId).executeUpdate();
+    }
+
+    /** The tokens made for a person (for their export): token and type, never the value. */
+    public List<Object[]> tokensOf(String subjectId) {
+        return em.createQuery("select t.token, t.entityType, t.createdAt from VaultEntry t where t.subjectId = :subject"
+                + " and t.shreddedAt is null order by t.createdAt", Object[].class).setParameter("subject", subjectId).getResultList();
     }
 
     /** The entry's value, if its data key unwraps and its ciphertext opens for this very row. */
@@ -125,8 +160,9 @@ public class TokenVault {
         entry.wrappedKey = keks.wrap(dek, entry.token);
     }
 
-    private String insert(EntityType type, String value, TokenScheme scheme, String domain, String mac) {
+    private String insert(EntityType type, String value, TokenScheme scheme, String domain, String mac, String subjectId) {
         VaultEntry entry = new VaultEntry();
+        entry.subjectId = subjectId;
         entry.token = newToken(type);
         entry.entityType = type.name();
         entry.scheme = scheme.name().toLowerCase();

@@ -41,12 +41,21 @@ public class VaultEntry {
     @Column(name = "created_at")
     public Instant createdAt;
 
+    /** The data subject (Keycloak user id) the value belongs to, when the caller named one: erasing them shreds it. */
+    @Column(name = "subject_id")
+    public String subjectId;
+
+    /** When the entry's key and ciphertext were destroyed (its subject was erased), else null. */
+    @Column(name = "shredded_at")
+    public Instant shreddedAt;
+
     /** Marks entries from before envelope encryption (set by migration V2), until the re-wrap re-seals them. */
     static final String LEGACY_KEK = "legacy-v1";
 
     /** What the value's ciphertext is bound to: this row's token, type, scheme, domain and lookup MAC. */
     String binding() {
-        return String.join("\u0000", "kinga-vault", token, entityType, scheme, String.valueOf(domain), String.valueOf(valueMac));
+        String row = String.join("\u0000", "kinga-vault", token, entityType, scheme, String.valueOf(domain), String.valueOf(valueMac));
+        return subjectId == null ? row : row + "\u0000subject\u0000" + subjectId; // entries from before subjects bind as they did
     }
 
     boolean legacy() {

@@ -193,6 +193,39 @@ class DsrTest {
         assertEquals(401, post.apply(now, good), "the same signed request twice is a replay");
     }
 
+    /** Crypto-shredding: values tokenized for a person cannot be recovered once the person is erased. */
+    @Test
+    void valuesTokenizedForThePersonAreShreddedWithThem() {
+        FakeKeycloak.User user = FakeKeycloak.add("shred-" + System.nanoTime());
+        String other = "someone-else-" + System.nanoTime();
+        String anonymizer = TestTokens.withPermissions("pii:anonymize", "pii:tokenize-deterministic");
+        String email = user.username + "@example.com";
+        java.util.function.Function<String, String> tokenFor = subject -> RestAssured.given().header("Authorization", "Bearer " + anonymizer)
+                .contentType("application/json").body(Map.of("text", email, "subject", subject,
+                        "operators", Map.of("EMAIL", Map.of("type", "tokenize", "scheme", "deterministic", "domain", "care-records"))))
+                .post("/api/v1/pii/anonymize").jsonPath().getString("text");
+        String mine = tokenFor.apply(user.id);
+        String theirs = tokenFor.apply(other);
+        assertTrue(mine.startsWith("tok_email_"), mine);
+        assertFalse(mine.equals(theirs), "the same value for another person is another token");
+        String officer = TestTokens.token().permissions("pii:detokenize").subject("officer-1").sign();
+        java.util.function.Function<String, Response> detokenize = token -> RestAssured.given().header("Authorization", "Bearer " + officer)
+                .contentType("application/json").body(Map.of("tokens", List.of(token), "purpose", "DSR test")).post("/api/v1/pii/detokenize");
+        assertEquals(email, detokenize.apply(mine).jsonPath().getString("values." + mine));
+
+        JsonPath export = awaitStatus(created(Map.of("type", "export", "subject", user.id)).getString("id"), "completed");
+        String url = call("POST", "/api/v1/dsr/" + export.getString("id") + "/archive-link", null).jsonPath().getString("url");
+        assertEquals(List.of(mine), call("GET", url, null).jsonPath().getList("parts.sidecar.tokens.token"), "their tokens, no value");
+
+        JsonPath erased = awaitStatus(created(Map.of("type", "erasure", "subject", user.id, "graceDays", 0)).getString("id"), "completed");
+        assertEquals(1, erased.getInt("receipt.connectors.sidecar.tokensShredded"));
+        Response gone = detokenize.apply(mine);
+        assertEquals(410, gone.statusCode(), gone.asString());
+        assertEquals("token_erased", gone.jsonPath().getString("error"));
+        assertFalse(gone.asString().contains(email));
+        assertEquals(email, detokenize.apply(theirs).jsonPath().getString("values." + theirs), "another person's token still opens");
+    }
+
     @Test
     void aFailingConnectorIsRetriedThenReported() {
         FakeKeycloak.User user = FakeKeycloak.add("retry-" + System.nanoTime());
