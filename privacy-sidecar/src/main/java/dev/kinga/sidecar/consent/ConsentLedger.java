@@ -58,6 +58,11 @@ public class ConsentLedger {
         purpose.createdAt = now();
         purpose.createdBy = caller.getSubject();
         em.persist(purpose);
+        try {
+            em.flush();
+        } catch (jakarta.persistence.PersistenceException raced) {
+            throw new Refusal(409, "version_exists", "Version " + version + " of this purpose was published at the same moment");
+        }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("purpose", key);
         details.put("version", version);
@@ -130,7 +135,7 @@ public class ConsentLedger {
     /** The people whose latest record for the purpose is a grant of version {@code minVersion} or later. */
     public List<String> consenting(String key, int minVersion, int limit) {
         versions(key);
-        return em.createQuery("select r.subjectId from ConsentRecord r where r.purposeKey = :key and r.granted = true"
+        return em.createQuery("select distinct r.subjectId from ConsentRecord r where r.purposeKey = :key and r.granted = true"
                         + " and r.purposeVersion >= :min and r.at = (select max(s.at) from ConsentRecord s"
                         + " where s.subjectId = r.subjectId and s.purposeKey = :key) order by r.subjectId", String.class)
                 .setParameter("key", key).setParameter("min", minVersion).setMaxResults(limit).getResultList();

@@ -36,7 +36,8 @@ public class MyConsentResource {
     public record MyConsents(List<ConsentResource.PurposeView> purposes, ConsentResource.SubjectView mine) {
     }
 
-    public record Change(String purpose, String action) {
+    /** @param version the version of the text the person was shown; a grant to any other is refused */
+    public record Change(String purpose, String action, Integer version) {
     }
 
     @GET
@@ -55,7 +56,15 @@ public class MyConsentResource {
         }
         boolean granted = ConsentResource.action(body.action());
         String key = ConsentResource.purposeKey(body.purpose());
-        ConsentRecord r = ledger.record(jwt.getSubject(), key, null, granted, "self-service", jwt);
+        if (jwt.getSubject() == null) {
+            throw new Refusal(403, "forbidden", "The token names no person (no sub)");
+        }
+        int current = ledger.versions(key).get(0).version;
+        if (granted && body.version() != null && body.version() != current) {
+            throw new Refusal(409, "version_changed", "The purpose's text changed (now version " + current
+                    + "): show the person the current text and ask again");
+        }
+        ConsentRecord r = ledger.record(jwt.getSubject(), key, granted ? (Integer) current : null, granted, "self-service", jwt);
         return Response.status(201).entity(ConsentResource.RecordView.of(r)).build();
     }
 }

@@ -77,6 +77,9 @@ public class PiiResource {
             if (request.text() != null) {
                 throw new BadRequestException("send either text or document, not both");
             }
+            if (request.subject() != null) {
+                throw new BadRequestException("subject applies to text (its tokens); document rules make no tokens");
+            }
             return new PiiApi.AnonymizeResponse(null, null, records.anonymize(request.document(), request.fieldRules(), deterministic));
         }
         String text = text(request == null ? null : request.text());

@@ -79,14 +79,27 @@ public class AppConnectors {
             if (!NAME.matcher(name).matches()) {
                 throw new IllegalStateException("kinga.connectors: a name is lower-case letters, digits and '-': " + name);
             }
-            if (!c.url().startsWith("http://") && !c.url().startsWith("https://")) {
-                throw new IllegalStateException("kinga.connectors." + name + ".url must be an http(s) URL");
+            if (!acceptable(c.url())) {
+                throw new IllegalStateException("kinga.connectors." + name + ".url must be an https URL (http only to this"
+                        + " machine) without user info, query or fragment");
             }
             if (c.secret().length() < 32) {
                 throw new IllegalStateException("kinga.connectors." + name + ".secret must have 32 characters or more");
             }
         });
         return sorted;
+    }
+
+    /** https, or http to this machine only (a sidecar next to the app); no credentials, query or fragment in it. */
+    static boolean acceptable(String url) {
+        try {
+            URI uri = URI.create(url);
+            boolean loopback = "localhost".equals(uri.getHost()) || "127.0.0.1".equals(uri.getHost()) || "[::1]".equals(uri.getHost());
+            return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()) && loopback)
+                    && uri.getHost() != null && uri.getRawUserInfo() == null && uri.getRawQuery() == null && uri.getRawFragment() == null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /**

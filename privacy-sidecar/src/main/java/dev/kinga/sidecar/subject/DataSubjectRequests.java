@@ -191,9 +191,9 @@ public class DataSubjectRequests {
     }
 
     /**
-     * After an erasure: the person's other requests keep their ids, dates and outcomes (the proof
-     * that the requests were answered) but no longer the name they were made under or the reason
-     * text, and their export archives and links are deleted.
+     * After an erasure: the person's requests keep their ids, dates, transitions and outcomes (the
+     * proof that the requests were answered) but no longer the name they were made under, the
+     * reason text or the notes, and their export archives and links are deleted.
      * @return how many requests were pseudonymised
      */
     @Transactional
@@ -202,6 +202,8 @@ public class DataSubjectRequests {
                 .setParameter("s", subjectId).executeUpdate();
         em.createQuery("delete from DsrArchive a where a.requestId in (select r.id from DsrRequest r where r.subjectId = :s)")
                 .setParameter("s", subjectId).executeUpdate();
+        em.createQuery("update DsrTransition t set t.note = null where t.requestId in (select r.id from DsrRequest r"
+                + " where r.subjectId = :s)").setParameter("s", subjectId).executeUpdate();
         return em.createQuery("update DsrRequest r set r.subject = r.subjectId, r.reason = null where r.subjectId = :s")
                 .setParameter("s", subjectId).executeUpdate();
     }

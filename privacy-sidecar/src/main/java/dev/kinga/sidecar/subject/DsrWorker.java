@@ -179,6 +179,9 @@ public class DsrWorker {
     private ObjectNode erase(DsrRequest r) {
         ObjectNode receipt = json.createObjectNode();
         ObjectNode connectors = receipt.putObject("connectors");
+        // Keycloak first says whether it will erase this account (it refuses administrators, service accounts)
+        // and disables it, before any app erases anything: no partial erasure of an account that cannot be erased.
+        keycloak.hold(r.subjectId);
         apps.all().forEach((name, connector) -> {
             ConnectorCall done = em.find(ConnectorCall.class, new ConnectorCall.Key(r.id, name));
             if (done == null) {
@@ -202,9 +205,16 @@ public class DsrWorker {
         return receipt;
     }
 
+    /** Keeps what an app says it erased as counts only: an app echoing personal data leaves none in the receipt. */
     @Transactional
     ConnectorCall recordCall(String requestId, String connector, JsonNode result) {
-        ObjectNode answer = result.deepCopy();
+        ObjectNode answer = json.createObjectNode();
+        ObjectNode erased = answer.putObject("erased");
+        result.path("erased").fields().forEachRemaining(kind -> {
+            if (kind.getValue().canConvertToLong() && erased.size() < 50 && kind.getKey().length() <= 64) {
+                erased.put(kind.getKey(), kind.getValue().asLong());
+            }
+        });
         answer.put("at", requests.now().toString());
         ConnectorCall call = new ConnectorCall();
         call.requestId = requestId;

@@ -126,8 +126,9 @@ public class TokenVault {
      */
     @Transactional
     public int shred(String subjectId) {
-        return em.createQuery("update VaultEntry t set t.wrappedKey = null, t.kekId = null, t.ciphertext = '', t.shreddedAt = :now"
-                        + " where t.subjectId = :subject and t.shreddedAt is null")
+        // The lookup MAC and the subject go too: no guess of the value can find the token again, and nothing ties it to anyone.
+        return em.createQuery("update VaultEntry t set t.wrappedKey = null, t.kekId = null, t.ciphertext = '', t.valueMac = null,"
+                        + " t.subjectId = null, t.shreddedAt = :now where t.subjectId = :subject and t.shreddedAt is null")
                 .setParameter("now", Instant.now()).setParameter("subject", subjectId).executeUpdate();
     }
 
@@ -176,7 +177,7 @@ public class TokenVault {
     }
 
     private Optional<String> findByMac(String mac) {
-        return em.createQuery("select t.token from VaultEntry t where t.valueMac = :mac", String.class)
+        return em.createQuery("select t.token from VaultEntry t where t.valueMac = :mac and t.shreddedAt is null", String.class)
                 .setParameter("mac", mac).getResultStream().findFirst();
     }
 

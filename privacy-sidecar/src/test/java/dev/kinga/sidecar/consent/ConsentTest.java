@@ -92,7 +92,10 @@ class ConsentTest {
         as(OFFICER, "PUT", "/api/v1/consent/purposes/" + key, Map.of("text", "Reminders by SMS", "version", 1));
         String me = "me-" + UUID.randomUUID();
         String token = TestTokens.token().subject(me).permissions("own-data:read", "own-data:write").sign();
-        Response granted = as(token, "POST", "/api/v1/me/consents", Map.of("purpose", key, "action", "grant"));
+        Response stale = as(token, "POST", "/api/v1/me/consents", Map.of("purpose", key, "action", "grant", "version", 7));
+        assertEquals(409, stale.statusCode(), "a grant to a text the person was not shown is refused");
+        assertEquals("version_changed", stale.jsonPath().getString("error"));
+        Response granted = as(token, "POST", "/api/v1/me/consents", Map.of("purpose", key, "action", "grant", "version", 1));
         assertEquals(201, granted.statusCode(), granted.asString());
         assertEquals(me, granted.jsonPath().getString("subjectId"));
         assertEquals("self-service", granted.jsonPath().getString("source"));

@@ -39,6 +39,7 @@ class DsrTest {
     @BeforeEach
     void healthyKeycloak() {
         FakeKeycloak.FAILURES_TO_COME.set(0);
+        FakeKeycloak.ERASE_FAILURES_TO_COME.set(0);
     }
 
     private static Response call(String method, String path, Object body) {
@@ -145,6 +146,7 @@ class DsrTest {
         assertEquals("privileged_account", held.jsonPath().getString("error"));
         JsonPath failed = awaitStatus(created(Map.of("type", "erasure", "subject", admin.id, "graceDays", 0)).getString("id"), "failed");
         assertEquals(1, failed.getInt("attempts"), "a refusal is not retried");
+        assertEquals(null, ReferenceConnector.ERASURES.get(admin.id), "no app erased anything of an account Keycloak refuses");
         assertTrue(failed.getString("lastError").contains("privileged_account"), failed.prettify());
         assertEquals("cancelled", call("POST", "/api/v1/dsr/" + failed.getString("id") + "/cancel", null).jsonPath().getString("status"),
                 "a failed request can be closed");
@@ -160,7 +162,7 @@ class DsrTest {
         JsonPath archive = call("GET", url, null).jsonPath();
         assertEquals(List.of("session 1: slept better", "session 2: new job"), archive.getList("parts.apps.care-notes.records.text"));
 
-        FakeKeycloak.FAILURES_TO_COME.set(2); // Keycloak fails twice after the app erased: the job runs three times
+        FakeKeycloak.ERASE_FAILURES_TO_COME.set(2); // Keycloak's erase fails twice after the app erased: the job runs three times
         JsonPath erased = awaitStatus(created(Map.of("type", "erasure", "subject", user.id, "graceDays", 0)).getString("id"), "completed");
         assertEquals(3, erased.getInt("attempts"));
         assertEquals(1, ReferenceConnector.ERASURES.get(user.id).get(), "the app erased once, however often the job ran");
@@ -177,7 +179,7 @@ class DsrTest {
         java.util.function.BiFunction<String, String, Integer> post = (timestamp, signature) -> {
             try {
                 return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ReferenceConnector.url() + "/erase"))
-                        .header("X-Kinga-Timestamp", timestamp).header("X-Kinga-Signature", signature)
+                        .header("X-Kinga-Timestamp", timestamp).header("X-Kinga-Signature", signature).header("Idempotency-Key", "r:erase")
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
             } catch (Exception e) {

@@ -25,6 +25,8 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
     static final String SECRET = "fake-sidecar-secret";
     static final Map<String, User> USERS = new ConcurrentHashMap<>();
     static final AtomicInteger FAILURES_TO_COME = new AtomicInteger();
+    /** Failures of the erase call only (after the hold that precedes it succeeded). */
+    static final AtomicInteger ERASE_FAILURES_TO_COME = new AtomicInteger();
     /** Erase calls per user id, whether or not the user was still there. */
     static final Map<String, AtomicInteger> ERASE_CALLS = new ConcurrentHashMap<>();
     private static final Pattern PRIVACY = Pattern.compile("/admin/realms/kinga/kinga-privacy/users/([^/]+)/(export|hold|erase)");
@@ -134,6 +136,10 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
                     }
                 }
                 case "erase POST" -> {
+                    if (ERASE_FAILURES_TO_COME.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        answer(exchange, 503, "{}");
+                        return;
+                    }
                     user.erasures.incrementAndGet();
                     USERS.remove(user.id);
                     answer(exchange, 200, "{\"userId\":\"" + user.id + "\",\"keycloak\":{\"user\":1},\"audit\":{\"personalPartsErased\":3}}");

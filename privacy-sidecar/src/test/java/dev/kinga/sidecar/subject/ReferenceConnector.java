@@ -76,7 +76,7 @@ public class ReferenceConnector implements QuarkusTestResourceLifecycleManager {
         String path = exchange.getRequestURI().getRawPath();
         String timestamp = exchange.getRequestHeaders().getFirst("X-Kinga-Timestamp");
         String signature = exchange.getRequestHeaders().getFirst("X-Kinga-Signature");
-        String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+
         // 1. Authenticate: the signature over method, path, timestamp and body, compared in constant time.
         String expected = "v1=" + AppConnectors.signature(SECRET, exchange.getRequestMethod(), path,
                 timestamp == null ? "" : timestamp, body);
@@ -86,7 +86,13 @@ public class ReferenceConnector implements QuarkusTestResourceLifecycleManager {
             return;
         }
         // 2. Freshness: a timestamp outside the window, or a request seen before, is a replay.
-        long age = Math.abs(Instant.now().getEpochSecond() - Long.parseLong(timestamp));
+        long age;
+        try {
+            age = Math.abs(Instant.now().getEpochSecond() - Long.parseLong(timestamp));
+        } catch (NumberFormatException e) {
+            answer(exchange, 401, "{\"error\":\"bad_timestamp\"}");
+            return;
+        }
         if (age > REPLAY_WINDOW_SECONDS || !SEEN_SIGNATURES.add(signature)) {
             answer(exchange, 401, "{\"error\":\"replayed\"}");
             return;
@@ -95,13 +101,25 @@ public class ReferenceConnector implements QuarkusTestResourceLifecycleManager {
             answer(exchange, 503, "{}");
             return;
         }
-        // 3. Idempotency: the same key gets the first answer, and nothing is done twice.
-        String earlier = key == null ? null : ANSWERED.get(key);
+        // 3. Idempotency, keyed by what was signed (requestId and operation of the body, which the
+        //    Idempotency-Key header repeats): the same key gets the first answer, nothing is done twice.
+        JsonNode request = JSON.readTree(body);
+        String key = request.path("requestId").asText() + ":" + request.path("operation").asText();
+        if (!key.equals(exchange.getRequestHeaders().getFirst("Idempotency-Key")) || !path.endsWith("/" + request.path("operation").asText())) {
+            answer(exchange, 400, "{\"error\":\"mismatch\"}");
+            return;
+        }
+        synchronized (ANSWERED) { // check and act at once: two calls with one key never both erase
+            handleOnce(exchange, path, key, request);
+        }
+    }
+
+    private static void handleOnce(HttpExchange exchange, String path, String key, JsonNode request) throws IOException {
+        String earlier = ANSWERED.get(key);
         if (earlier != null) {
             answer(exchange, 200, earlier);
             return;
         }
-        JsonNode request = JSON.readTree(body);
         String subject = request.path("subjectId").asText();
         ObjectNode result = JSON.createObjectNode();
         if (path.endsWith("/export")) {
@@ -115,9 +133,7 @@ public class ReferenceConnector implements QuarkusTestResourceLifecycleManager {
             answer(exchange, 404, "{}");
             return;
         }
-        if (key != null) {
-            ANSWERED.put(key, result.toString());
-        }
+        ANSWERED.put(key, result.toString());
         answer(exchange, 200, result.toString());
     }
 
