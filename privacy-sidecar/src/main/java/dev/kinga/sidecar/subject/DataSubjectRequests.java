@@ -126,14 +126,19 @@ public class DataSubjectRequests {
     @Transactional
     public DsrRequest cancel(String id, String actor, String note) {
         DsrRequest r = locked(id);
-        if (!r.status.cancellable()) {
-            throw new Refusal(409, "not_cancellable", "A request that is " + r.status.apiName()
-                    + " cannot be cancelled; only received, scheduled or failed ones can");
-        }
+        requireCancellable(r);
         transition(r, r.status, DsrStatus.CANCELLED, actor, note);
         r.status = DsrStatus.CANCELLED;
         r.runAfter = null;
         return r;
+    }
+
+    /** Refuses (409, naming the status) a request whose job has started or finished. */
+    static void requireCancellable(DsrRequest r) {
+        if (!r.status.cancellable()) {
+            throw new Refusal(409, "not_cancellable", "A request that is " + r.status.apiName()
+                    + " cannot be cancelled; only received, scheduled or failed ones can");
+        }
     }
 
     /** Moves the due date by {@code days}, for a reason, to at most three months after receipt (Art. 12(3)). */

@@ -149,9 +149,7 @@ public class DsrResource {
     public View cancel(@PathParam("id") String id, CancelRequest body) {
         String reason = text("reason", body == null ? null : body.reason());
         DsrRequest r = requests.find(id);
-        if (!r.status.cancellable()) {
-            requests.cancel(id, jwt.getSubject(), reason); // refuses, naming the status
-        }
+        DataSubjectRequests.requireCancellable(r);
         if (r.type == DsrType.ERASURE) {
             keycloak.release(r.subjectId); // first: if Keycloak cannot, nothing changed and the officer may try again
         }
