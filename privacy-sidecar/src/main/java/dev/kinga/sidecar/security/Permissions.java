@@ -14,9 +14,12 @@ public final class Permissions {
     public static final String AUDIT_READ = "audit:read";
     public static final String DSR_MANAGE = "dsr:manage";
     public static final String CONSENT_MANAGE = "consent:manage";
+    /** Register the applications that hold personal data (connectors for export and erasure). */
+    public static final String CONNECTORS_MANAGE = "connectors:manage";
     /** People acting on their own data, with their own token ({@code /api/v1/me/...}). */
     public static final String OWN_DATA_READ = "own-data:read";
     public static final String OWN_DATA_WRITE = "own-data:write";
+    public static final String OWN_DATA_DELETE = "own-data:delete";
 
     private Permissions() {
     }

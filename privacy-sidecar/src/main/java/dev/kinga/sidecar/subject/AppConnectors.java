@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
 
 /**
  * The applications that hold a person's data (conversations, messages, care notes), registered
- * by configuration ({@code kinga.connectors."<name>".url} and {@code .secret}), and called
- * over HTTP for a person's export and erasure with a signed request (docs/connectors.md):
+ * by configuration ({@code kinga.connectors."<name>".url} and {@code .secret}) or through the API
+ * ({@link ConnectorRegistry}), and called over HTTP for a person's export and erasure with a signed request (docs/connectors.md):
  * {@code X-Kinga-Signature: v1=HMAC-SHA256(secret, method "\n" path "\n" timestamp "\n" SHA-256(body))},
  * {@code X-Kinga-Timestamp} (the app refuses one outside its replay window) and
  * {@code Idempotency-Key} (the same key for every retry of one request's call).
@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
 public class AppConnectors {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    static final int MIN_SECRET = 32;
+    static final int MAX_SECRET = 256;
 
     @ConfigMapping(prefix = "kinga.connectors")
     public interface Config {
@@ -56,8 +58,20 @@ public class AppConnectors {
         }
     }
 
+    /** A connector as the jobs call it, wherever it was registered. */
+    public record Connector(String name, String url, String secret, String source) {
+        public static final String CONFIGURATION = "configuration";
+        public static final String API = "api";
+    }
+
     @Inject
     Config config;
+
+    @Inject
+    ConnectorRegistry registry;
+
+    /** The configured connectors, checked once at start. */
+    private volatile Map<String, Connector> configured;
 
     @ConfigProperty(name = "kinga.connector-timeout", defaultValue = "PT30S")
     Duration timeout;
@@ -69,25 +83,46 @@ public class AppConnectors {
 
     /** A wrong connector configuration stops the start, rather than the first erasure. */
     void validate(@Observes StartupEvent start) {
-        all();
+        configured();
     }
 
-    /** Connector names, sorted; refuses to start on a bad name, URL or secret. */
-    public Map<String, Config.Connector> all() {
-        Map<String, Config.Connector> sorted = new TreeMap<>(config.connectors());
-        sorted.forEach((name, c) -> {
-            if (!NAME.matcher(name).matches()) {
-                throw new IllegalStateException("kinga.connectors: a name is lower-case letters, digits and '-': " + name);
+    /** Every connector, configured and registered, sorted by name: each job calls each of them. */
+    public Map<String, Connector> all() {
+        Map<String, Connector> all = new TreeMap<>(configured());
+        registry.registered().forEach(c -> all.putIfAbsent(c.name(), c));
+        return all;
+    }
+
+    /** The configured connectors; refuses to start on a bad name, URL or secret. */
+    Map<String, Connector> configured() {
+        Map<String, Connector> checked = configured;
+        if (checked != null) {
+            return checked;
+        }
+        Map<String, Connector> sorted = new TreeMap<>();
+        config.connectors().forEach((name, c) -> {
+            String problem = problem(name, c.url(), c.secret());
+            if (problem != null) {
+                throw new IllegalStateException("kinga.connectors." + name + ": " + problem);
             }
-            if (!acceptable(c.url())) {
-                throw new IllegalStateException("kinga.connectors." + name + ".url must be an https URL (http only to this"
-                        + " machine) without user info, query or fragment");
-            }
-            if (c.secret().length() < 32) {
-                throw new IllegalStateException("kinga.connectors." + name + ".secret must have 32 characters or more");
-            }
+            sorted.put(name, new Connector(name, c.url(), c.secret(), Connector.CONFIGURATION));
         });
-        return sorted;
+        configured = Map.copyOf(sorted);
+        return configured;
+    }
+
+    /** What is wrong with a connector's name, URL or secret, or null. */
+    static String problem(String name, String url, String secret) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            return "a name is 1 to 64 lower-case letters, digits and '-', starting with a letter or digit";
+        }
+        if (url == null || url.length() > 2000 || !acceptable(url)) {
+            return "url must be an https URL (http only to this machine) without user info, query or fragment";
+        }
+        if (secret == null || secret.length() < MIN_SECRET || secret.length() > MAX_SECRET) {
+            return "secret must have " + MIN_SECRET + " to " + MAX_SECRET + " characters";
+        }
+        return null;
     }
 
     /** https, or http to this machine only (a sidecar next to the app); no credentials, query or fragment in it. */
@@ -106,7 +141,7 @@ public class AppConnectors {
      * Calls one connector for one request ({@code operation}: export or erase); its JSON answer.
      * Anything but a 200 with JSON is a {@link KeycloakPrivacy.ConnectorException} the job retries.
      */
-    public JsonNode call(String name, Config.Connector connector, String operation, DsrRequest r) {
+    public JsonNode call(Connector connector, String operation, DsrRequest r) {
         ObjectNode body = json.createObjectNode();
         body.put("requestId", r.id);
         body.put("subjectId", r.subjectId);
@@ -121,6 +156,7 @@ public class AppConnectors {
                 .header("X-Kinga-Signature", "v1=" + signature(connector.secret(), "POST", uri.getRawPath(), timestamp, bytes))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
                 .build();
+        String name = connector.name();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kinga.sidecar.consent.ConsentLedger;
 import dev.kinga.sidecar.vault.TokenVault;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
@@ -18,7 +20,12 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Runs data-subject requests whose time has come, on any sidecar on the database. A job is
@@ -67,20 +74,59 @@ public class DsrWorker {
     @ConfigProperty(name = "kinga.dsr.archive-ttl", defaultValue = "PT24H")
     Duration archiveTtl;
 
+    @ConfigProperty(name = "kinga.dsr.workers", defaultValue = "4")
+    int workers;
+
+    @ConfigProperty(name = "kinga.dsr.drain-limit", defaultValue = "PT50S")
+    Duration drainLimit;
+
+    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "kinga-dsr-worker");
+        t.setDaemon(true);
+        return t;
+    });
+
     /** A job this worker holds: the request and the attempt it is on (the fence: a worker whose lease was taken over finds another). */
     record Claim(String id, int attempt) {
     }
 
+    /**
+     * Drains the queue with {@code kinga.dsr.workers} jobs at a time (each claim is its own row
+     * lock, so the workers of one sidecar share the queue the way two sidecars do), for at most
+     * {@code kinga.dsr.drain-limit} per poll so expired archives are still cleaned up on time.
+     */
     @Scheduled(every = "${kinga.dsr.poll-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
-        for (int i = 0; i < 100; i++) {
+        Instant until = Instant.now().plus(drainLimit);
+        List<Future<?>> running = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            running.add(pool.submit(() -> drain(until)));
+        }
+        for (Future<?> worker : running) {
+            try {
+                worker.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                LOG.errorf("data-subject request worker: %s", e.getCause().getClass().getName());
+            }
+        }
+        deleteExpiredArchives();
+    }
+
+    private void drain(Instant until) {
+        while (Instant.now().isBefore(until)) {
             Claim claim = claim();
             if (claim == null) {
-                break;
+                return;
             }
             run(claim);
         }
-        deleteExpiredArchives();
+    }
+
+    void stopWorkers(@Observes ShutdownEvent stop) {
+        pool.shutdownNow();
     }
 
     /** Takes the next job that may run, or null; the claim commits before the work starts. */
@@ -137,7 +183,7 @@ public class DsrWorker {
         JsonNode fromKeycloak = keycloak.export(r.subjectId);
         ObjectNode parts = archive.putObject("parts");
         ObjectNode fromApps = json.createObjectNode();
-        apps.all().forEach((name, connector) -> fromApps.set(name, apps.call(name, connector, "export", r)));
+        apps.all().forEach((name, connector) -> fromApps.set(name, apps.call(connector, "export", r)));
         parts.set("keycloak", fromKeycloak == null ? json.createObjectNode().put("absent", "no such user") : fromKeycloak);
         ObjectNode sidecar = parts.putObject("sidecar");
         ArrayNode history = sidecar.putArray("requests");
@@ -185,7 +231,7 @@ public class DsrWorker {
         apps.all().forEach((name, connector) -> {
             ConnectorCall done = em.find(ConnectorCall.class, new ConnectorCall.Key(r.id, name));
             if (done == null) {
-                done = recordCall(r.id, name, apps.call(name, connector, "erase", r));
+                done = recordCall(r.id, name, apps.call(connector, "erase", r));
             }
             try {
                 connectors.set(name, json.readTree(done.result));
@@ -289,7 +335,9 @@ public class DsrWorker {
     @Transactional
     void deleteExpiredArchives() {
         Instant now = requests.now();
-        em.createQuery("delete from DsrArchiveLink l where l.expiresAt <= :now").setParameter("now", now).executeUpdate();
+        // Links outlive their archive by a week, so a late click says "expired" (410), not "unknown" (404).
+        em.createQuery("delete from DsrArchiveLink l where l.expiresAt <= :before").setParameter("before", now.minus(Duration.ofDays(7)))
+                .executeUpdate();
         em.createQuery("delete from DsrArchive a where a.expiresAt <= :now").setParameter("now", now).executeUpdate();
     }
 }

@@ -92,7 +92,7 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
     /** The permissions the catalogue's role grants (realm-config/roles.yaml), as its holders' tokens carry them. */
     public static String asRole(String role) {
         return withPermissions(switch (role) {
-            case "privacy-officer" -> new String[]{"dsr:manage", "consent:manage", "breach:manage", "pii:detect", "pii:anonymize",
+            case "privacy-officer" -> new String[]{"dsr:manage", "consent:manage", "connectors:manage", "breach:manage", "pii:detect", "pii:anonymize",
                     "pii:tokenize-deterministic", "pii:detokenize", "audit:read"};
             case "security-officer" -> new String[]{"security-alerts:read", "breach:manage", "pii:detect", "pii:anonymize", "audit:read"};
             case "auditor" -> new String[]{"audit:read", "pii:detect"};
