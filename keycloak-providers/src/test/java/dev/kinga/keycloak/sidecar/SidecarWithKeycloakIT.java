@@ -4,20 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kinga.keycloak.testing.KeycloakClient;
 import dev.kinga.keycloak.testing.KeycloakExtension;
 import dev.kinga.keycloak.testing.KeycloakServer;
+import dev.kinga.keycloak.testing.SidecarProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static dev.kinga.keycloak.testing.DemoUsers.PASSWORD;
 import static dev.kinga.keycloak.testing.DemoUsers.PRIVACY_OFFICER;
@@ -37,54 +34,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(KeycloakExtension.class)
 class SidecarWithKeycloakIT {
 
-    private static Process sidecar;
+    private static SidecarProcess sidecar;
     private static String sidecarUrl;
 
     @BeforeAll
     static void startSidecar(KeycloakServer keycloak) throws Exception {
-        Path app = Path.of(KeycloakServer.required("kinga.it.sidecar.app"));
-        assertTrue(Files.isRegularFile(app), "build the sidecar first (mvn verify builds it): " + app);
-        Path work = Files.createDirectories(Path.of(KeycloakServer.required("kinga.it.work")).resolve("sidecar"));
-        int port = KeycloakServer.freePort();
-        int managementPort = KeycloakServer.freePort();
-        sidecarUrl = "http://localhost:" + port;
-        String managementUrl = "http://localhost:" + managementPort;
-        ProcessBuilder builder = new ProcessBuilder("java", "-jar", app.toString())
-                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("sidecar.log").toFile());
-        Map<String, String> env = builder.environment();
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        env.put("KINGA_SIDECAR_MANAGEMENT_PORT", Integer.toString(managementPort));
-        env.put("KINGA_KEYCLOAK_URL", keycloak.baseUrl());
-        env.put("KINGA_PII_HASH_KEY", "it-hash-key-0123456789-0123456789-abcdef");
-        env.put("KINGA_PII_VAULT_KEYS", "it1:aXQtdmF1bHQta2V5LTAxMjM0NTY3ODktMDEyMzQ1Njc=");
-        KeycloakClient admin = new KeycloakClient(keycloak.baseUrl());
-        String sidecarClient = admin.adminGet("/" + REALM + "/clients?clientId=kinga-sidecar").get(0).path("id").asText();
-        env.put("KINGA_KEYCLOAK_CLIENT_SECRET", admin.adminGet("/" + REALM + "/clients/" + sidecarClient + "/client-secret")
-                .path("value").asText());
-        String pgUrl = System.getProperty("kinga.it.sidecar.db.url", "");
-        if (keycloak.database().postgres() && !pgUrl.isBlank()) {
-            env.put("KINGA_SIDECAR_DB_URL", pgUrl);
-            env.put("KINGA_SIDECAR_DB_USERNAME", keycloak.database().username());
-            env.put("KINGA_SIDECAR_DB_PASSWORD", keycloak.database().password());
-        } else {
-            env.put("KINGA_SIDECAR_DB_URL", "jdbc:h2:file:" + work.resolve("db/sidecar") + ";DB_CLOSE_ON_EXIT=FALSE");
-        }
-        sidecar = builder.start();
-        KeycloakClient http = new KeycloakClient(sidecarUrl);
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (true) {
-            try {
-                if (http.send("GET", managementUrl + "/q/health/ready", null, null).statusCode() == 200) {
-                    break;
-                }
-            } catch (RuntimeException notYet) {
-                // not listening yet
-            }
-            if (!sidecar.isAlive() || Instant.now().isAfter(deadline)) {
-                throw new AssertionError("sidecar did not start: " + Files.readString(work.resolve("sidecar.log")));
-            }
-            Thread.sleep(300);
-        }
+        sidecar = SidecarProcess.start(keycloak, "sidecar", Map.of());
+        sidecarUrl = sidecar.url();
     }
 
     /**
@@ -101,10 +57,7 @@ class SidecarWithKeycloakIT {
     @AfterAll
     static void stopSidecar() throws InterruptedException {
         if (sidecar != null) {
-            sidecar.destroy();
-            if (!sidecar.waitFor(20, TimeUnit.SECONDS)) {
-                sidecar.destroyForcibly();
-            }
+            sidecar.close();
         }
     }
 

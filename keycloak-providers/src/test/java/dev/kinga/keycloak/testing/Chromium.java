@@ -176,6 +176,28 @@ public final class Chromium implements AutoCloseable {
         throw new AssertionError("No element #" + elementId + " on " + url() + ":\n" + eval("document.body ? document.body.innerText : ''").asText());
     }
 
+    /** Waits until a script condition holds on a loaded page (e.g. an element is shown). */
+    public void waitUntil(String condition, String what) throws InterruptedException {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                if (eval("document.readyState === 'complete' && !!(" + condition + ")").asBoolean()) {
+                    return;
+                }
+            } catch (IllegalStateException navigating) {
+                // the page is being replaced
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("Never " + what + " on " + url() + ":\n" + eval("document.body ? document.body.innerText : ''").asText());
+    }
+
+    /** Whether the element exists and neither it nor a parent is hidden. */
+    public boolean shown(String elementId) {
+        return eval("(() => { const e = document.getElementById(" + quote(elementId) + "); return !!e && !e.closest('[hidden]'); })()")
+                .asBoolean();
+    }
+
     /** Waits until the address starts with {@code prefix} (e.g. the app's redirect URI). */
     public String waitForUrl(String prefix) throws InterruptedException {
         Instant deadline = Instant.now().plus(WAIT);

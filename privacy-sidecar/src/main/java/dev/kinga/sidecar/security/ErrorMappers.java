@@ -49,7 +49,8 @@ public class ErrorMappers {
     public Response stepUp(StepUp.StepUpRequiredException e) {
         return Response.fromResponse(ApiError.response(Response.Status.UNAUTHORIZED, "insufficient_user_authentication", e.getMessage()))
                 .header("WWW-Authenticate", "Bearer error=\"insufficient_user_authentication\", error_description=\""
-                        + e.getMessage().replace("\"", "'") + "\", acr_values=\"" + e.acr() + "\", max_age=" + e.maxAge())
+                        + e.getMessage().replace("\"", "'") + "\"" + (e.acr() == null ? "" : ", acr_values=\"" + e.acr() + "\"")
+                        + ", max_age=" + e.maxAge())
                 .build();
     }
 

@@ -3,10 +3,27 @@ package dev.kinga.sidecar.security;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Security headers on every response, errors and health checks included. */
+import java.net.URI;
+
+/**
+ * Security headers on every response, errors and health checks included. The API answers JSON
+ * only ({@code default-src 'none'}); the self-service page ({@code /my-data/}) may load its own
+ * script and style and talk to this service and to Keycloak's token endpoint, nothing else.
+ */
 @Singleton
 public class SecurityHeaders {
+
+    private static final String API_POLICY = "default-src 'none'; frame-ancestors 'none'";
+    private final String pagePolicy;
+
+    public SecurityHeaders(@ConfigProperty(name = "kinga.self-service.keycloak-url") String keycloakUrl) {
+        URI keycloak = URI.create(keycloakUrl);
+        String origin = keycloak.getScheme() + "://" + keycloak.getRawAuthority();
+        this.pagePolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' "
+                + origin + "; form-action 'self' " + origin + "; frame-ancestors 'none'; base-uri 'none'";
+    }
 
     void register(@Observes Filters filters) {
         filters.register(rc -> {
@@ -16,8 +33,11 @@ public class SecurityHeaders {
             headers.set("Referrer-Policy", "no-referrer");
             headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
             headers.set("Cache-Control", "no-store");
-            if (!rc.normalizedPath().startsWith("/q/swagger-ui")) {
-                headers.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+            String path = rc.normalizedPath();
+            if (path.equals("/my-data") || path.startsWith("/my-data/")) {
+                headers.set("Content-Security-Policy", pagePolicy);
+            } else if (!path.startsWith("/q/swagger-ui")) {
+                headers.set("Content-Security-Policy", API_POLICY);
             }
             rc.next();
         }, 100);

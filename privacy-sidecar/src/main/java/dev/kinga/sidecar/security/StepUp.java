@@ -56,6 +56,20 @@ public class StepUp {
         }
     }
 
+    /**
+     * Passes when the person signed in (entered their credentials, not just reused a session)
+     * within {@code maxAge}, whatever the factors: for what anyone may do to their own account
+     * but a stolen session should not (asking for its erasure). Otherwise a challenge for {@code max_age}.
+     */
+    public void requireRecentSignIn(JsonWebToken token, Duration maxAge) {
+        Long authTime = number(token.getClaim("auth_time"));
+        long now = clock.millis() / 1000;
+        if (authTime == null || now - authTime > maxAge.toSeconds() || authTime > now + 60) {
+            throw new StepUpRequiredException("A sign-in within the last " + maxAge.toSeconds() + " seconds is required (sign in again"
+                    + " with max_age=" + maxAge.toSeconds() + ", then call again with the new token)", null, maxAge.toSeconds());
+        }
+    }
+
     private boolean multiFactor(JsonWebToken token) {
         Object methods = token.getClaim("amr");
         if (methods instanceof Collection<?> values) {

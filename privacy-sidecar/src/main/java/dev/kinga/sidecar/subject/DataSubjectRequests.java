@@ -98,6 +98,56 @@ public class DataSubjectRequests {
         return r;
     }
 
+    /** The person's own request, or 404 (whether it is someone else's or does not exist is not told apart). */
+    public DsrRequest findOwn(String id, String subjectId) {
+        DsrRequest r = id == null || subjectId == null ? null : em.find(DsrRequest.class, id);
+        if (r == null || !subjectId.equals(r.subjectId)) {
+            throw new Refusal(404, "not_found", "You have no request with this id");
+        }
+        return r;
+    }
+
+    /** Gives a person's new erasure a cancellation code (random, 256 bits); only its hash is kept. */
+    @Transactional
+    public String issueCancelCode(String id) {
+        DsrRequest r = locked(id);
+        String code = SecretTokens.newToken();
+        r.cancelCodeHash = SecretTokens.hash(code);
+        return code;
+    }
+
+    /** The erasure a cancellation code was issued for, locked, or 404. */
+    DsrRequest byCancelCode(String code) {
+        if (!SecretTokens.wellFormed(code)) {
+            throw new Refusal(404, "unknown_code", "This cancellation code is not valid (any more)");
+        }
+        List<DsrRequest> found = em.createQuery("select r from DsrRequest r where r.cancelCodeHash = :h", DsrRequest.class)
+                .setParameter("h", SecretTokens.hash(code)).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
+        if (found.isEmpty()) {
+            throw new Refusal(404, "unknown_code", "This cancellation code is not valid (any more)");
+        }
+        return found.get(0);
+    }
+
+    /** The request a valid cancellation code names, still cancellable (checked before the account is released). */
+    @Transactional
+    public DsrRequest requireCancellableByCode(String code) {
+        DsrRequest r = byCancelCode(code);
+        requireCancellable(r);
+        return r;
+    }
+
+    /** Cancels the erasure a cancellation code was issued for; the code is used up. */
+    @Transactional
+    public DsrRequest cancelByCode(String code) {
+        DsrRequest r = byCancelCode(code);
+        requireCancellable(r);
+        transition(r, r.status, DsrStatus.CANCELLED, r.subjectId, "cancelled by the person with their cancellation code");
+        r.status = DsrStatus.CANCELLED;
+        r.runAfter = null;
+        return r;
+    }
+
     public List<DsrTransition> history(String id) {
         return em.createQuery("select t from DsrTransition t where t.requestId = :id order by t.seq", DsrTransition.class)
                 .setParameter("id", id).getResultList();
@@ -169,6 +219,9 @@ public class DataSubjectRequests {
     void transition(DsrRequest r, DsrStatus from, DsrStatus to, String actor, String note) {
         if (to.finished()) {
             r.openErasure = null;
+        }
+        if (to.finished() || to == DsrStatus.IN_PROGRESS) {
+            r.cancelCodeHash = null; // nothing left to cancel
         }
         if (note != null && note.length() > 2000) {
             note = note.substring(0, 1999) + "…";

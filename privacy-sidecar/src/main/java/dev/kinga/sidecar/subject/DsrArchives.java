@@ -9,13 +9,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,8 +20,6 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class DsrArchives {
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject
     EntityManager em;
@@ -51,11 +43,9 @@ public class DsrArchives {
         if (archive == null || !archive.expiresAt.isAfter(requests.now())) {
             throw new Refusal(410, "archive_expired", "The archive has expired and was deleted; make a new export request");
         }
-        byte[] random = new byte[32];
-        RANDOM.nextBytes(random);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String token = SecretTokens.newToken();
         DsrArchiveLink link = new DsrArchiveLink();
-        link.tokenHash = sha256(token);
+        link.tokenHash = SecretTokens.hash(token);
         link.requestId = requestId;
         link.createdBy = caller.getSubject();
         link.createdAt = requests.now();
@@ -65,12 +55,15 @@ public class DsrArchives {
         return new Link(token, link.expiresAt);
     }
 
-    /** The archive behind a link, which is used up by this call. */
+    /**
+     * The archive behind a link, which is used up by this call. A link works only for whoever made
+     * it: a link that leaks (a log, a shared screen) is no use to another account.
+     */
     @Transactional
     public String download(String token, JsonWebToken caller) {
-        DsrArchiveLink link = token == null || token.length() > 100 ? null
-                : em.find(DsrArchiveLink.class, sha256(token), LockModeType.PESSIMISTIC_WRITE);
-        if (link == null) {
+        DsrArchiveLink link = !SecretTokens.wellFormed(token) ? null
+                : em.find(DsrArchiveLink.class, SecretTokens.hash(token), LockModeType.PESSIMISTIC_WRITE);
+        if (link == null || !link.createdBy.equals(caller.getSubject())) {
             throw new Refusal(404, "unknown_link", "No download link with this token");
         }
         if (link.usedAt != null) {
@@ -89,13 +82,5 @@ public class DsrArchives {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("request", requestId);
         return details;
-    }
-
-    private static String sha256(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

@@ -66,6 +66,10 @@ public class DsrRequest {
     @Column(name = "open_erasure")
     public String openErasure;
 
+    /** SHA-256 of the cancellation code a person got for their own erasure, while it can be cancelled; else null. */
+    @Column(name = "cancel_code_hash")
+    public String cancelCodeHash;
+
     @Version
     public long version;
 }

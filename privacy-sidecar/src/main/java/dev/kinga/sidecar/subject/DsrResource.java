@@ -194,6 +194,11 @@ public class DsrResource {
     @RolesAllowed(Permissions.DSR_MANAGE)
     @Produces({"application/pgp-encrypted", MediaType.APPLICATION_JSON})
     public Response downloadEncrypted(@PathParam("token") String token, EncryptedDownload body) {
+        return encrypted(archives, token, jwt, body, "kinga-export.json.asc");
+    }
+
+    /** The archive behind a link, OpenPGP-encrypted to exactly one of a passphrase or a public key; checked before the link is used up. */
+    static Response encrypted(DsrArchives archives, String token, JsonWebToken caller, EncryptedDownload body, String filename) {
         boolean passphrase = body != null && body.passphrase() != null;
         boolean publicKey = body != null && body.publicKey() != null;
         if (passphrase == publicKey) {
@@ -205,12 +210,10 @@ public class DsrResource {
         } catch (ArchiveEncryption.UnusableKey e) {
             throw new BadRequestException(e.getMessage());
         }
-        byte[] encrypted = recipient.encrypt(archives.download(token, jwt));
+        byte[] encrypted = recipient.encrypt(archives.download(token, caller));
         return Response.ok(encrypted, "application/pgp-encrypted").cacheControl(NO_STORE)
-                .header("Content-Disposition", "attachment; filename=\"kinga-export.json.asc\"").build();
+                .header("Content-Disposition", "attachment; filename=\"" + filename + "\"").build();
     }
-
-
 
     private static DsrType type(String type) {
         if (type == null) {

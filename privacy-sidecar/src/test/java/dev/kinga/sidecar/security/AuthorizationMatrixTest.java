@@ -60,7 +60,9 @@ class AuthorizationMatrixTest {
             new Endpoint("GET", "/api/v1/audit/verify", null, Set.of("audit:read")),
             new Endpoint("GET", "/api/v1/dsr", null, Set.of("dsr:manage")),
             new Endpoint("GET", "/api/v1/consent/purposes", null, Set.of("consent:manage")),
-            new Endpoint("GET", "/api/v1/me/consents", null, Set.of("own-data:read")));
+            new Endpoint("GET", "/api/v1/connectors", null, Set.of("connectors:manage")),
+            new Endpoint("GET", "/api/v1/me/consents", null, Set.of("own-data:read")),
+            new Endpoint("GET", "/api/v1/me/requests", null, Set.of("own-data:read")));
 
     /** Every permission realm-config/roles.yaml defines for kinga-api, read from the catalogue itself. */
     private static List<String> cataloguePermissions() throws IOException {
