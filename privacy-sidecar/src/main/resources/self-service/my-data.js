@@ -73,7 +73,9 @@ function oidc(path) {
 async function signIn(options = {}) {
   const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
   const state = b64url(crypto.getRandomValues(new Uint8Array(16)));
-  sessionStorage.setItem('kinga-pkce', JSON.stringify({ verifier, state, resume: options.resume || null }));
+  // A resumed action belongs to whoever asked for it: it is dropped if someone else signs in.
+  const resume = options.resume ? Object.assign({ sub: subject() }, options.resume) : null;
+  sessionStorage.setItem('kinga-pkce', JSON.stringify({ verifier, state, resume }));
   const params = new URLSearchParams({
     client_id: config.clientId, response_type: 'code', scope: 'openid', redirect_uri: PAGE, state,
     code_challenge: b64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))),
@@ -93,7 +95,9 @@ async function finishSignIn(params) {
   sessionStorage.removeItem('kinga-pkce');
   history.replaceState(null, '', '/my-data/'); // the code must not stay in the address bar
   if (params.get('error')) {
-    throw new Error(t('signInFailed', params.get('error_description') || params.get('error')));
+    // Only the error code, and only if it looks like one: the address is anyone's to write.
+    const code = /^[a-z_]{1,40}$/.test(params.get('error')) ? params.get('error') : 'error';
+    throw new Error(t('signInFailed', code));
   }
   if (!saved || params.get('state') !== saved.state) {
     throw new Error(t('stateMismatch'));
@@ -115,7 +119,11 @@ async function finishSignIn(params) {
   const claims = JSON.parse(atob(accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
   $('who-name').textContent = claims.preferred_username || '';
   $('who').hidden = false;
-  return saved.resume;
+  return saved.resume && saved.resume.sub === claims.sub ? saved.resume : null;
+}
+
+function subject() {
+  return accessToken ? JSON.parse(atob(accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).sub : null;
 }
 
 async function api(method, path, body) {
@@ -250,7 +258,16 @@ async function download(r, encrypted) {
   if (encrypted && passphrase.length < 12) {
     throw new Error(t('passphraseShort'));
   }
-  const link = await api('POST', `/requests/${r.id}/archive-link`);
+  let link;
+  try {
+    link = await api('POST', `/requests/${r.id}/archive-link`);
+  } catch (e) {
+    if (e instanceof SignInAgain) {
+      status(t('reauthDownload'));
+      return signIn({ fresh: true, resume: { action: 'download', id: r.id } });
+    }
+    throw e;
+  }
   const blob = await api(encrypted ? 'POST' : 'GET', link.url.replace('/api/v1/me', ''), encrypted ? { passphrase } : undefined);
   const file = blob instanceof Blob ? blob : new Blob([JSON.stringify(blob, null, 2)], { type: 'application/json' });
   const a = document.createElement('a');
@@ -340,6 +357,8 @@ async function start() {
       $('erase-confirm').checked = true;
       $(resume.now ? 'erase-now' : 'erase-grace').checked = true;
       await requestErasure(resume.now);
+    } else if (resume && resume.action === 'download') {
+      status(t('reauthDone')); // the passphrase was not kept: the person clicks again
     }
     return;
   }

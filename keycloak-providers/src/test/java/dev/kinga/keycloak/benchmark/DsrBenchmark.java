@@ -51,7 +51,8 @@ class DsrBenchmark {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try (AppConnector app = new AppConnector("benchmark-connector-secret-0123456789abcdef")) {
             KeycloakClient kc = new KeycloakClient(server.baseUrl());
-            SidecarProcess sidecar = SidecarProcess.start(server, "sidecar-benchmark", Map.of("KINGA_DSR_POLL_INTERVAL", "200ms"));
+            SidecarProcess sidecar = SidecarProcess.start(server, "sidecar-benchmark", Map.of("KINGA_DSR_POLL_INTERVAL", "200ms",
+                    "KINGA_RATE_LIMIT_REQUESTS_PER_MINUTE", "1000000")); // one officer queues 1,000 requests
             try {
                 String officerName = "bench-dpo";
                 String officerId = kc.createUser(REALM, officerName, PASSWORD);

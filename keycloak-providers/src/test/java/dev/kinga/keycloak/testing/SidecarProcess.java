@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The built privacy sidecar (its production jar) as a separate process trusting the shared
  * Keycloak's realm kinga, on its own ports and database (H2 in its work folder, or the run's
- * PostgreSQL database in the postgres profile). It can be killed hard ({@code kill -9}) and
+ * PostgreSQL database in the postgres profile; H2 starts empty at each {@link #start}). It can be killed hard ({@code kill -9}) and
  * started again on the same port and data.
  */
 public final class SidecarProcess implements AutoCloseable {
@@ -58,12 +58,23 @@ public final class SidecarProcess implements AutoCloseable {
             env.put("KINGA_SIDECAR_DB_USERNAME", keycloak.database().username());
             env.put("KINGA_SIDECAR_DB_PASSWORD", keycloak.database().password());
         } else {
+            deleteTree(work.resolve("db")); // a run starts from an empty database; restart() keeps it
             env.put("KINGA_SIDECAR_DB_URL", "jdbc:h2:file:" + work.resolve("db/sidecar") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
         }
         env.putAll(extra);
         SidecarProcess sidecar = new SidecarProcess(work, env, port, managementPort);
         sidecar.launch();
         return sidecar;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     public String url() {

@@ -42,6 +42,8 @@ public class AppConnectors {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
     static final int MIN_SECRET = 32;
     static final int MAX_SECRET = 256;
+    /** Largest answer read from an app (an export's records go into the archive). */
+    static final int MAX_ANSWER_BYTES = 10_000_000;
 
     @ConfigMapping(prefix = "kinga.connectors")
     public interface Config {
@@ -157,26 +159,40 @@ public class AppConnectors {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
                 .build();
         String name = connector.name();
-        HttpResponse<String> response;
+        HttpResponse<java.io.InputStream> response;
+        String answerText;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            answerText = boundedText(response.body());
         } catch (IOException e) {
             throw new KeycloakPrivacy.ConnectorException("connector " + name + " is unreachable: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KeycloakPrivacy.ConnectorException("interrupted while calling connector " + name);
         }
+        if (answerText == null) {
+            throw new KeycloakPrivacy.ConnectorException("connector " + name + " answered more than " + MAX_ANSWER_BYTES / 1_000_000
+                    + " MB to " + operation);
+        }
         if (response.statusCode() != 200) {
             throw new KeycloakPrivacy.ConnectorException("connector " + name + " answered " + response.statusCode() + " to " + operation);
         }
         try {
-            JsonNode answer = json.readTree(response.body());
+            JsonNode answer = json.readTree(answerText);
             if (answer == null || !answer.isObject()) {
                 throw new IOException("not an object");
             }
             return answer;
         } catch (IOException e) {
             throw new KeycloakPrivacy.ConnectorException("connector " + name + " answered something that is not a JSON object");
+        }
+    }
+
+    /** The answer as text, or null when it is longer than {@value #MAX_ANSWER_BYTES} bytes (read no further). */
+    private static String boundedText(java.io.InputStream in) throws IOException {
+        try (in) {
+            byte[] bytes = in.readNBytes(MAX_ANSWER_BYTES + 1);
+            return bytes.length > MAX_ANSWER_BYTES ? null : new String(bytes, StandardCharsets.UTF_8);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.kinga.sidecar.audit.AuditTrail;
 import dev.kinga.sidecar.keys.KeyEncryptionKeys;
 import dev.kinga.sidecar.security.Refusal;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -29,7 +30,8 @@ import java.util.Optional;
  * sidecar's database with their HMAC secret sealed under the vault's active key-encryption key
  * and bound to the connector's name (a sealed secret copied to another row does not open). A
  * name the configuration already uses cannot be registered; every change is in the audit trail.
- * Secrets under a KEK that is no longer active are re-sealed under the active one at start.
+ * Secrets under a KEK that is no longer active are re-sealed under the active one at start and
+ * with the vault's periodic re-wrap. A connector moved to another URL needs a new secret.
  */
 @ApplicationScoped
 public class ConnectorRegistry {
@@ -99,6 +101,10 @@ public class ConnectorRegistry {
             RANDOM.nextBytes(random);
             secret = generated = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         }
+        if (secret == null && !url.equals(c.url)) {
+            // The old secret must not follow the app's data to a new address (someone else's server, say).
+            throw new Refusal(400, "invalid_request", "a connector moved to another URL needs a new secret: send secret");
+        }
         if (secret == null) {
             secret = open(c).orElseThrow(() -> new Refusal(409, "secret_unreadable",
                     "The stored secret's key is no longer configured: send a new secret"));
@@ -139,9 +145,16 @@ public class ConnectorRegistry {
         trail.append("CONNECTOR_REMOVED", caller, details(c));
     }
 
-    /** Moves secrets sealed under an older KEK to the active one. */
     @Transactional
-    void reseal(@Observes StartupEvent start) {
+    void resealAtStart(@Observes StartupEvent start) {
+        reseal();
+    }
+
+    /** Moves secrets sealed under an older KEK to the active one (at start, and with the vault's re-wrap). */
+    @Scheduled(every = "${kinga.pii.rewrap-interval:60s}", delayed = "${kinga.pii.rewrap-delay:10s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Transactional
+    void reseal() {
         int moved = 0;
         for (RegisteredConnector c : em.createQuery("select c from RegisteredConnector c where c.kekId <> :active",
                 RegisteredConnector.class).setParameter("active", keks.activeId()).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList()) {

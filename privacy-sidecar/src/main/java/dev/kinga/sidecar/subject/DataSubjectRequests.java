@@ -39,6 +39,9 @@ public class DataSubjectRequests {
     @Inject
     AuditTrail trail;
 
+    @Inject
+    KeycloakPrivacy keycloak;
+
     @ConfigProperty(name = "kinga.dsr.erasure-grace-days", defaultValue = "21")
     int defaultGraceDays;
 
@@ -107,17 +110,28 @@ public class DataSubjectRequests {
         return r;
     }
 
-    /** Gives a person's new erasure a cancellation code (random, 256 bits); only its hash is kept. */
+    /**
+     * Gives a person's new, held erasure a cancellation code (random, 256 bits); only its hash is
+     * kept. An erasure cancelled between its creation and its hold gets its account back instead.
+     */
     @Transactional
     public String issueCancelCode(String id) {
         DsrRequest r = locked(id);
+        if (r.status != DsrStatus.SCHEDULED) {
+            keycloak.release(r.subjectId);
+            throw new Refusal(409, "not_cancellable", "The request was cancelled meanwhile; the account is back as it was");
+        }
         String code = SecretTokens.newToken();
         r.cancelCodeHash = SecretTokens.hash(code);
         return code;
     }
 
-    /** The erasure a cancellation code was issued for, locked, or 404. */
-    DsrRequest byCancelCode(String code) {
+    /**
+     * Cancels the erasure a cancellation code was issued for, giving the account back first under
+     * the row lock; the code is used up.
+     */
+    @Transactional
+    public DsrRequest cancelByCode(String code) {
         if (!SecretTokens.wellFormed(code)) {
             throw new Refusal(404, "unknown_code", "This cancellation code is not valid (any more)");
         }
@@ -126,22 +140,9 @@ public class DataSubjectRequests {
         if (found.isEmpty()) {
             throw new Refusal(404, "unknown_code", "This cancellation code is not valid (any more)");
         }
-        return found.get(0);
-    }
-
-    /** The request a valid cancellation code names, still cancellable (checked before the account is released). */
-    @Transactional
-    public DsrRequest requireCancellableByCode(String code) {
-        DsrRequest r = byCancelCode(code);
+        DsrRequest r = found.get(0);
         requireCancellable(r);
-        return r;
-    }
-
-    /** Cancels the erasure a cancellation code was issued for; the code is used up. */
-    @Transactional
-    public DsrRequest cancelByCode(String code) {
-        DsrRequest r = byCancelCode(code);
-        requireCancellable(r);
+        keycloak.release(r.subjectId);
         transition(r, r.status, DsrStatus.CANCELLED, r.subjectId, "cancelled by the person with their cancellation code");
         r.status = DsrStatus.CANCELLED;
         r.runAfter = null;
@@ -172,15 +173,41 @@ public class DataSubjectRequests {
         return query.getResultList();
     }
 
-    /** Cancels a request whose job has not started (or that failed). */
+    /**
+     * Cancels a request whose job has not started (or that failed). An erasure's account is given
+     * back first, under the request's row lock, so no worker can claim the job meanwhile; if
+     * Keycloak cannot give it back, nothing changes and the caller may try again.
+     */
     @Transactional
     public DsrRequest cancel(String id, String actor, String note) {
         DsrRequest r = locked(id);
         requireCancellable(r);
+        if (r.type == DsrType.ERASURE) {
+            keycloak.release(r.subjectId);
+        }
         transition(r, r.status, DsrStatus.CANCELLED, actor, note);
         r.status = DsrStatus.CANCELLED;
         r.runAfter = null;
         return r;
+    }
+
+    /**
+     * A new erasure whose hold failed (Keycloak unreachable, or it answered after a timeout): the
+     * account is given back if Keycloak lets it, and the request is cancelled either way.
+     */
+    @Transactional
+    public void abandon(String id, String note) {
+        DsrRequest r = locked(id);
+        try {
+            keycloak.release(r.subjectId);
+        } catch (KeycloakPrivacy.ConnectorException stillDown) {
+            note = note + "; the account may still be disabled: release it in Keycloak (DELETE .../kinga-privacy/users/{id}/hold)";
+        }
+        if (r.status.cancellable()) {
+            transition(r, r.status, DsrStatus.CANCELLED, WORKER, note);
+            r.status = DsrStatus.CANCELLED;
+            r.runAfter = null;
+        }
     }
 
     /** Refuses (409, naming the status) a request whose job has started or finished. */
@@ -220,8 +247,8 @@ public class DataSubjectRequests {
         if (to.finished()) {
             r.openErasure = null;
         }
-        if (to.finished() || to == DsrStatus.IN_PROGRESS) {
-            r.cancelCodeHash = null; // nothing left to cancel
+        if (to == DsrStatus.COMPLETED || to == DsrStatus.CANCELLED) {
+            r.cancelCodeHash = null; // nothing left to cancel (a failed erasure can still be cancelled with it)
         }
         if (note != null && note.length() > 2000) {
             note = note.substring(0, 1999) + "…";

@@ -101,11 +101,16 @@ public class DsrResource {
         }
         DsrRequest created = requests.create(type, subject, subjectId, reason, grace, jwt.getSubject());
         if (type == DsrType.ERASURE && grace > 0) {
+            boolean held;
             try {
-                keycloak.hold(subjectId); // the account stays disabled until the erasure runs or is cancelled
+                held = keycloak.hold(subjectId); // the account stays disabled until the erasure runs or is cancelled
             } catch (KeycloakPrivacy.ConnectorException e) {
-                requests.cancel(created.id, DataSubjectRequests.WORKER, "the account could not be disabled: Keycloak unreachable");
+                requests.abandon(created.id, "the account could not be disabled: Keycloak refused or was unreachable");
                 throw e;
+            }
+            if (!held) {
+                requests.abandon(created.id, "Keycloak has no such account");
+                throw new Refusal(404, "unknown_subject", "Keycloak has no user with this id or username");
             }
         }
         return Response.status(201).entity(view(created, false)).cacheControl(NO_STORE).build();
@@ -148,12 +153,7 @@ public class DsrResource {
     @RolesAllowed(Permissions.DSR_MANAGE)
     public View cancel(@PathParam("id") String id, CancelRequest body) {
         String reason = text("reason", body == null ? null : body.reason());
-        DsrRequest r = requests.find(id);
-        DataSubjectRequests.requireCancellable(r);
-        if (r.type == DsrType.ERASURE) {
-            keycloak.release(r.subjectId); // first: if Keycloak cannot, nothing changed and the officer may try again
-        }
-        return view(requests.cancel(id, jwt.getSubject(), reason), true);
+        return view(requests.cancel(id, jwt.getSubject(), reason), true); // an erasure's account is given back first
     }
 
     @POST

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -91,38 +92,35 @@ public class DsrWorker {
     }
 
     /**
-     * Drains the queue with {@code kinga.dsr.workers} jobs at a time (each claim is its own row
-     * lock, so the workers of one sidecar share the queue the way two sidecars do), for at most
-     * {@code kinga.dsr.drain-limit} per poll so expired archives are still cleaned up on time.
+     * Drains the queue: claims up to {@code kinga.dsr.workers} jobs in one transaction (rows
+     * locked with {@code SKIP LOCKED}, so other sidecars take others) and runs them at once, batch
+     * after batch, for at most {@code kinga.dsr.drain-limit} per poll so expired archives are still
+     * cleaned up on time.
      */
     @Scheduled(every = "${kinga.dsr.poll-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         Instant until = Instant.now().plus(drainLimit);
-        List<Future<?>> running = new ArrayList<>();
-        for (int i = 0; i < workers; i++) {
-            running.add(pool.submit(() -> drain(until)));
-        }
-        for (Future<?> worker : running) {
-            try {
-                worker.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (ExecutionException e) {
-                LOG.errorf("data-subject request worker: %s", e.getCause().getClass().getName());
+        while (Instant.now().isBefore(until)) {
+            List<Claim> batch = claim(workers);
+            if (batch.isEmpty()) {
+                break;
+            }
+            List<Future<?>> running = new ArrayList<>();
+            for (Claim claim : batch) {
+                running.add(pool.submit(() -> run(claim)));
+            }
+            for (Future<?> job : running) {
+                try {
+                    job.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (ExecutionException e) {
+                    LOG.errorf("data-subject request worker: %s", e.getCause().getClass().getName());
+                }
             }
         }
         deleteExpiredArchives();
-    }
-
-    private void drain(Instant until) {
-        while (Instant.now().isBefore(until)) {
-            Claim claim = claim();
-            if (claim == null) {
-                return;
-            }
-            run(claim);
-        }
     }
 
     void stopWorkers(@Observes ShutdownEvent stop) {
@@ -130,33 +128,49 @@ public class DsrWorker {
     }
 
     /** Takes the next job that may run, or null; the claim commits before the work starts. */
-    @Transactional
     Claim claim() {
+        List<Claim> one = claim(1);
+        return one.isEmpty() ? null : one.get(0);
+    }
+
+    /** Takes up to {@code max} jobs that may run, at most one per person; the claims commit before the work starts. */
+    @Transactional
+    List<Claim> claim(int max) {
         Instant now = requests.now();
+        // Never two jobs for one person at once: an export running beside their erasure would
+        // store an archive of someone just erased.
         @SuppressWarnings("unchecked")
-        List<String> ids = em.createNativeQuery("SELECT id FROM dsr_request"
-                        + " WHERE (status IN ('RECEIVED', 'SCHEDULED') AND run_after <= ?1)"
-                        + " OR (status = 'IN_PROGRESS' AND lease_until <= ?1)"
-                        + " ORDER BY run_after LIMIT 1 FOR UPDATE SKIP LOCKED")
+        List<Object[]> rows = em.createNativeQuery("SELECT r.id, r.subject_id FROM dsr_request r"
+                        + " WHERE ((r.status IN ('RECEIVED', 'SCHEDULED') AND r.run_after <= ?1)"
+                        + " OR (r.status = 'IN_PROGRESS' AND r.lease_until <= ?1))"
+                        + " AND NOT EXISTS (SELECT 1 FROM dsr_request o WHERE o.subject_id = r.subject_id AND o.id <> r.id"
+                        + " AND o.status = 'IN_PROGRESS' AND o.lease_until > ?1)"
+                        + " ORDER BY r.run_after LIMIT ?2 FOR UPDATE SKIP LOCKED")
                 .setParameter(1, now)
+                .setParameter(2, 2 * max)
                 .getResultList();
-        if (ids.isEmpty()) {
-            return null;
+        List<Claim> claims = new ArrayList<>();
+        java.util.Set<String> people = new java.util.HashSet<>();
+        for (Object[] row : rows) {
+            if (claims.size() == max || !people.add(String.valueOf(row[1]))) {
+                continue;
+            }
+            DsrRequest r = em.find(DsrRequest.class, row[0]);
+            if (r.attempts >= maxAttempts) { // its workers kept dying (a job too big for memory, say): stop retrying
+                requests.transition(r, r.status, DsrStatus.FAILED, DataSubjectRequests.WORKER, "no worker finished it in " + r.attempts + " attempts");
+                r.status = DsrStatus.FAILED;
+                r.leaseUntil = null;
+                continue;
+            }
+            if (r.status != DsrStatus.IN_PROGRESS) {
+                requests.transition(r, r.status, DsrStatus.IN_PROGRESS, DataSubjectRequests.WORKER, null);
+                r.status = DsrStatus.IN_PROGRESS;
+            }
+            r.attempts++;
+            r.leaseUntil = now.plus(lease);
+            claims.add(new Claim(r.id, r.attempts));
         }
-        DsrRequest r = em.find(DsrRequest.class, ids.get(0));
-        if (r.attempts >= maxAttempts) { // its workers kept dying (a job too big for memory, say): stop retrying
-            requests.transition(r, r.status, DsrStatus.FAILED, DataSubjectRequests.WORKER, "no worker finished it in " + r.attempts + " attempts");
-            r.status = DsrStatus.FAILED;
-            r.leaseUntil = null;
-            return claim();
-        }
-        if (r.status != DsrStatus.IN_PROGRESS) {
-            requests.transition(r, r.status, DsrStatus.IN_PROGRESS, DataSubjectRequests.WORKER, null);
-            r.status = DsrStatus.IN_PROGRESS;
-        }
-        r.attempts++;
-        r.leaseUntil = now.plus(lease);
-        return new Claim(r.id, r.attempts);
+        return claims;
     }
 
     /** Runs a claimed job: its own request context, each step in its own transaction (no transaction spans a connector call). */
@@ -180,10 +194,14 @@ public class DsrWorker {
         archive.put("request", r.id);
         archive.put("subjectId", r.subjectId);
         archive.put("generatedAt", requests.now().toString());
+        // The apps answer while Keycloak does: an export takes as long as its slowest part, not their sum.
+        Map<String, java.util.concurrent.CompletableFuture<JsonNode>> asked = new java.util.TreeMap<>();
+        apps.all().forEach((name, connector) -> asked.put(name,
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> apps.call(connector, "export", r), pool)));
         JsonNode fromKeycloak = keycloak.export(r.subjectId);
         ObjectNode parts = archive.putObject("parts");
         ObjectNode fromApps = json.createObjectNode();
-        apps.all().forEach((name, connector) -> fromApps.set(name, apps.call(connector, "export", r)));
+        asked.forEach((name, answer) -> fromApps.set(name, joined(answer)));
         parts.set("keycloak", fromKeycloak == null ? json.createObjectNode().put("absent", "no such user") : fromKeycloak);
         ObjectNode sidecar = parts.putObject("sidecar");
         ArrayNode history = sidecar.putArray("requests");
@@ -227,8 +245,9 @@ public class DsrWorker {
         ObjectNode connectors = receipt.putObject("connectors");
         // Keycloak first says whether it will erase this account (it refuses administrators, service accounts)
         // and disables it, before any app erases anything: no partial erasure of an account that cannot be erased.
+        Map<String, AppConnectors.Connector> toCall = apps.all(); // every app's secret opens, before anything changes
         keycloak.hold(r.subjectId);
-        apps.all().forEach((name, connector) -> {
+        toCall.forEach((name, connector) -> {
             ConnectorCall done = em.find(ConnectorCall.class, new ConnectorCall.Key(r.id, name));
             if (done == null) {
                 done = recordCall(r.id, name, apps.call(connector, "erase", r));
@@ -294,6 +313,12 @@ public class DsrWorker {
         if (!holds(r, claim)) {
             return; // another worker took the job over: its outcome counts
         }
+        if (r.type == DsrType.EXPORT && erased(r.subjectId)) {
+            // The person was erased while this export ran: no archive of them is kept.
+            em.createQuery("delete from DsrArchiveLink l where l.requestId = :id").setParameter("id", r.id).executeUpdate();
+            em.createQuery("delete from DsrArchive a where a.requestId = :id").setParameter("id", r.id).executeUpdate();
+            receipt.put("archiveDeleted", "the person was erased meanwhile");
+        }
         receipt.put("completedAt", requests.now().toString());
         r.receipt = receipt.toString();
         r.leaseUntil = null;
@@ -306,6 +331,21 @@ public class DsrWorker {
             em.flush();
             requests.forget(r.subjectId);
         }
+    }
+
+    /** The answer of a call made on the pool, with its failure as thrown by the call. */
+    private static JsonNode joined(java.util.concurrent.CompletableFuture<JsonNode> answer) {
+        try {
+            return answer.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : e;
+        }
+    }
+
+    private boolean erased(String subjectId) {
+        return em.createQuery("select count(r) from DsrRequest r where r.subjectId = :s and r.type = :erasure and r.status = :done",
+                        Long.class).setParameter("s", subjectId).setParameter("erasure", DsrType.ERASURE)
+                .setParameter("done", DsrStatus.COMPLETED).getSingleResult() > 0;
     }
 
     private static boolean holds(DsrRequest r, Claim claim) {

@@ -31,9 +31,9 @@ import java.util.Locale;
  * {@code /api/v1/me/requests}: a signed-in person asks for their own export or erasure, follows
  * them, downloads their archive and cancels, with their own token (the subject is always the
  * token's {@code sub}, never a parameter). Reading and exporting need {@code own-data:read};
- * erasure and its cancellation {@code own-data:delete}, and asking for erasure a sign-in within
- * {@code kinga.self-service.erasure-max-auth-age} (a session left open on a shared computer is
- * not enough). An erasure with a grace period disables the account at once, so the person gets a
+ * erasure and its cancellation {@code own-data:delete}; asking for erasure and making a download
+ * link need a sign-in within {@code kinga.self-service.erasure-max-auth-age} (a session left open
+ * on a shared computer is not enough). An erasure with a grace period disables the account at once, so the person gets a
  * cancellation code, shown once, to cancel with while they cannot sign in
  * ({@code POST /api/v1/me/cancel-erasure}, no token).
  */
@@ -43,6 +43,8 @@ import java.util.Locale;
 public class MyRequestsResource {
 
     private static final CacheControl NO_STORE = CacheControl.valueOf("no-store");
+    /** Self-service exports a person may ask for in 24 hours (each calls every app). */
+    static final int EXPORTS_PER_DAY = 5;
 
     @Inject
     DataSubjectRequests requests;
@@ -65,6 +67,7 @@ public class MyRequestsResource {
     @Inject
     SecurityIdentity identity;
 
+    /** How recent a sign-in must be to ask for erasure or to download a copy. */
     @ConfigProperty(name = "kinga.self-service.erasure-max-auth-age", defaultValue = "PT5M")
     Duration erasureMaxAuthAge;
 
@@ -109,9 +112,15 @@ public class MyRequestsResource {
             if (body.graceDays() != null) {
                 throw new BadRequestException("graceDays applies to erasures only");
             }
-            boolean open = requests.list(null, me, 100).stream().anyMatch(r -> r.type == DsrType.EXPORT && !r.status.finished());
-            if (open) {
+            List<DsrRequest> mine = requests.list(null, me, 100);
+            if (mine.stream().anyMatch(r -> r.type == DsrType.EXPORT && !r.status.finished())) {
                 throw new Refusal(409, "export_pending", "Your last export is still being prepared; it will be ready soon");
+            }
+            Instant dayAgo = requests.now().minus(Duration.ofDays(1));
+            if (mine.stream().filter(r -> r.type == DsrType.EXPORT && me.equals(r.createdBy) && r.receivedAt.isAfter(dayAgo)).count()
+                    >= EXPORTS_PER_DAY) {
+                throw new Refusal(429, "too_many_exports", "You asked for " + EXPORTS_PER_DAY
+                        + " copies of your data in the last 24 hours; please use the last one or try again tomorrow");
             }
             DsrRequest created = requests.create(DsrType.EXPORT, me, me, null, 0, me);
             return Response.status(201).entity(view(created, null)).cacheControl(NO_STORE).build();
@@ -125,11 +134,16 @@ public class MyRequestsResource {
         DsrRequest created = requests.create(DsrType.ERASURE, me, me, null, grace, me);
         String code = null;
         if (grace > 0) {
+            boolean held;
             try {
-                keycloak.hold(me);
+                held = keycloak.hold(me);
             } catch (KeycloakPrivacy.ConnectorException e) {
-                requests.cancel(created.id, DataSubjectRequests.WORKER, "the account could not be disabled: Keycloak refused or was unreachable");
+                requests.abandon(created.id, "the account could not be disabled: Keycloak refused or was unreachable");
                 throw e;
+            }
+            if (!held) {
+                requests.abandon(created.id, "Keycloak has no such account");
+                throw new Refusal(404, "unknown_subject", "Keycloak has no account for your token's subject");
             }
             code = requests.issueCancelCode(created.id);
         }
@@ -141,9 +155,11 @@ public class MyRequestsResource {
     @RolesAllowed(Permissions.OWN_DATA_DELETE)
     public MyView cancel(@PathParam("id") String id) {
         DsrRequest r = requests.findOwn(id, person());
-        DataSubjectRequests.requireCancellable(r);
-        if (r.type == DsrType.ERASURE) {
-            keycloak.release(r.subjectId);
+        // Only what the person asked for themselves, before it runs: an officer's erasure (or a
+        // failed one) is the officer's to cancel.
+        if (!person().equals(r.createdBy) || (r.status != DsrStatus.RECEIVED && r.status != DsrStatus.SCHEDULED)) {
+            throw new Refusal(409, "not_cancellable", "Only a request you made that has not started can be cancelled here;"
+                    + " ask the privacy officer");
         }
         return view(requests.cancel(id, person(), "cancelled by the person"), null);
     }
@@ -157,10 +173,7 @@ public class MyRequestsResource {
     @Path("cancel-erasure")
     @PermitAll
     public Response cancelWithCode(CancelCode body) {
-        String code = body == null || body.code() == null ? null : body.code().strip();
-        DsrRequest r = requests.requireCancellableByCode(code);
-        keycloak.release(r.subjectId); // first: if Keycloak cannot, nothing changed and the code still works
-        requests.cancelByCode(code);
+        requests.cancelByCode(body == null || body.code() == null ? null : body.code().strip());
         return Response.ok(java.util.Map.of("status", DsrStatus.CANCELLED.apiName())).cacheControl(NO_STORE).build();
     }
 
@@ -169,6 +182,8 @@ public class MyRequestsResource {
     @RolesAllowed(Permissions.OWN_DATA_READ)
     public Response link(@PathParam("id") String id) {
         requests.findOwn(id, person());
+        // A copy of everything about the person: not for a browser someone left signed in.
+        stepUp.requireRecentSignIn(jwt, erasureMaxAuthAge);
         DsrArchives.Link link = archives.link(id, jwt);
         return Response.status(201).entity(new DsrResource.LinkView("/api/v1/me/archives/" + link.token(), link.expiresAt()))
                 .cacheControl(NO_STORE).build();

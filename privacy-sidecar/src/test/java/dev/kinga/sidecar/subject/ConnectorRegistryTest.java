@@ -65,9 +65,15 @@ class ConnectorRegistryTest {
             assertFalse(listed.prettify().contains(secret), "never listed again");
             assertNull(call("GET", "/api/v1/connectors/" + name, null).jsonPath().getString("secret"));
 
-            Response moved = call("PUT", "/api/v1/connectors/" + name, Map.of("url", "https://messages2.internal/kinga"));
+            Response movedAlone = call("PUT", "/api/v1/connectors/" + name, Map.of("url", "https://elsewhere.example/kinga"));
+            assertEquals(400, movedAlone.statusCode(), "the secret does not follow the data to a new address: " + movedAlone.asString());
+            assertEquals("https://messages.internal/kinga", call("GET", "/api/v1/connectors/" + name, null).jsonPath().getString("url"));
+            Response same = call("PUT", "/api/v1/connectors/" + name, Map.of("url", "https://messages.internal/kinga"));
+            assertEquals(200, same.statusCode(), same.asString());
+            assertNull(same.jsonPath().getString("secret"), "an unchanged connector keeps its secret, unshown");
+            Response moved = call("PUT", "/api/v1/connectors/" + name, Map.of("url", "https://messages2.internal/kinga",
+                    "secret", "a-new-secret-for-the-new-address-0123456789"));
             assertEquals(200, moved.statusCode(), moved.asString());
-            assertNull(moved.jsonPath().getString("secret"), "a changed connector keeps its secret, unshown");
             assertEquals("https://messages2.internal/kinga", moved.jsonPath().getString("url"));
         } finally {
             assertEquals(204, call("DELETE", "/api/v1/connectors/" + name, null).statusCode());

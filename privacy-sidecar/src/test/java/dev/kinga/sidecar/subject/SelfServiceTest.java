@@ -162,6 +162,61 @@ class SelfServiceTest {
     }
 
     @Test
+    void thePagesTokensActOnOwnDataOnlyAndStaleOnesGetNoCopy() {
+        FakeKeycloak.User officerPerson = FakeKeycloak.add("officer-" + System.nanoTime());
+        String pageToken = TestTokens.token().subject(officerPerson.id).azp("kinga-my-data")
+                .permissions("own-data:read", "dsr:manage", "connectors:manage").sign();
+        Response officerWork = as(pageToken, "GET", "/api/v1/dsr", null);
+        assertEquals(403, officerWork.statusCode(), "an officer signed in on the page is not an officer there: " + officerWork.asString());
+        assertEquals(403, as(pageToken, "GET", "/api/v1/connectors", null).statusCode());
+        assertEquals(200, as(pageToken, "GET", "/api/v1/me/requests", null).statusCode());
+        assertEquals(200, as(TestTokens.withPermissions("dsr:manage"), "GET", "/api/v1/dsr", null).statusCode(), "the CLI's token is");
+
+        String fresh = person(officerPerson);
+        String id = as(fresh, "POST", "/api/v1/me/requests", Map.of("type", "export")).jsonPath().getString("id");
+        await(fresh, id, "completed");
+        String stale = TestTokens.token().subject(officerPerson.id).permissions("own-data:read").authAgeSeconds(3600L).sign();
+        Response link = as(stale, "POST", "/api/v1/me/requests/" + id + "/archive-link", null);
+        assertEquals(401, link.statusCode(), "a browser left signed in gets no copy: " + link.asString());
+        assertEquals("insufficient_user_authentication", link.jsonPath().getString("error"));
+    }
+
+    @Test
+    void aPersonCannotCancelAnOfficersErasureNorAskTooOften() {
+        FakeKeycloak.User user = FakeKeycloak.add("held-" + System.nanoTime());
+        String id = as(OFFICER, "POST", "/api/v1/dsr", Map.of("type", "erasure", "subject", user.id, "graceDays", 3))
+                .jsonPath().getString("id");
+        assertFalse(user.enabled);
+        Response cancel = as(person(user), "POST", "/api/v1/me/requests/" + id + "/cancel", null);
+        assertEquals(409, cancel.statusCode(), cancel.asString());
+        assertFalse(user.enabled, "the officer's erasure stands");
+        assertEquals(200, as(OFFICER, "POST", "/api/v1/dsr/" + id + "/cancel", Map.of()).statusCode());
+        assertTrue(user.enabled);
+
+        FakeKeycloak.User busy = FakeKeycloak.add("busy-" + System.nanoTime());
+        String token = person(busy);
+        for (int i = 0; i < MyRequestsResource.EXPORTS_PER_DAY; i++) {
+            Response r = as(token, "POST", "/api/v1/me/requests", Map.of("type", "export"));
+            assertEquals(201, r.statusCode(), r.asString());
+            await(token, r.jsonPath().getString("id"), "completed");
+        }
+        Response tooMany = as(token, "POST", "/api/v1/me/requests", Map.of("type", "export"));
+        assertEquals(429, tooMany.statusCode(), tooMany.asString());
+        assertEquals("too_many_exports", tooMany.jsonPath().getString("error"));
+    }
+
+    @Test
+    void anErasureForAnAccountKeycloakDoesNotHaveLeavesNothingOpen() {
+        String ghost = java.util.UUID.randomUUID().toString();
+        String token = TestTokens.token().subject(ghost).permissions("own-data:read", "own-data:delete").sign();
+        Response r = as(token, "POST", "/api/v1/me/requests", Map.of("type", "erasure"));
+        assertEquals(404, r.statusCode(), r.asString());
+        assertEquals("unknown_subject", r.jsonPath().getString("error"));
+        assertEquals(List.of("cancelled"), as(token, "GET", "/api/v1/me/requests", null).jsonPath().getList("status"),
+                "no erasure left scheduled for no one");
+    }
+
+    @Test
     void badSelfServiceRequestsAreRefusedClearly() {
         String token = person(FakeKeycloak.add("bad-" + System.nanoTime()));
         for (Object body : List.of(Map.of("type", "deletion"), Map.of(), Map.of("type", "erasure", "graceDays", -1),
