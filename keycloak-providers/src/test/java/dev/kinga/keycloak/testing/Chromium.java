@@ -192,12 +192,6 @@ public final class Chromium implements AutoCloseable {
         throw new AssertionError("Never " + what + " on " + url() + ":\n" + eval("document.body ? document.body.innerText : ''").asText());
     }
 
-    /** Whether the element exists and neither it nor a parent is hidden. */
-    public boolean shown(String elementId) {
-        return eval("(() => { const e = document.getElementById(" + quote(elementId) + "); return !!e && !e.closest('[hidden]'); })()")
-                .asBoolean();
-    }
-
     /** Waits until the address starts with {@code prefix} (e.g. the app's redirect URI). */
     public String waitForUrl(String prefix) throws InterruptedException {
         Instant deadline = Instant.now().plus(WAIT);

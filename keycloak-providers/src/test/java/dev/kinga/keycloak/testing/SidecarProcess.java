@@ -61,8 +61,8 @@ public final class SidecarProcess implements AutoCloseable {
             deleteTree(work.resolve("db")); // a run starts from an empty database; restart() keeps it
             env.put("KINGA_SIDECAR_DB_URL", "jdbc:h2:file:" + work.resolve("db/sidecar") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
         }
-        env.putAll(extra);
-        SidecarProcess sidecar = new SidecarProcess(work, env, port, managementPort);
+        env.putAll(extra); // QUARKUS_HTTP_PORT among them fixes the port (the shared server's audit intake)
+        SidecarProcess sidecar = new SidecarProcess(work, env, Integer.parseInt(env.get("QUARKUS_HTTP_PORT")), managementPort);
         sidecar.launch();
         return sidecar;
     }
@@ -89,6 +89,12 @@ public final class SidecarProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(20, TimeUnit.SECONDS);
+    }
+
+    /** Starts again on the same port and data, with these environment variables changed. */
+    public void restart(Map<String, String> changed) throws IOException, InterruptedException {
+        env.putAll(changed);
+        restart();
     }
 
     /** Starts again on the same port and data. */
