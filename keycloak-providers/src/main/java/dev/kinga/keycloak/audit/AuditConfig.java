@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 public record AuditConfig(
         boolean global,
         List<String> sinks,
+        byte[] sinkSigningKey,
         int sinkTimeoutMillis,
         long forwardIntervalMillis,
         long maxBackoffMillis,
@@ -42,6 +43,7 @@ public record AuditConfig(
 
     static final String GLOBAL = "global";
     static final String SINKS = "sinks";
+    static final String SINK_SIGNING_KEY = "sink-signing-key";
     static final String SINK_TIMEOUT = "sink-timeout-ms";
     static final String FORWARD_INTERVAL = "forward-interval-ms";
     static final String MAX_BACKOFF = "max-backoff-ms";
@@ -79,6 +81,7 @@ public record AuditConfig(
         return new AuditConfig(
                 scope.getBoolean(GLOBAL, true),
                 List.copyOf(sinks),
+                signingKey(scope.get(SINK_SIGNING_KEY)),
                 positive(scope, SINK_TIMEOUT, 5000),
                 positive(scope, FORWARD_INTERVAL, 1000),
                 positive(scope, MAX_BACKOFF, 300_000),
@@ -92,6 +95,20 @@ public record AuditConfig(
                 positive(scope, STUFFING_THRESHOLD, 10),
                 positive(scope, STUFFING_WINDOW, 300),
                 Set.copyOf(split(scope.get(PRIVILEGED_ROLES, DEFAULT_PRIVILEGED_ROLES))));
+    }
+
+    /**
+     * The key that signs deliveries to http(s) sinks (the privacy sidecar checks it): at least 32
+     * characters of text, used as UTF-8 bytes; none means deliveries go unsigned.
+     */
+    private static byte[] signingKey(String key) {
+        if (key == null || key.isBlank()) {
+            return null;
+        }
+        if (key.strip().length() < 32) {
+            throw new IllegalArgumentException("kinga-audit: " + SINK_SIGNING_KEY + " must be at least 32 characters");
+        }
+        return key.strip().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static int positive(Config.Scope scope, String key, int fallback) {

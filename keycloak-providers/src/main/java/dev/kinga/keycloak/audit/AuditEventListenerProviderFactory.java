@@ -139,6 +139,11 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
                 .helpText("Comma-separated http(s) URLs that receive each record as JSON (POST, Idempotency-Key header),"
                         + " and/or 'log' for JSON lines in log category kinga.audit. Empty: no forwarding.")
                 .defaultValue("").add()
+                .property().name(AuditConfig.SINK_SIGNING_KEY).type(ProviderConfigProperty.PASSWORD).secret(true)
+                .label("Sink signing key")
+                .helpText("Shared secret (32+ characters) that signs each delivery to an http(s) sink: headers X-Kinga-Timestamp"
+                        + " and X-Kinga-Signature (HMAC-SHA256 over method, path, timestamp and the body's SHA-256)."
+                        + " The privacy sidecar refuses unsigned deliveries. Empty: deliveries go unsigned.").add()
                 .property().name(AuditConfig.SINK_TIMEOUT).type(ProviderConfigProperty.INTEGER_TYPE).label("Sink timeout (ms)")
                 .helpText("Connect and response timeout of one delivery.").defaultValue(5000).add()
                 .property().name(AuditConfig.FORWARD_INTERVAL).type(ProviderConfigProperty.INTEGER_TYPE)

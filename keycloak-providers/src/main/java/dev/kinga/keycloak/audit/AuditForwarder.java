@@ -1,6 +1,7 @@
 package dev.kinga.keycloak.audit;
 
 import dev.kinga.keycloak.audit.jpa.AuditOutboxEntity;
+import dev.kinga.keycloak.crypto.Hmac;
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 import org.keycloak.cluster.ClusterProvider;
@@ -13,10 +14,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -157,20 +162,40 @@ final class AuditForwarder {
             return null;
         }
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(sink))
+            URI uri = URI.create(sink);
+            byte[] body = p.payload().getBytes(StandardCharsets.UTF_8);
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofMillis(config.sinkTimeoutMillis()))
                     .header("Content-Type", "application/json")
                     .header("Idempotency-Key", p.recordId())
                     .header("X-Kinga-Audit-Seq", Long.toString(p.seq()))
-                    .POST(HttpRequest.BodyPublishers.ofString(p.payload()))
-                    .build();
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            if (config.sinkSigningKey() != null) {
+                String timestamp = Long.toString(System.currentTimeMillis() / 1000);
+                request.header("X-Kinga-Timestamp", timestamp)
+                        .header("X-Kinga-Signature", "v1=" + signature(config.sinkSigningKey(), uri.getRawPath(), timestamp, body));
+            }
+            int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             return status >= 200 && status < 300 ? null : "HTTP " + status;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
         } catch (Exception e) {
             return e.getClass().getSimpleName();
+        }
+    }
+
+    /**
+     * {@code HMAC-SHA256(key, "POST" "\n" path "\n" timestamp "\n" hex(SHA-256(body)))} in hex: the
+     * scheme the sidecar also uses towards application connectors (docs/connectors.md).
+     */
+    static String signature(byte[] key, String path, String timestamp, byte[] body) {
+        try {
+            String bodyHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+            return HexFormat.of().formatHex(Hmac.sha256(key,
+                    ("POST\n" + path + "\n" + timestamp + "\n" + bodyHash).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
         }
     }
 

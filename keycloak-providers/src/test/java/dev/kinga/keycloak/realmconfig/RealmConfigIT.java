@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.http.HttpResponse;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -42,6 +43,10 @@ class RealmConfigIT {
         assertTrue(realm.path("eventsEnabled").asBoolean());
         assertTrue(realm.path("adminEventsEnabled").asBoolean());
         assertTrue(realm.path("eventsExpiration").asLong() > 0);
+        JsonNode smtp = realm.path("smtpServer");
+        for (String field : List.of("host", "port", "from")) { // placeholders (KINGA_SMTP_HOST, ...) resolved at import
+            assertFalse(smtp.path(field).asText().isBlank() || smtp.path(field).asText().contains("${"), smtp.toString());
+        }
     }
 
     @Test

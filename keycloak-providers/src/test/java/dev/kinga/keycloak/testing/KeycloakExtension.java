@@ -54,6 +54,18 @@ public class KeycloakExtension implements ParameterResolver {
         return type == KeycloakServer.class ? shared.server : type == AuditSink.class ? shared.sink : shared.client;
     }
 
+    /**
+     * The shared server forwards its audit trail to a privacy sidecar on this port too; until a test
+     * starts one there, the records wait in the outbox (as they would for a sidecar that is down).
+     */
+    public static final int INTAKE_PORT = KeycloakServer.freePort();
+    /** The key that signs the shared server's deliveries, and that the intake sidecar checks. */
+    public static final String INTAKE_KEY = "it-audit-intake-signing-key-0123456789abcdef";
+
+    public static String intakeUrl() {
+        return "http://localhost:" + INTAKE_PORT + "/api/v1/audit/events";
+    }
+
     /** Closed by JUnit when the root context closes, i.e. at the end of the run. */
     static final class SharedServer implements AutoCloseable {
         final KeycloakServer server;
@@ -73,7 +85,9 @@ public class KeycloakExtension implements ParameterResolver {
                 sink.up();
                 KeycloakServer server = new KeycloakServer("shared", List.of(
                         "--spi-admin-realm-restapi-extension--kinga-roles--catalogue=" + catalogue,
-                        "--spi-events-listener--kinga-audit--sinks=" + sink.url(),
+                        // the test sink, and the privacy sidecar's intake (BreachRegisterIT starts a sidecar there)
+                        "--spi-events-listener--kinga-audit--sinks=" + sink.url() + "," + intakeUrl(),
+                        "--spi-events-listener--kinga-audit--sink-signing-key=" + INTAKE_KEY,
                         "--spi-events-listener--kinga-audit--forward-interval-ms=200",
                         "--spi-events-listener--kinga-audit--max-backoff-ms=1000",
                         "--spi-events-listener--kinga-audit--retention-floor-days=0", // the prune tests prune records of today

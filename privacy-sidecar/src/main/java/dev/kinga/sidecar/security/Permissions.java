@@ -12,6 +12,14 @@ public final class Permissions {
     public static final String PII_TOKENIZE_DETERMINISTIC = "pii:tokenize-deterministic";
     public static final String PII_DETOKENIZE = "pii:detokenize";
     public static final String AUDIT_READ = "audit:read";
+    /** See Keycloak's security alerts. */
+    public static final String SECURITY_ALERTS_READ = "security-alerts:read";
+    /** Acknowledge and resolve security alerts. */
+    public static final String SECURITY_ALERTS_MANAGE = "security-alerts:manage";
+    /** Record and manage personal-data breaches, and send the notices. */
+    public static final String BREACH_MANAGE = "breach:manage";
+    /** Read the breach register and export it. */
+    public static final String BREACH_READ = "breach:read";
     public static final String DSR_MANAGE = "dsr:manage";
     public static final String CONSENT_MANAGE = "consent:manage";
     /** Register the applications that hold personal data (connectors for export and erasure). */

@@ -17,14 +17,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * refilled continuously. The user is the token's subject, so one busy person (or service account)
  * cannot starve everyone else of an app they share; requests without a token count by address.
  * Over the limit: 429 with {@code Retry-After}. Limits are per sidecar node (docs/configuration.md).
+ * Keycloak's audit forwarder, which catches up on a backlog after an outage, has its own, larger
+ * budget per address on {@value #INTAKE_PATH} ({@code kinga.audit-intake.requests-per-minute}).
  */
 public class RateLimiter {
 
     /** Above this many tracked clients, idle ones are forgotten (a full bucket is the same as a new one). */
     static final int MAX_TRACKED_CLIENTS = 10_000;
 
+    static final String INTAKE_PATH = "/api/v1/audit/events";
+
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final int perMinute;
+    private final int intakePerMinute;
 
     @Inject
     CurrentIdentityAssociation identities;
@@ -32,8 +37,10 @@ public class RateLimiter {
     @Inject
     HttpServerRequest request;
 
-    public RateLimiter(@ConfigProperty(name = "kinga.rate-limit.requests-per-minute") int perMinute) {
+    public RateLimiter(@ConfigProperty(name = "kinga.rate-limit.requests-per-minute") int perMinute,
+                       @ConfigProperty(name = "kinga.audit-intake.requests-per-minute", defaultValue = "60000") int intakePerMinute) {
         this.perMinute = perMinute;
+        this.intakePerMinute = intakePerMinute;
     }
 
     /**
@@ -43,20 +50,23 @@ public class RateLimiter {
     @ServerRequestFilter(preMatching = true)
     public Uni<Response> limit(ContainerRequestContext context) {
         String address = "address:" + (request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress());
+        if (INTAKE_PATH.equals(request.path())) {
+            return Uni.createFrom().item(take("intake:" + address, intakePerMinute));
+        }
         return identities.getDeferredIdentity()
                 .map(identity -> identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null
                         ? "subject:" + jwt.getSubject() : address)
                 .onFailure().recoverWithItem(address)
-                .map(this::take);
+                .map(caller -> take(caller, perMinute));
     }
 
     /** @return null to go on, or the 429 */
-    private Response take(String caller) {
+    private Response take(String caller, int limit) {
         if (buckets.size() > MAX_TRACKED_CLIENTS) {
             long now = System.nanoTime();
             buckets.values().removeIf(idle -> idle.isFull(now)); // callers rotating addresses cannot grow memory
         }
-        Bucket bucket = buckets.computeIfAbsent(caller, k -> new Bucket(perMinute));
+        Bucket bucket = buckets.computeIfAbsent(caller, k -> new Bucket(limit));
         long waitMillis = bucket.take(System.nanoTime());
         if (waitMillis > 0) {
             return Response.fromResponse(ApiError.response(429, "rate_limited", "Too many requests from you; retry later"))

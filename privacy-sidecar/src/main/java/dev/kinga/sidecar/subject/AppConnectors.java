@@ -3,6 +3,7 @@ package dev.kinga.sidecar.subject;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kinga.sidecar.security.RequestSignature;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithParentName;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -11,19 +12,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -154,8 +150,8 @@ public class AppConnectors {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", r.id + ":" + operation)
-                .header("X-Kinga-Timestamp", timestamp)
-                .header("X-Kinga-Signature", "v1=" + signature(connector.secret(), "POST", uri.getRawPath(), timestamp, bytes))
+                .header(RequestSignature.TIMESTAMP_HEADER, timestamp)
+                .header(RequestSignature.SIGNATURE_HEADER, RequestSignature.header(connector.secret(), "POST", uri.getRawPath(), timestamp, bytes))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
                 .build();
         String name = connector.name();
@@ -193,19 +189,6 @@ public class AppConnectors {
         try (in) {
             byte[] bytes = in.readNBytes(MAX_ANSWER_BYTES + 1);
             return bytes.length > MAX_ANSWER_BYTES ? null : new String(bytes, StandardCharsets.UTF_8);
-        }
-    }
-
-    /** The request signature (hex), as the connector recomputes it. */
-    public static String signature(String secret, String method, String path, String timestamp, byte[] body) {
-        try {
-            String bodyHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            byte[] signed = mac.doFinal((method + "\n" + path + "\n" + timestamp + "\n" + bodyHash).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(signed);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is missing from this JVM", e);
         }
     }
 }

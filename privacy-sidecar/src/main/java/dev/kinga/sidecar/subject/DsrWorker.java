@@ -11,6 +11,7 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -62,6 +63,9 @@ public class DsrWorker {
 
     @Inject
     TokenVault vault;
+
+    @Inject
+    Instance<PersonalDataStore> stores;
 
     @ConfigProperty(name = "kinga.dsr.lease", defaultValue = "PT5M")
     Duration lease;
@@ -224,6 +228,9 @@ public class DsrWorker {
         for (Object[] token : vault.tokensOf(r.subjectId)) {
             tokens.addObject().put("token", (String) token[0]).put("type", (String) token[1]).put("createdAt", token[2].toString());
         }
+        for (PersonalDataStore store : stores) {
+            sidecar.set(store.name(), store.export(r.subjectId));
+        }
         parts.set("apps", fromApps);
         String content = archive.toString();
         storeArchive(r.id, content);
@@ -259,8 +266,12 @@ public class DsrWorker {
             }
         });
         JsonNode fromKeycloak = keycloak.erase(r.subjectId);
-        connectors.putObject("sidecar").put("consentRecords", consents.erase(r.subjectId))
-                .put("tokensShredded", vault.shred(r.subjectId)).put("at", requests.now().toString());
+        ObjectNode sidecarErased = connectors.putObject("sidecar").put("consentRecords", consents.erase(r.subjectId))
+                .put("tokensShredded", vault.shred(r.subjectId));
+        for (PersonalDataStore store : stores) {
+            store.erase(r.subjectId).forEach(sidecarErased::put);
+        }
+        sidecarErased.put("at", requests.now().toString());
         if (fromKeycloak == null) {
             connectors.putObject("keycloak").put("user", 0).put("note", "no such user: already erased")
                     .put("at", requests.now().toString());

@@ -97,6 +97,25 @@ public class KeycloakPrivacy {
         return null;
     }
 
+    /** How to reach a person: their e-mail address (null when none), first name and language, as Keycloak holds them. */
+    public record Contact(String email, String firstName, String locale) {
+    }
+
+    /** The person's contact details, or null when the realm has no such user. */
+    public Contact contact(String userId) {
+        if (!USER_ID.matcher(userId).matches()) {
+            return null;
+        }
+        HttpResponse<String> response = call("GET", admin("/users/" + userId.toLowerCase(Locale.ROOT)));
+        if (response.statusCode() == 404) {
+            return null;
+        }
+        JsonNode user = read(expect(response, 200));
+        String email = user.path("email").asText("");
+        return new Contact(email.isBlank() ? null : email, user.path("firstName").asText(null),
+                user.path("attributes").path("locale").path(0).asText(null));
+    }
+
     /** Everything Keycloak and Kinga's providers hold about the user, or null when the user is gone. */
     public JsonNode export(String userId) {
         HttpResponse<String> response = call("GET", privacy(userId, "export"));

@@ -92,15 +92,22 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
     /** The permissions the catalogue's role grants (realm-config/roles.yaml), as its holders' tokens carry them. */
     public static String asRole(String role) {
         return withPermissions(switch (role) {
-            case "privacy-officer" -> new String[]{"dsr:manage", "consent:manage", "connectors:manage", "breach:manage", "pii:detect", "pii:anonymize",
-                    "pii:tokenize-deterministic", "pii:detokenize", "audit:read"};
-            case "security-officer" -> new String[]{"security-alerts:read", "breach:manage", "pii:detect", "pii:anonymize", "audit:read"};
-            case "auditor" -> new String[]{"audit:read", "pii:detect"};
+            case "privacy-officer" -> new String[]{"dsr:manage", "consent:manage", "connectors:manage", "breach:manage", "breach:read",
+                    "pii:detect", "pii:anonymize", "pii:tokenize-deterministic", "pii:detokenize", "audit:read"};
+            case "security-officer" -> new String[]{"security-alerts:read", "security-alerts:manage", "breach:manage", "breach:read",
+                    "pii:detect", "pii:anonymize", "audit:read"};
+            case "auditor" -> new String[]{"audit:read", "breach:read", "security-alerts:read", "pii:detect"};
             case "therapist" -> new String[]{"conversations:read", "responses:write", "crisis:intervene", "clinical-notes:read",
                     "clinical-notes:write"};
             case "user" -> new String[]{"own-data:read", "own-data:write", "own-data:delete"};
             default -> throw new IllegalArgumentException(role);
         });
+    }
+
+    /** The subject ({@code sub}) a token was minted for. */
+    public static String subjectOf(String token) {
+        String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+        return payload.replaceAll(".*\"sub\"\\s*:\\s*\"([^\"]+)\".*", "$1");
     }
 
     public static Builder token() {

@@ -1,5 +1,6 @@
 package dev.kinga.sidecar.subject;
 
+import dev.kinga.sidecar.security.RequestSignature;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -28,13 +29,13 @@ class AppConnectorsTest {
     @Test
     void theSignatureCoversMethodPathTimestampAndBody() {
         byte[] body = "{\"requestId\":\"r\"}".getBytes(StandardCharsets.UTF_8);
-        String base = AppConnectors.signature("k".repeat(32), "POST", "/kinga/erase", "1700000000", body);
+        String base = RequestSignature.sign("k".repeat(32), "POST", "/kinga/erase", "1700000000", body);
         assertEquals(64, base.length());
-        assertEquals(base, AppConnectors.signature("k".repeat(32), "POST", "/kinga/erase", "1700000000", body));
-        assertNotEquals(base, AppConnectors.signature("k".repeat(32), "POST", "/kinga/export", "1700000000", body));
-        assertNotEquals(base, AppConnectors.signature("k".repeat(32), "PUT", "/kinga/erase", "1700000000", body));
-        assertNotEquals(base, AppConnectors.signature("k".repeat(32), "POST", "/kinga/erase", "1700000001", body));
-        assertNotEquals(base, AppConnectors.signature("k".repeat(32), "POST", "/kinga/erase", "1700000000", "{}".getBytes()));
-        assertNotEquals(base, AppConnectors.signature("j".repeat(32), "POST", "/kinga/erase", "1700000000", body));
+        assertEquals(base, RequestSignature.sign("k".repeat(32), "POST", "/kinga/erase", "1700000000", body));
+        assertNotEquals(base, RequestSignature.sign("k".repeat(32), "POST", "/kinga/export", "1700000000", body));
+        assertNotEquals(base, RequestSignature.sign("k".repeat(32), "PUT", "/kinga/erase", "1700000000", body));
+        assertNotEquals(base, RequestSignature.sign("k".repeat(32), "POST", "/kinga/erase", "1700000001", body));
+        assertNotEquals(base, RequestSignature.sign("k".repeat(32), "POST", "/kinga/erase", "1700000000", "{}".getBytes()));
+        assertNotEquals(base, RequestSignature.sign("j".repeat(32), "POST", "/kinga/erase", "1700000000", body));
     }
 }

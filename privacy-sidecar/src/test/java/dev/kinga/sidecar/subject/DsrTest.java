@@ -1,5 +1,6 @@
 package dev.kinga.sidecar.subject;
 
+import dev.kinga.sidecar.security.RequestSignature;
 import dev.kinga.sidecar.security.TestTokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -188,9 +189,9 @@ class DsrTest {
         };
         String now = Long.toString(Instant.now().getEpochSecond());
         String stale = Long.toString(Instant.now().minusSeconds(600).getEpochSecond());
-        assertEquals(401, post.apply(now, "v1=" + AppConnectors.signature("not-the-secret-0123456789abcdefghij", "POST", path, now, body)));
-        assertEquals(401, post.apply(stale, "v1=" + AppConnectors.signature(ReferenceConnector.SECRET, "POST", path, stale, body)));
-        String good = "v1=" + AppConnectors.signature(ReferenceConnector.SECRET, "POST", path, now, body);
+        assertEquals(401, post.apply(now, "v1=" + RequestSignature.sign("not-the-secret-0123456789abcdefghij", "POST", path, now, body)));
+        assertEquals(401, post.apply(stale, "v1=" + RequestSignature.sign(ReferenceConnector.SECRET, "POST", path, stale, body)));
+        String good = "v1=" + RequestSignature.sign(ReferenceConnector.SECRET, "POST", path, now, body);
         assertEquals(200, post.apply(now, good));
         assertEquals(401, post.apply(now, good), "the same signed request twice is a replay");
     }

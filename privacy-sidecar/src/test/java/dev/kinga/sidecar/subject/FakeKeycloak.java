@@ -40,6 +40,9 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
         volatile Boolean wasEnabled;
         /** An account Keycloak will not hold or erase (an administrator's): 409 privileged_account. */
         volatile boolean privileged;
+        volatile String email;
+        volatile String firstName;
+        volatile String locale;
         final AtomicInteger erasures = new AtomicInteger();
 
         User(String username) {
@@ -50,6 +53,15 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
     /** A user Keycloak knows, for tests in other packages: its id. */
     public static String addUser(String username) {
         return add(username).id;
+    }
+
+    /** A user with contact details (for breach notices): its id. */
+    public static String addPerson(String username, String email, String firstName, String locale) {
+        User user = add(username);
+        user.email = email;
+        user.firstName = firstName;
+        user.locale = locale;
+        return user.id;
     }
 
     static User add(String username) {
@@ -160,7 +172,10 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
         Matcher user = USER.matcher(path);
         if (user.matches()) {
             User u = USERS.get(user.group(1));
-            answer(exchange, u == null ? 404 : 200, u == null ? "{}" : "{\"id\":\"" + u.id + "\",\"username\":\"" + u.username + "\"}");
+            answer(exchange, u == null ? 404 : 200, u == null ? "{}" : "{\"id\":\"" + u.id + "\",\"username\":\"" + u.username + "\""
+                    + (u.email == null ? "" : ",\"email\":\"" + u.email + "\"")
+                    + (u.firstName == null ? "" : ",\"firstName\":\"" + u.firstName + "\"")
+                    + (u.locale == null ? "" : ",\"attributes\":{\"locale\":[\"" + u.locale + "\"]}") + "}");
             return;
         }
         answer(exchange, 404, "{}");

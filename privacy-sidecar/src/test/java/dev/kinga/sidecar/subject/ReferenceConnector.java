@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.kinga.sidecar.security.RequestSignature;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;
@@ -78,7 +79,7 @@ public class ReferenceConnector implements QuarkusTestResourceLifecycleManager {
         String signature = exchange.getRequestHeaders().getFirst("X-Kinga-Signature");
 
         // 1. Authenticate: the signature over method, path, timestamp and body, compared in constant time.
-        String expected = "v1=" + AppConnectors.signature(SECRET, exchange.getRequestMethod(), path,
+        String expected = "v1=" + RequestSignature.sign(SECRET, exchange.getRequestMethod(), path,
                 timestamp == null ? "" : timestamp, body);
         if (signature == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 signature.getBytes(StandardCharsets.US_ASCII))) {

@@ -1,0 +1,177 @@
+package dev.kinga.sidecar.breach.alert;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kinga.sidecar.security.BadRequestException;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Takes Keycloak's audit records as its forwarder delivers them: each record once (its id is the
+ * idempotency key), a realm's records one at a time under a lock on the realm's row, with what
+ * does not line up counted (gaps, records older than one taken, a broken chain link). Security
+ * alerts among them become {@link SecurityAlert}s for triage; everything else is only counted.
+ */
+@ApplicationScoped
+public class AuditIntake {
+
+    static final String ALERT_TYPE = "SECURITY_ALERT";
+    private static final Logger LOG = Logger.getLogger(AuditIntake.class);
+    private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+    private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}._:-]{1,64}");
+
+    @Inject
+    EntityManager em;
+
+    @ConfigProperty(name = "kinga.audit-intake.keep", defaultValue = "P30D")
+    Duration keep;
+
+    public record Taken(String recordId, boolean duplicate, String alertId) {
+    }
+
+    /** A Keycloak audit record, checked for the fields the intake relies on. */
+    record Incoming(String id, String realmId, String realmName, long seq, long time, String type, String severity,
+                    String prevHash, String hash, JsonNode record) {
+
+        static Incoming of(JsonNode r) {
+            String id = r.path("id").asText("");
+            if (!RECORD_ID.matcher(id).matches()) {
+                throw new BadRequestException("id must be the record's id (letters, digits and '-', at most 64)");
+            }
+            String realmId = r.path("realmId").asText("");
+            if (realmId.isEmpty() || realmId.length() > 255) {
+                throw new BadRequestException("realmId is required (at most 255 characters)");
+            }
+            if (!r.path("seq").canConvertToLong() || r.path("seq").asLong() < 1) {
+                throw new BadRequestException("seq must be a whole number from 1");
+            }
+            if (!r.path("time").canConvertToLong()) {
+                throw new BadRequestException("time must be milliseconds since the epoch");
+            }
+            String type = r.path("type").asText("");
+            if (!NAME.matcher(type).matches()) {
+                throw new BadRequestException("type is required (at most 64 characters)");
+            }
+            String realmName = r.path("realm").isTextual() ? truncate(r.path("realm").asText(), 255) : null;
+            return new Incoming(id, realmId, realmName, r.path("seq").asLong(), r.path("time").asLong(), type,
+                    truncate(r.path("severity").asText("INFO"), 16), text(r, "prevHash"), text(r, "hash"), r);
+        }
+    }
+
+    /** Takes one record; a record taken before is answered as a duplicate and changes nothing but a count. */
+    @Transactional
+    public Taken take(Incoming in) {
+        Instant now = Instant.now();
+        IntakeRealm realm = lockRealm(in, now);
+        if (em.find(IntakeRecord.class, in.id()) != null) {
+            realm.duplicates++;
+            return new Taken(in.id(), true, null);
+        }
+        if (realm.records > 0) {
+            if (in.seq() <= realm.lastSeq) {
+                realm.outOfOrder++;
+                LOG.warnf("audit intake: realm %s record %d arrived after %d", realm.realmId, in.seq(), realm.lastSeq);
+            } else if (in.seq() > realm.lastSeq + 1) {
+                realm.gaps++;
+            } else if (realm.lastHash != null && in.prevHash() != null && !realm.lastHash.equals(in.prevHash())) {
+                realm.chainBreaks++;
+                LOG.warnf("audit intake: realm %s record %d does not continue the chain received so far", realm.realmId, in.seq());
+            }
+        }
+        if (in.seq() > realm.lastSeq) {
+            realm.lastSeq = in.seq();
+            realm.lastHash = in.hash();
+        }
+        realm.records++;
+        realm.lastAt = now;
+        if (in.realmName() != null) {
+            realm.realmName = in.realmName();
+        }
+        IntakeRecord taken = new IntakeRecord();
+        taken.recordId = in.id();
+        taken.realmId = in.realmId();
+        taken.seq = in.seq();
+        taken.type = in.type();
+        taken.receivedAt = now;
+        em.persist(taken);
+        String alertId = ALERT_TYPE.equals(in.type()) ? raise(in, now).id : null;
+        return new Taken(in.id(), false, alertId);
+    }
+
+    private IntakeRealm lockRealm(Incoming in, Instant now) {
+        IntakeRealm realm = em.find(IntakeRealm.class, in.realmId(), LockModeType.PESSIMISTIC_WRITE);
+        if (realm == null) {
+            // A realm's first record. The forwarder delivers a realm's records one at a time, so two
+            // first records do not race; if they did, one fails on the key and is delivered again.
+            realm = new IntakeRealm();
+            realm.realmId = in.realmId();
+            realm.firstAt = now;
+            realm.lastAt = now;
+            em.persist(realm);
+            em.flush();
+            em.lock(realm, LockModeType.PESSIMISTIC_WRITE);
+        }
+        return realm;
+    }
+
+    private SecurityAlert raise(Incoming in, Instant now) {
+        JsonNode r = in.record();
+        JsonNode details = r.path("details");
+        SecurityAlert alert = new SecurityAlert();
+        alert.id = UUID.randomUUID().toString();
+        alert.recordId = in.id();
+        alert.realmId = in.realmId();
+        alert.realmName = in.realmName();
+        alert.seq = in.seq();
+        alert.raisedAt = Instant.ofEpochMilli(in.time());
+        alert.receivedAt = now;
+        alert.rule = truncate(details.path("rule").asText("unknown"), 64);
+        alert.severity = in.severity();
+        alert.summary = truncate(details.path("summary").asText(null), 500);
+        alert.subjectId = text(r, "subject");
+        alert.actorUserId = text(r.path("actor"), "userId");
+        alert.actorClientId = text(r.path("actor"), "clientId");
+        alert.actorIp = truncate(text(r.path("actor"), "ip"), 64);
+        alert.details = details.isObject() ? truncate(details.toString(), 20_000) : null;
+        alert.state = AlertState.OPEN;
+        em.persist(alert);
+        return alert;
+    }
+
+    /** What was received per realm, for {@code GET /api/v1/audit/intake}. */
+    @Transactional
+    public List<IntakeRealm> realms() {
+        return em.createQuery("select r from IntakeRealm r order by r.realmId", IntakeRealm.class).getResultList();
+    }
+
+    /** Forgets record ids older than {@code kinga.audit-intake.keep}; the forwarder retries far sooner than that. */
+    @Scheduled(every = "1h", delayed = "5m")
+    @Transactional
+    void prune() {
+        int pruned = em.createQuery("delete from IntakeRecord r where r.receivedAt < :before")
+                .setParameter("before", Instant.now().minus(keep)).executeUpdate();
+        if (pruned > 0) {
+            LOG.infof("audit intake: forgot %d record ids older than %s", pruned, keep);
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isTextual() ? truncate(value.asText(), 255) : null;
+    }
+
+    private static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+}

@@ -1,0 +1,224 @@
+package dev.kinga.sidecar.breach.alert;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kinga.sidecar.security.RequestSignature;
+import dev.kinga.sidecar.security.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Keycloak's audit records arriving at {@code POST /api/v1/audit/events}: signed or refused, each
+ * record once, order and chain checked per realm; security alerts among them triaged by a
+ * security officer (acknowledge, resolve with a note, summary), every step in the sidecar's trail.
+ */
+@QuarkusTest
+@QuarkusTestResource(TestTokens.class)
+@QuarkusTestResource(dev.kinga.sidecar.subject.FakeKeycloak.class)
+class AlertsTest {
+
+    static final String KEY = "test-audit-intake-key-0123456789abcdef";
+    private static final String PATH = "/api/v1/audit/events";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OFFICER = TestTokens.asRole("security-officer");
+    private static final String AUDITOR = TestTokens.asRole("auditor");
+
+    /** A Keycloak trail record as the forwarder sends it. */
+    static String record(String id, String realmId, long seq, String type, String prevHash, String hash, Map<String, Object> details) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("id", id);
+        r.put("realmId", realmId);
+        r.put("realm", "realm-" + realmId.substring(0, 4));
+        r.put("seq", seq);
+        r.put("time", System.currentTimeMillis());
+        r.put("type", type);
+        r.put("severity", "SECURITY_ALERT".equals(type) ? "CRITICAL" : "INFO");
+        r.put("outcome", "DETECTED");
+        r.put("actor", Map.of("userId", "actor-" + seq, "ip", "192.0.2." + seq % 250));
+        r.put("subject", details.getOrDefault("subjectId", "subject-1"));
+        r.put("details", details);
+        r.put("prevHash", prevHash);
+        r.put("hash", hash);
+        try {
+            return JSON.writeValueAsString(r);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Response deliver(String body, String key, long timestamp, String idempotencyKey) {
+        String ts = Long.toString(timestamp);
+        var request = RestAssured.given().contentType("application/json").body(body.getBytes(StandardCharsets.UTF_8))
+                .header(RequestSignature.TIMESTAMP_HEADER, ts)
+                .header(RequestSignature.SIGNATURE_HEADER, RequestSignature.header(key, "POST", PATH, ts, body.getBytes(StandardCharsets.UTF_8)));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return request.post(PATH);
+    }
+
+    static Response deliver(String id, String body) {
+        return deliver(body, KEY, Instant.now().getEpochSecond(), id);
+    }
+
+    private static Response as(String token, String method, String path, Object body) {
+        var request = RestAssured.given().header("Authorization", "Bearer " + token).contentType("application/json");
+        if (body != null) {
+            request.body(body);
+        }
+        return request.request(method, path);
+    }
+
+    /** An alert record delivered to the intake; the alert's id in the sidecar. */
+    static String raise(String realmId, long seq, String rule, String subjectId) {
+        String id = UUID.randomUUID().toString();
+        Response taken = deliver(id, record(id, realmId, seq, "SECURITY_ALERT", null, "h" + seq,
+                Map.of("rule", rule, "summary", "5 failed logins for one account within 300 s", "subjectId", subjectId)));
+        assertEquals(200, taken.statusCode(), taken.asString());
+        return taken.jsonPath().getString("alertId");
+    }
+
+    @Test
+    void onlySignedFreshDeliveriesOfTheRecordNamedAreTaken() {
+        String realm = UUID.randomUUID().toString();
+        String id = UUID.randomUUID().toString();
+        String body = record(id, realm, 1, "LOGIN", "genesis", "h1", Map.of());
+        long now = Instant.now().getEpochSecond();
+
+        Response unsigned = RestAssured.given().contentType("application/json").header("Idempotency-Key", id).body(body).post(PATH);
+        assertEquals(401, unsigned.statusCode());
+        assertEquals("invalid_signature", unsigned.jsonPath().getString("error"));
+        assertEquals(401, deliver(body, "another-key-that-is-long-enough-0123456789", now, id).statusCode(), "someone else's key");
+        assertEquals(401, deliver(body, KEY, now - 600, id).statusCode(), "a delivery signed ten minutes ago (a replay)");
+        String tampered = body.replace("\"LOGIN\"", "\"LOGOUT\"");
+        String ts = Long.toString(now);
+        Response altered = RestAssured.given().contentType("application/json").body(tampered).header("Idempotency-Key", id)
+                .header(RequestSignature.TIMESTAMP_HEADER, ts)
+                .header(RequestSignature.SIGNATURE_HEADER, RequestSignature.header(KEY, "POST", PATH, ts, body.getBytes(StandardCharsets.UTF_8)))
+                .post(PATH);
+        assertEquals(401, altered.statusCode(), "the body is signed");
+        Response wrongKey = deliver(body, KEY, now, UUID.randomUUID().toString());
+        assertEquals(400, wrongKey.statusCode(), "Idempotency-Key must name the record");
+        assertEquals(400, deliver("{\"id\":\"x\"}", KEY, now, "x").statusCode(), "not a whole record");
+        assertEquals(400, deliver("[1,2]", KEY, now, "x").statusCode(), "not an object");
+        assertEquals(0, intake(realm).size(), "nothing refused was taken");
+
+        Response taken = deliver(body, KEY, now, id);
+        assertEquals(200, taken.statusCode(), taken.asString());
+        assertFalse(taken.jsonPath().getBoolean("duplicate"));
+        Response again = deliver(body, KEY, now, id);
+        assertEquals(200, again.statusCode(), "a second delivery is answered, so the forwarder stops retrying");
+        assertTrue(again.jsonPath().getBoolean("duplicate"));
+        JsonPath stats = intake(realm).get(0);
+        assertEquals(1, stats.getLong("records"));
+        assertEquals(1, stats.getLong("duplicates"));
+    }
+
+    @Test
+    void eachRealmsGapsLateRecordsAndBrokenLinksAreCounted() {
+        String realm = UUID.randomUUID().toString();
+        for (long seq : new long[]{1, 2, 4, 3}) {
+            String id = UUID.randomUUID().toString();
+            String prev = seq == 2 ? "not-h1" : "h" + (seq - 1);
+            assertEquals(200, deliver(id, record(id, realm, seq, "LOGIN", prev, "h" + seq, Map.of())).statusCode());
+        }
+        JsonPath stats = intake(realm).get(0);
+        assertEquals(4, stats.getLong("lastSeq"));
+        assertEquals(4, stats.getLong("records"));
+        assertEquals(1, stats.getLong("gaps"), "4 came after 2");
+        assertEquals(1, stats.getLong("outOfOrder"), "3 came after 4");
+        assertEquals(1, stats.getLong("chainBreaks"), "2 did not continue 1");
+        assertEquals(403, as(TestTokens.withPermissions("security-alerts:read"), "GET", "/api/v1/audit/intake", null).statusCode());
+    }
+
+    @Test
+    void anAlertIsAcknowledgedThenResolvedWithANoteAndCounted() {
+        String realm = UUID.randomUUID().toString();
+        String subject = UUID.randomUUID().toString();
+        String alert = raise(realm, 1, "failed-logins", subject);
+        assertNotNull(alert);
+        String other = raise(realm, 2, "credential-stuffing", UUID.randomUUID().toString());
+
+        JsonPath open = as(OFFICER, "GET", "/api/v1/alerts?state=open&subject=" + subject, null).jsonPath();
+        assertEquals(List.of(alert), open.getList("id"), "the alert, once");
+        assertEquals("failed-logins", open.getString("[0].rule"));
+        assertEquals("CRITICAL", open.getString("[0].severity"));
+
+        assertEquals(403, as(AUDITOR, "POST", "/api/v1/alerts/" + alert + "/acknowledge", Map.of()).statusCode(), "auditors only read");
+        assertEquals(200, as(AUDITOR, "GET", "/api/v1/alerts/" + alert, null).statusCode());
+        Response acked = as(OFFICER, "POST", "/api/v1/alerts/" + alert + "/acknowledge", Map.of("note", "looking into it"));
+        assertEquals(200, acked.statusCode(), acked.asString());
+        assertEquals("acknowledged", acked.jsonPath().getString("state"));
+        assertNotNull(acked.jsonPath().getString("acknowledgedAt"));
+        Response twice = as(OFFICER, "POST", "/api/v1/alerts/" + alert + "/acknowledge", Map.of());
+        assertEquals(409, twice.statusCode());
+        assertEquals("illegal_transition", twice.jsonPath().getString("error"));
+
+        Response noNote = as(OFFICER, "POST", "/api/v1/alerts/" + alert + "/resolve", Map.of());
+        assertEquals(400, noNote.statusCode());
+        assertTrue(noNote.jsonPath().getString("error_description").contains("note"));
+        Response resolved = as(OFFICER, "POST", "/api/v1/alerts/" + alert + "/resolve", Map.of("note", "the person mistyped; no attack"));
+        assertEquals("resolved", resolved.jsonPath().getString("state"));
+        assertEquals("the person mistyped; no attack", resolved.jsonPath().getString("note"));
+        assertEquals(409, as(OFFICER, "POST", "/api/v1/alerts/" + alert + "/resolve", Map.of("note", "again")).statusCode());
+        Response resolvedDirectly = as(OFFICER, "POST", "/api/v1/alerts/" + other + "/resolve", Map.of("note", "a test by the red team"));
+        assertNotNull(resolvedDirectly.jsonPath().getString("acknowledgedAt"), "resolving acknowledges");
+
+        assertEquals(404, as(OFFICER, "GET", "/api/v1/alerts/" + UUID.randomUUID(), null).statusCode());
+        assertEquals("unknown_alert", as(OFFICER, "POST", "/api/v1/alerts/nope/acknowledge", Map.of()).jsonPath().getString("error"));
+        assertEquals(400, as(OFFICER, "GET", "/api/v1/alerts?state=closed", null).statusCode());
+        assertEquals(400, as(OFFICER, "GET", "/api/v1/alerts?since=yesterday", null).statusCode());
+
+        JsonPath summary = as(OFFICER, "GET", "/api/v1/alerts/summary", null).jsonPath();
+        assertTrue(summary.getInt("byRule.failed-logins") >= 1);
+        assertTrue(summary.getInt("byState.resolved") >= 2);
+        assertTrue(summary.getInt("timeToAcknowledge.count") >= 2);
+        assertNotNull(summary.get("timeToAcknowledge.medianSeconds"));
+
+        String trail = as(TestTokens.asRole("auditor"), "GET", "/api/v1/audit/records?limit=1000", null).asString();
+        assertTrue(trail.contains("ALERT_ACKNOWLEDGED") && trail.contains("ALERT_RESOLVED") && trail.contains(alert), "in the trail");
+        assertFalse(trail.contains("the person mistyped"), "notes stay with the alert, not the trail");
+    }
+
+    @Test
+    void anErasedPersonsAddressLeavesTheAlertsAboutThem() {
+        String subject = UUID.randomUUID().toString();
+        String alert = raise(UUID.randomUUID().toString(), 1, "failed-logins", subject);
+        assertNotNull(as(OFFICER, "GET", "/api/v1/alerts/" + alert, null).jsonPath().getString("actorIp"));
+        io.quarkus.arc.Arc.container().instance(AlertsOfSubject.class).get().erase(subject);
+        JsonPath after = as(OFFICER, "GET", "/api/v1/alerts/" + alert, null).jsonPath();
+        assertNull(after.getString("actorIp"));
+        assertEquals("failed-logins", after.getString("rule"), "the alert stays");
+    }
+
+    private static List<JsonPath> intake(String realmId) {
+        JsonPath all = as(AUDITOR, "GET", "/api/v1/audit/intake", null).jsonPath();
+        List<Map<String, Object>> realms = all.getList("$");
+        return realms.stream().filter(r -> realmId.equals(r.get("realmId")))
+                .map(r -> new JsonPath(toJson(r))).toList();
+    }
+
+    private static String toJson(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
