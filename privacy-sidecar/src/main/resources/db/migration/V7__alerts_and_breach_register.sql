@@ -70,9 +70,9 @@ CREATE TABLE breach_incident (
     aware_at                   TIMESTAMP WITH TIME ZONE NOT NULL,
     risk                       VARCHAR(16),
     nature                     VARCHAR(20000),
-    subject_categories         VARCHAR(4000),
+    subject_categories         VARCHAR(40000),
     approx_subjects            BIGINT,
-    data_categories            VARCHAR(4000),
+    data_categories            VARCHAR(40000),
     approx_records             BIGINT,
     special_categories         BOOLEAN,
     contact_point              VARCHAR(2000),
@@ -138,6 +138,9 @@ CREATE TABLE breach_notice (
     queued_at        TIMESTAMP WITH TIME ZONE NOT NULL,
     queued_by        VARCHAR(255)  NOT NULL,
     sent_at          TIMESTAMP WITH TIME ZONE,
+    address_verified BOOLEAN,
+    -- SHA-256 of the subject and body sent: what the person was told
+    content_hash     VARCHAR(64),
     version          BIGINT        DEFAULT 0 NOT NULL,
     UNIQUE (incident_id, user_id)
 );

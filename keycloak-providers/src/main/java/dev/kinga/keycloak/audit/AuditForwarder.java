@@ -33,7 +33,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Delivers the outbox to the sinks after commit: in sequence order per realm, at least once,
  * with the record id as {@code Idempotency-Key}, retrying with capped exponential backoff. A
- * failing record holds back the later records of its realm for that sink, so order is kept.
+ * failing record holds back the later records of its realm for that sink, so order is kept; each
+ * realm goes on its own, so one realm held back never holds back another. A record the sink
+ * refuses for what it is ({@value #DEAD_AFTER} times 400, 413, 415 or 422: too large, say) is set
+ * aside as a dead letter, logged and kept in the outbox, so the realm's later records flow.
  * Runs on the audit thread (never Keycloak's shared timer) and on one cluster node at a time.
  */
 final class AuditForwarder {
@@ -42,6 +45,11 @@ final class AuditForwarder {
     private static final Logger LOG = Logger.getLogger(AuditForwarder.class);
     private static final Logger AUDIT_LOG = Logger.getLogger(LOG_CATEGORY);
     private static final int BATCH = 500;
+    /** Refusals of a record for what it is before it is set aside. */
+    static final int DEAD_AFTER = 5;
+    /** {@code nextAttemptAt} of a dead letter: kept, never retried. */
+    static final long DEAD = Long.MAX_VALUE;
+    private static final java.util.regex.Pattern PERMANENT = java.util.regex.Pattern.compile("HTTP (400|413|415|422)");
     private static final long WAKE_DELAY_MS = 100;
     private static final int ROUNDS_PER_RUN = 50;
     private static final String CLUSTER_TASK = "kinga-audit-forwarder";
@@ -136,22 +144,31 @@ final class AuditForwarder {
     private void measure(String sink) {
         KeycloakModelUtils.runJobInTransaction(factory, session -> {
             Object[] stats = em(session).createNamedQuery("kingaOutboxSinkStats", Object[].class)
-                    .setParameter("sink", sink).getSingleResult();
+                    .setParameter("sink", sink).setParameter("dead", DEAD).getSingleResult();
             long pending = ((Number) stats[0]).longValue();
             long oldest = stats[1] == null ? 0 : ((Number) stats[1]).longValue();
             metrics.outbox(sink, pending, pending == 0 ? 0 : System.currentTimeMillis() - oldest);
         });
     }
 
+    /** The next records of every realm whose first waiting record is due, in sequence order per realm. */
     private List<Pending> pending(String sink) {
         List<Pending> batch = new ArrayList<>();
-        KeycloakModelUtils.runJobInTransaction(factory, session -> em(session)
-                .createNamedQuery("kingaOutboxPending", AuditOutboxEntity.class)
-                .setParameter("sink", sink)
-                .setMaxResults(BATCH)
-                .getResultStream()
-                .forEach(o -> batch.add(new Pending(o.getId(), o.getRealmId(), o.getSeq(), o.getRecordId(),
-                        o.getPayload(), o.getAttempts(), o.getNextAttemptAt()))));
+        long now = System.currentTimeMillis();
+        KeycloakModelUtils.runJobInTransaction(factory, session -> {
+            EntityManager em = em(session);
+            List<String> realms = em.createNamedQuery("kingaOutboxDueRealms", String.class)
+                    .setParameter("sink", sink).setParameter("now", now).setParameter("dead", DEAD).getResultList();
+            int perRealm = Math.max(50, BATCH / Math.max(1, realms.size()));
+            for (String realmId : realms) {
+                em.createNamedQuery("kingaOutboxPendingOfRealm", AuditOutboxEntity.class)
+                        .setParameter("sink", sink).setParameter("realmId", realmId).setParameter("dead", DEAD)
+                        .setMaxResults(perRealm)
+                        .getResultStream()
+                        .forEach(o -> batch.add(new Pending(o.getId(), o.getRealmId(), o.getSeq(), o.getRecordId(),
+                                o.getPayload(), o.getAttempts(), o.getNextAttemptAt())));
+            }
+        });
         return batch;
     }
 
@@ -213,12 +230,28 @@ final class AuditForwarder {
                 AuditOutboxEntity row = em.find(AuditOutboxEntity.class, p.id());
                 if (row != null) {
                     row.setAttempts(p.attempts() + 1);
-                    row.setNextAttemptAt(now + backoff(p.attempts() + 1));
-                    row.setLastError(error);
+                    if (dead(p, error)) {
+                        row.setNextAttemptAt(DEAD);
+                        row.setLastError("dead letter: " + error);
+                    } else {
+                        row.setNextAttemptAt(now + backoff(p.attempts() + 1));
+                        row.setLastError(error);
+                    }
                 }
             });
         });
-        failed.forEach((p, error) -> LOG.debugf("Kinga audit: sink delivery of seq %d failed (%s); will retry", p.seq(), error));
+        failed.forEach((p, error) -> {
+            if (dead(p, error)) {
+                LOG.warnf("Kinga audit: a sink refused record %d of realm %s %d times (%s); it is set aside as a dead letter"
+                        + " in the outbox and the realm's later records go on", p.seq(), p.realmId(), DEAD_AFTER, error);
+            } else {
+                LOG.debugf("Kinga audit: sink delivery of seq %d failed (%s); will retry", p.seq(), error);
+            }
+        });
+    }
+
+    private static boolean dead(Pending p, String error) {
+        return p.attempts() + 1 >= DEAD_AFTER && PERMANENT.matcher(error).matches();
     }
 
     /** 1 s, 2 s, 4 s, ... capped, with ±20 % jitter so nodes and realms do not retry in step. */

@@ -115,7 +115,7 @@ public class AuditResource {
         Map<String, ObjectNode> bySink = new LinkedHashMap<>();
         config.sinks().forEach(sink -> bySink.put(sink, emptyDelivery(sink)));
         List<Object[]> stats = em.createNamedQuery("kingaOutboxStats", Object[].class)
-                .setParameter("realmId", realm.getId()).getResultList();
+                .setParameter("realmId", realm.getId()).setParameter("dead", AuditForwarder.DEAD).getResultList();
         for (Object[] row : stats) {
             ObjectNode node = bySink.computeIfAbsent((String) row[0], AuditResource::emptyDelivery);
             node.put("pending", ((Number) row[1]).longValue());
@@ -131,6 +131,11 @@ public class AuditResource {
                             node.put("nextAttemptAt", o.getNextAttemptAt());
                         });
             }
+        }
+        // Records a sink refused for what they are, set aside so the rest flows (kept, never retried).
+        for (Object[] row : em.createNamedQuery("kingaOutboxDeadLetters", Object[].class)
+                .setParameter("realmId", realm.getId()).setParameter("dead", AuditForwarder.DEAD).getResultList()) {
+            bySink.computeIfAbsent((String) row[0], AuditResource::emptyDelivery).put("deadLetters", ((Number) row[1]).longValue());
         }
         ArrayNode out = AuditEntry.CANONICAL_JSON.createArrayNode();
         bySink.values().forEach(out::add);
@@ -185,6 +190,7 @@ public class AuditResource {
         node.put("pending", 0);
         node.put("lagMillis", 0);
         node.put("failing", false);
+        node.put("deadLetters", 0);
         return node;
     }
 

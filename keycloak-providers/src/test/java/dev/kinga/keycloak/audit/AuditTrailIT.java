@@ -185,6 +185,26 @@ class AuditTrailIT {
     }
 
     @Test
+    void aRecordTheSinkRefusesForWhatItIsIsSetAsideAndTheRealmsLaterRecordsFlow(KeycloakClient kc, AuditSink sink) {
+        String refusedRole = "it-refused-" + UUID.randomUUID();
+        String laterRole = "it-after-refused-" + UUID.randomUUID();
+        sink.refuse(record -> record.toString().contains(refusedRole));
+        try {
+            expect(kc.admin("POST", "/" + REALM + "/roles", Map.of("name", refusedRole)), 201);
+            expect(kc.admin("POST", "/" + REALM + "/roles", Map.of("name", laterRole)), 201);
+            await(() -> sink.deliveries().stream().anyMatch(d -> d.record().toString().contains(laterRole)),
+                    "the later record delivered once the refused one is set aside");
+            JsonNode delivery = kc.adminGet(AUDIT + "/delivery").get(0);
+            assertTrue(delivery.path("deadLetters").asLong() >= 1, delivery.toString());
+            assertTrue(sink.deliveries().stream().noneMatch(d -> d.record().toString().contains(refusedRole)));
+        } finally {
+            sink.refuse(record -> false);
+        }
+        kc.admin("DELETE", "/" + REALM + "/roles/" + refusedRole, null);
+        kc.admin("DELETE", "/" + REALM + "/roles/" + laterRole, null);
+    }
+
+    @Test
     void deliveryMetricsArePublished(KeycloakServer server, KeycloakClient kc, AuditSink sink) {
         String role = "it-metrics-" + UUID.randomUUID();
         expect(kc.admin("POST", "/" + REALM + "/roles", Map.of("name", role)), 201);

@@ -23,6 +23,7 @@ public final class AuditSink {
 
     private final int port;
     private final List<Delivery> deliveries = new ArrayList<>();
+    private volatile java.util.function.Predicate<JsonNode> refused = record -> false;
     private HttpServer server;
 
     public AuditSink(int port) {
@@ -45,6 +46,10 @@ public final class AuditSink {
         server.createContext("/audit", exchange -> {
             try (InputStream body = exchange.getRequestBody()) {
                 JsonNode record = KeycloakClient.JSON.readTree(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+                if (refused.test(record)) {
+                    exchange.sendResponseHeaders(413, -1); // refused for what it is, every time
+                    return;
+                }
                 synchronized (this) {
                     deliveries.add(new Delivery(exchange.getRequestHeaders().getFirst("Idempotency-Key"), record,
                             System.currentTimeMillis()));
@@ -72,6 +77,11 @@ public final class AuditSink {
         if (stopping != null) {
             stopping.stop(0);
         }
+    }
+
+    /** From now on, answers {@code 413} to the records that match (none by default). */
+    public void refuse(java.util.function.Predicate<JsonNode> records) {
+        refused = records;
     }
 
     public synchronized List<Delivery> deliveries() {

@@ -3,6 +3,10 @@ package dev.kinga.keycloak.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -12,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The built privacy sidecar (its production jar) as a separate process trusting the shared
  * Keycloak's realm kinga, on its own ports and database (H2 in its work folder, or the run's
- * PostgreSQL database in the postgres profile; H2 starts empty at each {@link #start}). It can be killed hard ({@code kill -9}) and
+ * PostgreSQL database in the postgres profile, emptied before the run's first sidecar; H2 starts
+ * empty at each {@link #start}). It can be killed hard ({@code kill -9}) and
  * started again on the same port and data.
  */
 public final class SidecarProcess implements AutoCloseable {
@@ -54,6 +59,7 @@ public final class SidecarProcess implements AutoCloseable {
                 .path("value").asText());
         String pgUrl = System.getProperty("kinga.it.sidecar.db.url", "");
         if (keycloak.database().postgres() && !pgUrl.isBlank()) {
+            resetOnce(pgUrl, keycloak.database().username(), keycloak.database().password());
             env.put("KINGA_SIDECAR_DB_URL", pgUrl);
             env.put("KINGA_SIDECAR_DB_USERNAME", keycloak.database().username());
             env.put("KINGA_SIDECAR_DB_PASSWORD", keycloak.database().password());
@@ -65,6 +71,27 @@ public final class SidecarProcess implements AutoCloseable {
         SidecarProcess sidecar = new SidecarProcess(work, env, Integer.parseInt(env.get("QUARKUS_HTTP_PORT")), managementPort);
         sidecar.launch();
         return sidecar;
+    }
+
+    private static boolean postgresReset;
+
+    /**
+     * The first sidecar of a run starts from an empty schema, as on H2: the sidecar module's own
+     * tests leave their rows (and a trail chained under their test key) in the same database.
+     * Later sidecars of the run share what the first one made, as sidecars on one database do.
+     */
+    private static synchronized void resetOnce(String url, String username, String password) {
+        if (postgresReset) {
+            return;
+        }
+        try (Connection c = DriverManager.getConnection(url, username, password);
+             Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS public CASCADE");
+            st.execute("CREATE SCHEMA public");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot reset the sidecar's PostgreSQL database at " + url + ": " + e.getMessage(), e);
+        }
+        postgresReset = true;
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -79,6 +79,9 @@ public class BreachExport {
         if (value == null || value.isNull()) {
             return "";
         }
+        if (value.isObject()) {
+            return value.toString();
+        }
         if (value.isArray()) {
             List<String> items = new ArrayList<>();
             value.forEach(item -> items.add(item.asText()));

@@ -47,6 +47,9 @@ public class BreachRegister {
     BreachClock clock;
 
     @Inject
+    BreachCounters counters;
+
+    @Inject
     ObjectMapper json;
 
     @ConfigProperty(name = "kinga.breach.register-role", defaultValue = "controller")
@@ -57,7 +60,7 @@ public class BreachRegister {
     }
 
     @Transactional
-    public BreachIncident create(ObjectNode body, List<String> alertIds, JsonWebToken caller) {
+    public BreachIncident create(ObjectNode body, List<String> alertIds, boolean triage, JsonWebToken caller) {
         Instant now = clock.now();
         Map<String, Object> values = IncidentFields.parse(body, CREATE_EXTRAS, now);
         for (String required : List.of("title", "awareAt")) {
@@ -80,7 +83,7 @@ public class BreachRegister {
         details.put("fields", changes);
         record(incident, "created", details, caller);
         if (!alertIds.isEmpty()) {
-            linkAlerts(incident, alertIds, caller);
+            linkAlerts(incident, alertIds, triage, caller);
         }
         return incident;
     }
@@ -91,17 +94,19 @@ public class BreachRegister {
      */
     @Transactional
     public BreachIncident update(String id, ObjectNode body, JsonWebToken caller) {
-        BreachIncident incident = locked(id);
+        BreachIncident incident = open(id);
         Map<String, Object> values = IncidentFields.parse(body, Set.of(), clock.now());
-        if (incident.status == BreachStatus.RESOLVED) {
-            throw new Refusal(409, "incident_resolved", "A resolved incident is not changed; its history is final");
-        }
-        if (incident.authorityNotifiedAt != null) {
+        if (incident.authorityNotifiedAt != null || incident.status == BreachStatus.NOT_NOTIFIABLE) {
             List<String> frozen = values.keySet().stream().filter(f -> IncidentFields.FIELDS.get(f).frozenOnNotification()).toList();
             if (!frozen.isEmpty()) {
-                throw new Refusal(409, "notified_fields_frozen", "The authority has been notified: " + String.join(", ", frozen)
-                        + " are kept as notified; give more information in phases (POST /api/v1/breaches/{id}/information)");
+                throw new Refusal(409, "notified_fields_frozen", (incident.authorityNotifiedAt != null
+                        ? "The authority has been notified: " : "The breach was decided not notifiable: ") + String.join(", ", frozen)
+                        + " are kept as they were; give more information in phases (POST /api/v1/breaches/{id}/information)");
             }
+        }
+        if (values.get("awareAt") instanceof Instant aware && aware.isAfter(incident.awareAt)) {
+            throw new Refusal(409, "aware_at_later", "awareAt can only move earlier: a later time would move the notification"
+                    + " deadline; say why the first estimate was wrong in a phase or in lessonsLearned");
         }
         Map<String, Object> changes = IncidentFields.apply(incident, values);
         IncidentFields.checkDates(incident);
@@ -114,7 +119,7 @@ public class BreachRegister {
     /** Information given in phases (Art. 33(4)): appended to the history, never overwriting what was notified. */
     @Transactional
     public BreachIncident addInformation(String id, String text, ObjectNode fields, JsonWebToken caller) {
-        BreachIncident incident = locked(id);
+        BreachIncident incident = open(id);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("text", text);
         if (fields != null && !fields.isEmpty()) {
@@ -147,7 +152,7 @@ public class BreachRegister {
         switch (t.to()) {
             case NOTIFIED_AUTHORITY -> notifiedAuthority(incident, t, at, details);
             case NOT_NOTIFIABLE -> notNotifiable(incident, t, details);
-            case NOTIFIED_USERS -> notifiedUsers(incident, at);
+            case NOTIFIED_USERS -> notifiedUsers(incident, t, at, details);
             case RESOLVED -> resolved(incident, at);
             default -> {
             }
@@ -164,6 +169,10 @@ public class BreachRegister {
         IncidentFields.requirePresent(incident, IncidentFields.AUTHORITY_NOTICE, "Notifying the " + Deadlines.party(incident));
         if (at.isBefore(incident.awareAt)) {
             throw new BadRequestException("at is before awareAt: the notification cannot precede awareness");
+        }
+        if (clock.now().isAfter(Deadlines.dueAt(incident)) && !at.isAfter(Deadlines.dueAt(incident)) && t.authorityReference() == null) {
+            throw new Refusal(422, "evidence_required", "Recorded after the deadline as made before it: authorityReference"
+                    + " (the authority's acknowledgement) must show when the notification was made");
         }
         if (at.isAfter(Deadlines.dueAt(incident))) {
             if (t.delayReasons() == null) {
@@ -192,18 +201,25 @@ public class BreachRegister {
         details.put("reason", t.reason());
     }
 
-    private void notifiedUsers(BreachIncident incident, Instant at) {
+    private void notifiedUsers(BreachIncident incident, Transition t, Instant at, Map<String, Object> details) {
         if (incident.userNoticeException == UserNoticeException.DISPROPORTIONATE_EFFORT) {
             incident.usersNotifiedAt = at; // by the public communication recorded with the exception
             return;
         }
         String status = "dev.kinga.sidecar.breach.notice.NoticeStatus.";
         Object[] counts = em.createQuery("select count(n), sum(case when n.status = " + status + "SENT then 1 else 0 end),"
-                + " sum(case when n.status in (" + status + "PENDING, " + status + "FAILED) then 1 else 0 end)"
+                + " sum(case when n.status in (" + status + "PENDING, " + status + "FAILED) then 1 else 0 end),"
+                + " sum(case when n.status = " + status + "NO_ADDRESS then 1 else 0 end)"
                 + " from BreachNotice n where n.incidentId = :id", Object[].class).setParameter("id", incident.id).getSingleResult();
         long queued = ((Number) counts[0]).longValue();
         long sent = counts[1] == null ? 0 : ((Number) counts[1]).longValue();
         long outstanding = counts[2] == null ? 0 : ((Number) counts[2]).longValue();
+        long noAddress = counts[3] == null ? 0 : ((Number) counts[3]).longValue();
+        details.put("notices", Map.of("queued", queued, "sent", sent, "noAddress", noAddress));
+        if (noAddress > 0 && t.note() == null) {
+            throw new Refusal(409, "notices_outstanding", noAddress + " people have no e-mail address Keycloak could give: say in"
+                    + " note how they were told (a letter, a call), or tell them first");
+        }
         if (sent == 0 || outstanding > 0) {
             throw new Refusal(409, "notices_outstanding", queued == 0
                     ? "No notice was sent to the people affected (POST /api/v1/breaches/{id}/notices)"
@@ -215,7 +231,11 @@ public class BreachRegister {
 
     private void resolved(BreachIncident incident, Instant at) {
         IncidentFields.requirePresent(incident, IncidentFields.RESOLUTION, "Resolving the incident");
-        if (incident.status == BreachStatus.NOTIFIED_AUTHORITY && incident.risk == Risk.HIGH && incident.userNoticeException == null) {
+        if (incident.risk != Risk.UNLIKELY && incident.authorityNotifiedAt == null) {
+            throw new Refusal(409, "not_notified", "The risk is " + (incident.risk == null ? "not assessed" : "'" + incident.risk.wire() + "'")
+                    + ": the authority must be notified (notified_authority) before the incident is resolved");
+        }
+        if (incident.risk == Risk.HIGH && incident.usersNotifiedAt == null && incident.userNoticeException == null) {
             throw new Refusal(409, "users_not_notified", "The risk is high: the people affected must be told (notified_users)"
                     + " or an Art. 34(3) exception recorded before the incident is resolved");
         }
@@ -226,8 +246,8 @@ public class BreachRegister {
     @Transactional
     public BreachIncident recordUserNoticeException(String id, UserNoticeException exception, String note, String publicNotice,
                                                     JsonWebToken caller) {
-        BreachIncident incident = locked(id);
-        if (incident.status == BreachStatus.RESOLVED || incident.status == BreachStatus.NOT_NOTIFIABLE) {
+        BreachIncident incident = open(id);
+        if (incident.status == BreachStatus.NOT_NOTIFIABLE) {
             throw new Refusal(409, "illegal_transition", "The incident is " + incident.status.wire());
         }
         if (exception == UserNoticeException.DISPROPORTIONATE_EFFORT && publicNotice == null) {
@@ -246,14 +266,14 @@ public class BreachRegister {
     }
 
     @Transactional
-    public BreachIncident addAlerts(String id, List<String> alertIds, JsonWebToken caller) {
-        BreachIncident incident = locked(id);
-        linkAlerts(incident, alertIds, caller);
+    public BreachIncident addAlerts(String id, List<String> alertIds, boolean triage, JsonWebToken caller) {
+        BreachIncident incident = open(id);
+        linkAlerts(incident, alertIds, triage, caller);
         return incident;
     }
 
-    private void linkAlerts(BreachIncident incident, List<String> alertIds, JsonWebToken caller) {
-        alerts.link(alertIds, incident.id, caller);
+    private void linkAlerts(BreachIncident incident, List<String> alertIds, boolean triage, JsonWebToken caller) {
+        alerts.link(alertIds, incident.id, triage, caller);
         record(incident, "alerts_linked", Map.of("alertIds", alertIds), caller);
     }
 
@@ -262,6 +282,15 @@ public class BreachRegister {
         BreachIncident incident = id == null || id.length() > 36 ? null : em.find(BreachIncident.class, id);
         if (incident == null) {
             throw new Refusal(404, "unknown_incident", "No incident with this id");
+        }
+        return incident;
+    }
+
+    /** The incident, locked, refused when resolved (a resolved incident's record is final). */
+    private BreachIncident open(String id) {
+        BreachIncident incident = locked(id);
+        if (incident.status == BreachStatus.RESOLVED) {
+            throw new Refusal(409, "incident_resolved", "A resolved incident is not changed; its history is final");
         }
         return incident;
     }
@@ -350,15 +379,10 @@ public class BreachRegister {
     /** BR-yyyy-nnnn: the year's counter row is locked (or created) to take the next number. */
     private String nextReference(Instant now) {
         int year = now.atZone(ZoneOffset.UTC).getYear();
-        BreachCounter counter = em.find(BreachCounter.class, year, LockModeType.PESSIMISTIC_WRITE);
-        if (counter == null) {
-            counter = new BreachCounter();
-            counter.year = year;
-            counter.lastNumber = 0;
-            em.persist(counter);
-            em.flush();
-            em.lock(counter, LockModeType.PESSIMISTIC_WRITE);
+        if (em.find(BreachCounter.class, year) == null) {
+            counters.ensure(year); // in its own transaction: two first incidents of a year do not collide here
         }
+        BreachCounter counter = em.find(BreachCounter.class, year, LockModeType.PESSIMISTIC_WRITE);
         counter.lastNumber++;
         return String.format("BR-%d-%04d", year, counter.lastNumber);
     }

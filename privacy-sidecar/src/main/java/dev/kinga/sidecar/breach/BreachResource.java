@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kinga.sidecar.breach.alert.Alerts;
 import dev.kinga.sidecar.security.BadRequestException;
 import dev.kinga.sidecar.security.Permissions;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -55,12 +56,15 @@ public class BreachResource {
     @Inject
     JsonWebToken jwt;
 
+    @Inject
+    SecurityIdentity identity;
+
     @POST
     @RolesAllowed(Permissions.BREACH_MANAGE)
     public Response create(ObjectNode body) {
         ObjectNode fields = object(body, "The body");
         List<String> alertIds = ids(fields.get("alertIds"), "alertIds");
-        BreachIncident created = register.create(fields, alertIds, jwt);
+        BreachIncident created = register.create(fields, alertIds, mayTriage(), jwt);
         return Response.status(201).entity(view(created, true)).build();
     }
 
@@ -163,7 +167,7 @@ public class BreachResource {
         if (alertIds.isEmpty()) {
             throw new BadRequestException("alertIds is required: the alerts that are part of this incident");
         }
-        return view(register.addAlerts(id, alertIds, jwt), true);
+        return view(register.addAlerts(id, alertIds, mayTriage(), jwt), true);
     }
 
     public record ExceptionRequest(String exception, String note, String publicNotice) {
@@ -190,6 +194,11 @@ public class BreachResource {
     @RolesAllowed({Permissions.BREACH_READ, Permissions.BREACH_MANAGE})
     public ArrayNode history(@PathParam("id") String id) {
         return BreachViews.history(register.history(id), json);
+    }
+
+    /** Whether the caller may acknowledge alerts (linking acknowledges an open one only then). */
+    private boolean mayTriage() {
+        return identity.hasRole(Permissions.SECURITY_ALERTS_MANAGE);
     }
 
     private ObjectNode view(BreachIncident incident, boolean whole) {

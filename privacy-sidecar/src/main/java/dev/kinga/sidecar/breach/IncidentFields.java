@@ -36,6 +36,9 @@ final class IncidentFields {
     /** A clock a little ahead of ours is not "the future". */
     static final Duration SKEW = Duration.ofMinutes(2);
     private static final ObjectMapper LISTS = new ObjectMapper();
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("[\\p{Cntrl}&&[^\\n\\r\\t]]");
+    /** No incident is dated before this. */
+    static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
 
     enum Kind { TITLE, SHORT, TEXT, LIST, COUNT, FLAG, INSTANT, RISK, TRANSLATIONS }
 
@@ -50,7 +53,7 @@ final class IncidentFields {
         add("occurredAt", Kind.INSTANT, true, i -> i.occurredAt, (i, v) -> i.occurredAt = (Instant) v);
         add("detectedAt", Kind.INSTANT, true, i -> i.detectedAt, (i, v) -> i.detectedAt = (Instant) v);
         add("awareAt", Kind.INSTANT, true, i -> i.awareAt, (i, v) -> i.awareAt = (Instant) v);
-        add("risk", Kind.RISK, false, i -> i.risk, (i, v) -> i.risk = (Risk) v);
+        add("risk", Kind.RISK, true, i -> i.risk, (i, v) -> i.risk = (Risk) v);
         add("nature", Kind.TEXT, true, i -> i.nature, (i, v) -> i.nature = (String) v);
         add("subjectCategories", Kind.LIST, true, i -> list(i.subjectCategories), (i, v) -> i.subjectCategories = json(v));
         add("approxSubjects", Kind.COUNT, true, i -> i.approxSubjects, (i, v) -> i.approxSubjects = (Long) v);
@@ -179,6 +182,9 @@ final class IncidentFields {
             }
             all.put(language.getKey(), texts);
         }
+        if (json(all).length() > 150_000) {
+            throw new BadRequestException(name + " is too long altogether (150,000 characters of JSON at most)");
+        }
         return all;
     }
 
@@ -189,6 +195,9 @@ final class IncidentFields {
         String text = v.asText().strip();
         if (text.length() > max) {
             throw new BadRequestException(name + " is at most " + max + " characters");
+        }
+        if (CONTROL.matcher(text).find()) {
+            throw new BadRequestException(name + " holds control characters (only line breaks and tabs are kept)");
         }
         return text;
     }
@@ -206,6 +215,9 @@ final class IncidentFields {
         }
         if (at.isAfter(now.plus(SKEW))) {
             throw new BadRequestException(name + " is in the future");
+        }
+        if (at.isBefore(EARLIEST)) {
+            throw new BadRequestException(name + " is before 1970");
         }
         return at.truncatedTo(ChronoUnit.MILLIS);
     }

@@ -4,6 +4,7 @@ import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -20,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Keycloak's audit forwarder, which catches up on a backlog after an outage, has its own, larger
  * budget per address on {@value #INTAKE_PATH} ({@code kinga.audit-intake.requests-per-minute}).
  */
+@Singleton
 public class RateLimiter {
 
     /** Above this many tracked clients, idle ones are forgotten (a full bucket is the same as a new one). */
@@ -51,13 +53,38 @@ public class RateLimiter {
     public Uni<Response> limit(ContainerRequestContext context) {
         String address = "address:" + (request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress());
         if (INTAKE_PATH.equals(request.path())) {
-            return Uni.createFrom().item(take("intake:" + address, intakePerMinute));
+            return Uni.createFrom().item(intake(context, address));
         }
         return identities.getDeferredIdentity()
                 .map(identity -> identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null
                         ? "subject:" + jwt.getSubject() : address)
                 .onFailure().recoverWithItem(address)
                 .map(caller -> take(caller, perMinute));
+    }
+
+    /**
+     * The intake's budget is large (a backlog arrives fast), but a caller whose deliveries are
+     * unsigned or fail their signature pays from the ordinary one: an unsigned post is refused here,
+     * before its body is read, and once that budget is spent no post of theirs is read at all.
+     */
+    private Response intake(ContainerRequestContext context, String address) {
+        if (context.getHeaderString(RequestSignature.SIGNATURE_HEADER) == null
+                || context.getHeaderString(RequestSignature.TIMESTAMP_HEADER) == null) {
+            Response limited = take(address, perMinute);
+            return limited != null ? limited : ApiError.response(401, "invalid_signature",
+                    "Deliveries to the audit intake must be signed (X-Kinga-Timestamp, X-Kinga-Signature)");
+        }
+        Bucket ordinary = buckets.get(address);
+        if (ordinary != null && !ordinary.hasToken(System.nanoTime())) {
+            return Response.fromResponse(ApiError.response(429, "rate_limited", "Too many refused deliveries from you; retry later"))
+                    .header("Retry-After", 60).build();
+        }
+        return take("intake:" + address, intakePerMinute);
+    }
+
+    /** Charges a refused intake delivery (a bad signature) to the caller's ordinary budget. */
+    public void chargeRefusedIntake() {
+        take("address:" + (request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress()), perMinute);
     }
 
     /** @return null to go on, or the 429 */
@@ -87,6 +114,10 @@ public class RateLimiter {
             this.perNano = perMinute / 60e9;
             this.tokens = perMinute;
             this.last = System.nanoTime();
+        }
+
+        synchronized boolean hasToken(long now) {
+            return tokens + (now - last) * perNano >= 1;
         }
 
         synchronized boolean isFull(long now) {

@@ -97,8 +97,8 @@ public class KeycloakPrivacy {
         return null;
     }
 
-    /** How to reach a person: their e-mail address (null when none), first name and language, as Keycloak holds them. */
-    public record Contact(String email, String firstName, String locale) {
+    /** How to reach a person: their e-mail address (null when none) and whether it was verified, first name and language. */
+    public record Contact(String email, boolean emailVerified, String firstName, String locale) {
     }
 
     /** The person's contact details, or null when the realm has no such user. */
@@ -112,7 +112,7 @@ public class KeycloakPrivacy {
         }
         JsonNode user = read(expect(response, 200));
         String email = user.path("email").asText("");
-        return new Contact(email.isBlank() ? null : email, user.path("firstName").asText(null),
+        return new Contact(email.isBlank() ? null : email, user.path("emailVerified").asBoolean(false), user.path("firstName").asText(null),
                 user.path("attributes").path("locale").path(0).asText(null));
     }
 

@@ -64,6 +64,11 @@ class BreachNoticeTest {
         assertEquals(1, deliveries.getInt("totals.no_address"));
         assertEquals("sw", deliveries.getString("notices.find { it.userId == '" + amina + "' }.language"));
         assertEquals("en", deliveries.getString("notices.find { it.userId == '" + john + "' }.language"));
+        assertTrue(deliveries.getString("notices.find { it.userId == '" + john + "' }.contentHash").matches("[0-9a-f]{64}"),
+                "what John was told is on record");
+        assertEquals(false, deliveries.getBoolean("notices.find { it.userId == '" + john + "' }.addressVerified"));
+        Response byName = as(DPO, "POST", "/api/v1/breaches/" + id + "/notices", Map.of("userIds", List.of("john-" + tag)));
+        assertEquals(400, byName.statusCode(), "user ids, not usernames or addresses");
 
         MimeMessage toAmina = message("amina-" + tag + "@example.org");
         assertTrue(toAmina.getSubject().startsWith("Muhimu: tukio la usalama"), toAmina.getSubject());
@@ -81,7 +86,11 @@ class BreachNoticeTest {
         Response notified = as(DPO, "POST", "/api/v1/breaches/" + id + "/transitions", Map.of("to", "investigating"));
         assertEquals(200, notified.statusCode());
         assertEquals(200, as(DPO, "POST", "/api/v1/breaches/" + id + "/transitions", Map.of("to", "notified_authority")).statusCode());
-        Response users = as(DPO, "POST", "/api/v1/breaches/" + id + "/transitions", Map.of("to", "notified_users"));
+        Response unexplained = as(DPO, "POST", "/api/v1/breaches/" + id + "/transitions", Map.of("to", "notified_users"));
+        assertEquals(409, unexplained.statusCode(), "Baraka has no address: how was he told?");
+        assertTrue(unexplained.jsonPath().getString("error_description").contains("1 people have no e-mail address"));
+        Response users = as(DPO, "POST", "/api/v1/breaches/" + id + "/transitions",
+                Map.of("to", "notified_users", "note", "Baraka was told by phone on the number he gave the clinic."));
         assertEquals(200, users.statusCode(), users.asString());
         assertTrue(users.jsonPath().getString("notification.usersNotifiedAt") != null);
         String trail = as(TestTokens.asRole("auditor"), "GET", "/api/v1/audit/records?limit=1000", null).asString();

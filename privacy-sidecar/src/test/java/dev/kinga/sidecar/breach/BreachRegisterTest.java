@@ -243,6 +243,16 @@ class BreachRegisterTest {
         JsonPath alert = as(DPO, "GET", "/api/v1/alerts/" + first, null).jsonPath();
         assertEquals(id, alert.getString("incidentId"));
         assertEquals("acknowledged", alert.getString("state"));
+        Response elsewhere = as(DPO, "POST", "/api/v1/breaches", new HashMap<>(Map.of("title", "Another", "awareAt", clock.now().toString(),
+                "alertIds", List.of(first))));
+        assertEquals(409, elsewhere.statusCode(), "an alert belongs to one incident");
+        assertEquals("alert_linked", elsewhere.jsonPath().getString("error"));
+        String third = AlertsTestSupport.raise("privileged-role-granted");
+        Map<String, Object> byPrivacyOfficer = complete(clock.now());
+        byPrivacyOfficer.put("alertIds", List.of(third));
+        assertEquals(201, as(TestTokens.asRole("privacy-officer"), "POST", "/api/v1/breaches", byPrivacyOfficer).statusCode());
+        assertEquals("open", as(DPO, "GET", "/api/v1/alerts/" + third, null).jsonPath().getString("state"),
+                "only a security officer's link takes an alert out of the triage queue");
         Map<String, Object> unknown = complete(clock.now());
         unknown.put("alertIds", List.of(UUID.randomUUID().toString()));
         Response refused = as(DPO, "POST", "/api/v1/breaches", unknown);
@@ -296,6 +306,51 @@ class BreachRegisterTest {
         assertNotNull(json.getString("exportedAt"));
         assertTrue(json.getList("incidents.reference").contains(reference));
         assertEquals(400, as(AUDITOR, "GET", "/api/v1/breaches/export?format=xlsx", null).statusCode());
+    }
+
+    @Test
+    void whatWasNotifiedOrDecidedCannotBeTalkedDownAfterwards() {
+        // (a) notified with a high risk; the risk is then kept, and people must be told before resolving.
+        String high = create(complete(clock.now()));
+        assertEquals(200, transition(high, Map.of("to", "notified_authority")).statusCode());
+        Response lowered = as(DPO, "PATCH", "/api/v1/breaches/" + high, Map.of("risk", "risk"));
+        assertEquals(409, lowered.statusCode());
+        assertEquals("notified_fields_frozen", lowered.jsonPath().getString("error"));
+        // (b) decided not notifiable as unlikely; the assessment cannot be raised afterwards to close it quietly.
+        String minor = create(new HashMap<>(Map.of("title", "Wrong recipient", "awareAt", clock.now().toString(), "risk", "unlikely")));
+        assertEquals(200, transition(minor, Map.of("to", "not_notifiable", "reason", "sent to our own auditor")).statusCode());
+        assertEquals(409, as(DPO, "PATCH", "/api/v1/breaches/" + minor, Map.of("risk", "high")).statusCode());
+        // The clock cannot be moved later, nor a late notification dated before the deadline without the authority's reference.
+        Instant aware = clock.now().minus(Duration.ofHours(2));
+        String late = create(complete(aware));
+        Response later = as(DPO, "PATCH", "/api/v1/breaches/" + late, Map.of("awareAt", aware.plus(Duration.ofHours(1)).toString()));
+        assertEquals(409, later.statusCode());
+        assertEquals("aware_at_later", later.jsonPath().getString("error"));
+        assertEquals(200, as(DPO, "PATCH", "/api/v1/breaches/" + late, Map.of("awareAt", aware.minus(Duration.ofHours(1)).toString()))
+                .statusCode(), "earlier is the careful direction");
+        clock.advance(Duration.ofHours(100)); // 103 hours after the (earlier) awareness
+        String backdated = aware.plus(Duration.ofHours(60)).toString();
+        Response claimed = transition(late, Map.of("to", "notified_authority", "at", backdated));
+        assertEquals(422, claimed.statusCode(), claimed.asString());
+        assertEquals("evidence_required", claimed.jsonPath().getString("error"));
+        Response evidenced = transition(late, Map.of("to", "notified_authority", "at", backdated, "authorityReference", "ODPC/2026/77"));
+        assertEquals(200, evidenced.statusCode(), evidenced.asString());
+        assertFalse(evidenced.jsonPath().getBoolean("clock.notifiedLate"));
+        // A resolved incident takes nothing more.
+        as(DPO, "PATCH", "/api/v1/breaches/" + minor, Map.of("rootCause", "autocomplete", "remediationSteps", "autocomplete off"));
+        assertEquals(200, transition(minor, Map.of("to", "resolved")).statusCode());
+        assertEquals(409, as(DPO, "POST", "/api/v1/breaches/" + minor + "/information", Map.of("text", "more")).statusCode());
+        assertEquals(409, as(DPO, "POST", "/api/v1/breaches/" + minor + "/notices/retry", null).statusCode());
+    }
+
+    @Test
+    void controlCharactersAndImpossibleDatesAreRefused() {
+        assertEquals(400, as(DPO, "POST", "/api/v1/breaches", Map.of("title", "bad\u0000title", "awareAt", clock.now().toString())).statusCode());
+        assertEquals(400, as(DPO, "POST", "/api/v1/breaches", Map.of("title", "x", "awareAt", "-999999999-01-01T00:00:00Z")).statusCode());
+        assertEquals(400, as(DPO, "GET", "/api/v1/alerts?since=%2B1000000000-01-01T00:00:00Z", null).statusCode());
+        Response list = as(DPO, "POST", "/api/v1/breaches", Map.of("title", "x", "awareAt", clock.now().toString(),
+                "dataCategories", java.util.Collections.nCopies(50, "\"".repeat(200))));
+        assertEquals(201, list.statusCode(), "the longest lists fit: " + list.asString());
     }
 
     private static List<String> pendingIds() {

@@ -9,18 +9,27 @@ import jakarta.persistence.Table;
 
 /**
  * A record waiting to reach one sink. Written in the transaction that writes the record,
- * deleted once the sink acknowledged it; failures push {@code nextAttemptAt} back.
+ * deleted once the sink acknowledged it; failures push {@code nextAttemptAt} back. A record the
+ * sink keeps refusing for what it is (a dead letter) stays with {@code nextAttemptAt = Long.MAX_VALUE}.
  */
 @Entity
 @Table(name = "KINGA_AUDIT_OUTBOX")
 @NamedQueries({
-        @NamedQuery(name = "kingaOutboxPending",
-                query = "select o from AuditOutboxEntity o where o.sink = :sink order by o.realmId, o.seq"),
+        @NamedQuery(name = "kingaOutboxDueRealms",
+                query = "select o.realmId from AuditOutboxEntity o where o.sink = :sink and o.nextAttemptAt <= :now"
+                        + " and o.seq = (select min(h.seq) from AuditOutboxEntity h where h.sink = o.sink"
+                        + " and h.realmId = o.realmId and h.nextAttemptAt < :dead)"),
+        @NamedQuery(name = "kingaOutboxPendingOfRealm",
+                query = "select o from AuditOutboxEntity o where o.sink = :sink and o.realmId = :realmId"
+                        + " and o.nextAttemptAt < :dead order by o.seq"),
         @NamedQuery(name = "kingaOutboxStats",
                 query = "select o.sink, count(o), min(o.createdAt), max(o.attempts) from AuditOutboxEntity o"
-                        + " where o.realmId = :realmId group by o.sink"),
+                        + " where o.realmId = :realmId and o.nextAttemptAt < :dead group by o.sink"),
+        @NamedQuery(name = "kingaOutboxDeadLetters",
+                query = "select o.sink, count(o) from AuditOutboxEntity o where o.realmId = :realmId and o.nextAttemptAt = :dead"
+                        + " group by o.sink"),
         @NamedQuery(name = "kingaOutboxSinkStats",
-                query = "select count(o), min(o.createdAt) from AuditOutboxEntity o where o.sink = :sink"),
+                query = "select count(o), min(o.createdAt) from AuditOutboxEntity o where o.sink = :sink and o.nextAttemptAt < :dead"),
         @NamedQuery(name = "kingaOutboxLastError",
                 query = "select o from AuditOutboxEntity o where o.realmId = :realmId and o.sink = :sink and o.attempts > 0"
                         + " order by o.seq")

@@ -34,6 +34,7 @@ import java.util.Locale;
 public class AlertResource {
 
     static final int MAX_NOTE = 4000;
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     @Inject
     Alerts alerts;
@@ -144,10 +145,15 @@ public class AlertResource {
         if (value == null) {
             return null;
         }
+        Instant at;
         try {
-            return Instant.parse(value);
+            at = Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw new BadRequestException(name + " must be an ISO-8601 instant, e.g. 2026-12-01T00:00:00Z");
+            at = null;
         }
+        if (at == null || at.isBefore(Instant.EPOCH) || at.isAfter(LATEST)) {
+            throw new BadRequestException(name + " must be an ISO-8601 instant between 1970 and 9999, e.g. 2026-12-01T00:00:00Z");
+        }
+        return at;
     }
 }

@@ -109,15 +109,20 @@ public class Alerts {
 
     /**
      * Links alerts to a breach incident, in the caller's transaction (the incident's creation or
-     * change); each alert is acknowledged if it was open. Unknown ids are refused.
+     * change). Unknown ids, and alerts already part of another incident, are refused. An open alert
+     * is acknowledged by the link only when the caller may triage alerts ({@code triage}); for
+     * anyone else it stays open in the security officer's queue.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public List<SecurityAlert> link(Collection<String> alertIds, String incidentId, JsonWebToken caller) {
+    public List<SecurityAlert> link(Collection<String> alertIds, String incidentId, boolean triage, JsonWebToken caller) {
         List<SecurityAlert> linked = new ArrayList<>();
-        for (String id : alertIds) {
+        for (String id : new java.util.TreeSet<>(alertIds)) { // locked in one order: two links never wait on each other
             SecurityAlert alert = locked(id);
+            if (alert.incidentId != null && !alert.incidentId.equals(incidentId)) {
+                throw new Refusal(409, "alert_linked", "Alert " + alert.id + " is part of another incident already");
+            }
             alert.incidentId = incidentId;
-            if (alert.state == AlertState.OPEN) {
+            if (alert.state == AlertState.OPEN && triage) {
                 alert.state = AlertState.ACKNOWLEDGED;
                 alert.acknowledgedAt = Instant.now();
                 alert.acknowledgedBy = caller.getSubject();
@@ -143,10 +148,11 @@ public class Alerts {
                 .setParameter("i", incidentId).getResultList();
     }
 
-    /** Alerts about the person (their account), for their export: without the address of whoever set them off. */
+    /** Alerts about the person (their account) or set off by them, for their export. */
     @Transactional
     public List<SecurityAlert> about(String subjectId) {
-        return em.createQuery("select a from SecurityAlert a where a.subjectId = :s order by a.raisedAt", SecurityAlert.class)
+        return em.createQuery("select a from SecurityAlert a where a.subjectId = :s or a.actorUserId = :s order by a.raisedAt",
+                        SecurityAlert.class)
                 .setParameter("s", subjectId).setMaxResults(10_000).getResultList();
     }
 

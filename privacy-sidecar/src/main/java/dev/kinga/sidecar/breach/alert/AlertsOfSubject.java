@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Security alerts in a person's data-subject requests: their export lists the alerts about their
- * account (rule, time, what was done; not the address that set them off, which may be someone
- * else's); their erasure removes the addresses stored with alerts about or by them. The alerts
+ * account or set off by them (rule, time, what was done; not the address that set them off, which
+ * may be someone else's); their erasure removes the addresses stored with alerts about or by them. The alerts
  * themselves stay: security records have their own lawful basis.
  */
 @ApplicationScoped

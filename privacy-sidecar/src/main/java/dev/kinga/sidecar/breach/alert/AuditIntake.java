@@ -2,8 +2,10 @@ package dev.kinga.sidecar.breach.alert;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kinga.sidecar.security.BadRequestException;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -14,6 +16,7 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -30,12 +33,30 @@ public class AuditIntake {
     private static final Logger LOG = Logger.getLogger(AuditIntake.class);
     private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}._:-]{1,64}");
+    /** 9999-12-31: a record time beyond it is not one Keycloak wrote. */
+    private static final long LATEST = 253_402_300_799_999L;
 
     @Inject
     EntityManager em;
 
     @ConfigProperty(name = "kinga.audit-intake.keep", defaultValue = "P30D")
     Duration keep;
+
+    @ConfigProperty(name = "kinga.audit-intake.signing-key")
+    Optional<String> signingKey;
+
+    /** The key Keycloak signs with, as Keycloak reads it (stripped), or null when none is set. */
+    public String key() {
+        return signingKey.map(String::strip).filter(k -> !k.isEmpty()).orElse(null);
+    }
+
+    /** A key both sides must hold is refused at start when it is too short, as Keycloak refuses it. */
+    void checkKey(@Observes StartupEvent start) {
+        String key = key();
+        if (key != null && key.length() < 32) {
+            throw new IllegalStateException("kinga.audit-intake.signing-key must be at least 32 characters");
+        }
+    }
 
     public record Taken(String recordId, boolean duplicate, String alertId) {
     }
@@ -56,7 +77,7 @@ public class AuditIntake {
             if (!r.path("seq").canConvertToLong() || r.path("seq").asLong() < 1) {
                 throw new BadRequestException("seq must be a whole number from 1");
             }
-            if (!r.path("time").canConvertToLong()) {
+            if (!r.path("time").canConvertToLong() || r.path("time").asLong() < 0 || r.path("time").asLong() > LATEST) {
                 throw new BadRequestException("time must be milliseconds since the epoch");
             }
             String type = r.path("type").asText("");
@@ -105,7 +126,14 @@ public class AuditIntake {
         taken.type = in.type();
         taken.receivedAt = now;
         em.persist(taken);
-        String alertId = ALERT_TYPE.equals(in.type()) ? raise(in, now).id : null;
+        String alertId = null;
+        if (ALERT_TYPE.equals(in.type())) {
+            // the record id was forgotten (older than kinga.audit-intake.keep) but its alert is still here
+            List<String> known = em.createQuery("select a.id from SecurityAlert a where a.recordId = :r", String.class)
+                    .setParameter("r", in.id()).getResultList();
+            alertId = known.isEmpty() ? raise(in, now).id : known.get(0);
+        }
+        em.flush(); // a conflict surfaces here, as a PersistenceException the resource answers with 503
         return new Taken(in.id(), false, alertId);
     }
 
@@ -171,7 +199,12 @@ public class AuditIntake {
         return value.isTextual() ? truncate(value.asText(), 255) : null;
     }
 
+    /** At most {@code max} characters, without control characters (PostgreSQL refuses NUL in text). */
     private static String truncate(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
+        if (value == null) {
+            return null;
+        }
+        String clean = value.replaceAll("\\p{Cntrl}", " ");
+        return clean.length() <= max ? clean : clean.substring(0, max);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kinga.sidecar.security.BadRequestException;
 import dev.kinga.sidecar.security.Permissions;
+import dev.kinga.sidecar.security.RateLimiter;
 import dev.kinga.sidecar.security.Refusal;
 import dev.kinga.sidecar.security.RequestSignature;
 import jakarta.annotation.security.PermitAll;
@@ -25,7 +26,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Keycloak's audit trail comes in here: {@code POST /api/v1/audit/events}, one record per request
@@ -44,8 +44,8 @@ public class AuditIntakeResource {
     @Inject
     ObjectMapper json;
 
-    @ConfigProperty(name = "kinga.audit-intake.signing-key")
-    Optional<String> signingKey;
+    @Inject
+    RateLimiter limiter;
 
     @ConfigProperty(name = "kinga.audit-intake.replay-window", defaultValue = "PT5M")
     Duration replayWindow;
@@ -58,10 +58,13 @@ public class AuditIntakeResource {
     public AuditIntake.Taken receive(@Context UriInfo uri, @HeaderParam(RequestSignature.TIMESTAMP_HEADER) String timestamp,
                                      @HeaderParam(RequestSignature.SIGNATURE_HEADER) String signature,
                                      @HeaderParam("Idempotency-Key") String idempotencyKey, byte[] body) {
-        String key = signingKey.filter(k -> !k.isBlank()).orElseThrow(() -> new Refusal(503, "intake_not_configured",
-                "kinga.audit-intake.signing-key is not set: this sidecar takes no audit records"));
+        String key = intake.key();
+        if (key == null) {
+            throw new Refusal(503, "intake_not_configured", "kinga.audit-intake.signing-key is not set: this sidecar takes no audit records");
+        }
         if (!RequestSignature.verify(key, "POST", uri.getRequestUri().getRawPath(), timestamp, signature, body, Instant.now(),
                 replayWindow)) {
+            limiter.chargeRefusedIntake(); // a failed signature costs from the caller's ordinary budget
             throw new Refusal(401, "invalid_signature",
                     "X-Kinga-Signature does not sign this request with the shared key, or X-Kinga-Timestamp is outside the replay window");
         }

@@ -53,6 +53,14 @@ public class BreachNotice {
     @Column(name = "sent_at")
     public Instant sentAt;
 
+    /** Whether Keycloak had the address as verified when the notice was sent. */
+    @Column(name = "address_verified")
+    public Boolean addressVerified;
+
+    /** SHA-256 of the subject and body sent: what this person was told, provable later from the drafts. */
+    @Column(name = "content_hash")
+    public String contentHash;
+
     @Version
     public long version;
 }

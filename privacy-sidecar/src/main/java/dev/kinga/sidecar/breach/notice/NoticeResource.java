@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
 public class NoticeResource {
 
     static final int MAX_PEOPLE = 10_000;
-    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._@-]{1,255}");
+    /** Keycloak's user ids (UUIDs); a username or an address is not one. */
+    private static final Pattern USER_ID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     @Inject
     Notices notices;
@@ -52,10 +53,11 @@ public class NoticeResource {
     @Inject
     JsonWebToken jwt;
 
-    public record NoticeView(String userId, String status, String language, int attempts, Instant queuedAt, Instant sentAt,
-                             String lastError) {
+    public record NoticeView(String userId, String status, String language, Boolean addressVerified, String contentHash, int attempts,
+                             Instant queuedAt, Instant sentAt, String lastError) {
         static NoticeView of(BreachNotice n) {
-            return new NoticeView(n.userId, n.status.wire(), n.locale, n.attempts, n.queuedAt, n.sentAt, n.lastError);
+            return new NoticeView(n.userId, n.status.wire(), n.locale, n.addressVerified, n.contentHash, n.attempts, n.queuedAt, n.sentAt,
+                    n.lastError);
         }
     }
 
@@ -85,9 +87,9 @@ public class NoticeResource {
         Set<String> people = new LinkedHashSet<>();
         for (JsonNode userId : ids) {
             if (!userId.isTextual() || !USER_ID.matcher(userId.asText()).matches()) {
-                throw new BadRequestException("userIds must hold Keycloak user ids");
+                throw new BadRequestException("userIds must hold Keycloak user ids (UUIDs), not usernames or addresses");
             }
-            people.add(userId.asText());
+            people.add(userId.asText().toLowerCase(java.util.Locale.ROOT));
         }
         return Response.accepted(notices.queue(id, new ArrayList<>(people), jwt)).build();
     }

@@ -16,9 +16,13 @@ import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -64,28 +68,36 @@ public class NoticeSender {
     @ConfigProperty(name = "kinga.breach.notice-lease", defaultValue = "PT2M")
     Duration lease;
 
+    /** Send only to addresses Keycloak has as verified (an unverified one may be an attacker's after a takeover). */
+    @ConfigProperty(name = "kinga.breach.notice-verified-addresses-only", defaultValue = "false")
+    boolean verifiedOnly;
+
+    /** A notice this sender holds, and the attempt it is on: the fence against a sender whose lease ran out. */
+    record Claim(String id, int attempt) {
+    }
+
     @Scheduled(every = "${kinga.breach.notice-poll:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         Instant until = Instant.now().plusSeconds(50);
-        List<String> batch;
+        List<Claim> batch;
         while (Instant.now().isBefore(until) && !(batch = claim()).isEmpty()) {
             batch.forEach(this::deliver);
         }
     }
 
     @Transactional
-    List<String> claim() {
+    List<Claim> claim() {
         Instant now = clock.now();
         @SuppressWarnings("unchecked")
         List<String> ids = em.createNativeQuery("SELECT n.id FROM breach_notice n WHERE n.status = 'PENDING' AND n.next_attempt_at <= ?1"
                         + " AND (n.lease_until IS NULL OR n.lease_until <= ?1) ORDER BY n.next_attempt_at LIMIT ?2 FOR UPDATE SKIP LOCKED")
                 .setParameter(1, now).setParameter(2, BATCH).getResultList();
-        List<String> claimed = new ArrayList<>();
+        List<Claim> claimed = new ArrayList<>();
         for (String id : ids) {
             BreachNotice n = em.find(BreachNotice.class, id);
             n.leaseUntil = now.plus(lease);
             n.attempts++;
-            claimed.add(id);
+            claimed.add(new Claim(id, n.attempts));
         }
         return claimed;
     }
@@ -100,40 +112,68 @@ public class NoticeSender {
         return new Job(notice.userId, em.find(BreachIncident.class, notice.incidentId));
     }
 
-    void deliver(String id) {
-        Job job = load(id);
-        BreachIncident incident = job.incident();
+    void deliver(Claim claim) {
+        Job job = load(claim.id());
         try {
             KeycloakPrivacy.Contact contact = keycloak.contact(job.userId());
-            if (contact == null || contact.email() == null) {
-                finish(id, NoticeStatus.NO_ADDRESS, null, contact == null ? "no such user in Keycloak" : "no e-mail address in Keycloak");
+            if (contact == null || contact.email() == null || verifiedOnly && !contact.emailVerified()) {
+                finish(claim, NoticeStatus.NO_ADDRESS, null, contact == null ? "no such user in Keycloak"
+                        : contact.email() == null ? "no e-mail address in Keycloak" : "the e-mail address is not verified", null);
                 return;
             }
-            NoticeDrafts.Draft draft = drafts.person(incident, NoticeDrafts.language(contact.locale()), contact.firstName());
+            NoticeDrafts.Draft draft = drafts.person(job.incident(), NoticeDrafts.language(contact.locale()), contact.firstName());
             mailer.send(Mail.withText(contact.email(), draft.subject(), draft.body()));
-            finish(id, NoticeStatus.SENT, draft.language(), null);
+            finish(claim, NoticeStatus.SENT, draft.language(), null, new Sent(contact.emailVerified(), sha256(draft.subject() + "\n" + draft.body())));
         } catch (RuntimeException e) {
             String reason = e instanceof KeycloakPrivacy.ConnectorException ? e.getMessage() : e.getClass().getSimpleName();
-            LOG.warnf("breach notice %s: delivery failed (%s)", id, reason);
-            retryOrFail(id, reason);
+            LOG.warnf("breach notice %s: delivery failed (%s)", claim.id(), reason);
+            retryOrFail(claim, reason);
         }
     }
 
+    /** What a sent notice records: whether the address was verified, and the hash of what was sent. */
+    record Sent(boolean addressVerified, String contentHash) {
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether the notice is still this sender's: pending, on the attempt it claimed (no other sender took it over). */
+    private BreachNotice held(Claim claim) {
+        BreachNotice n = em.find(BreachNotice.class, claim.id(), LockModeType.PESSIMISTIC_WRITE);
+        return n != null && n.status == NoticeStatus.PENDING && n.attempts == claim.attempt() ? n : null;
+    }
+
     @Transactional
-    void finish(String id, NoticeStatus status, String language, String note) {
-        BreachNotice n = em.find(BreachNotice.class, id, LockModeType.PESSIMISTIC_WRITE);
+    void finish(Claim claim, NoticeStatus status, String language, String note, Sent sent) {
+        BreachNotice n = held(claim);
+        if (n == null) {
+            return; // another sender took it over after this one's lease ran out
+        }
         n.status = status;
         n.locale = language;
         n.leaseUntil = null;
         n.lastError = note;
         n.sentAt = status == NoticeStatus.SENT ? clock.now() : null;
+        if (sent != null) {
+            n.addressVerified = sent.addressVerified();
+            n.contentHash = sent.contentHash();
+        }
         trail.appendByService("BREACH_NOTICE_" + status.name(), Map.of("incident", n.incidentId, "notice", n.id, "user", n.userId,
                 "attempts", n.attempts));
     }
 
     @Transactional
-    void retryOrFail(String id, String reason) {
-        BreachNotice n = em.find(BreachNotice.class, id, LockModeType.PESSIMISTIC_WRITE);
+    void retryOrFail(Claim claim, String reason) {
+        BreachNotice n = held(claim);
+        if (n == null) {
+            return;
+        }
         n.leaseUntil = null;
         n.lastError = reason.length() > 255 ? reason.substring(0, 255) : reason;
         if (n.attempts >= maxAttempts) {

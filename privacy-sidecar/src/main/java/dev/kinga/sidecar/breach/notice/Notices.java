@@ -41,7 +41,7 @@ public class Notices {
     /** Queues the notice for each person not yet queued; the notice's texts must all be there (Art. 34(2)). */
     @Transactional
     public Queued queue(String incidentId, List<String> userIds, JsonWebToken caller) {
-        BreachIncident incident = register.get(incidentId);
+        BreachIncident incident = register.locked(incidentId); // one queueing at a time per incident: each person once
         if (incident.status == BreachStatus.RESOLVED || incident.status == BreachStatus.NOT_NOTIFIABLE) {
             throw new Refusal(409, "illegal_transition", "The incident is " + incident.status.wire() + ": no notices are sent");
         }
@@ -70,7 +70,7 @@ public class Notices {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("queued", queued);
         details.put("alreadyQueued", userIds.size() - queued);
-        register.record(register.locked(incidentId), "notices_queued", details, caller);
+        register.record(incident, "notices_queued", details, caller);
         return new Queued(queued, userIds.size() - queued);
     }
 
@@ -78,6 +78,9 @@ public class Notices {
     @Transactional
     public int retryFailed(String incidentId, JsonWebToken caller) {
         BreachIncident incident = register.locked(incidentId);
+        if (incident.status == BreachStatus.RESOLVED) {
+            throw new Refusal(409, "incident_resolved", "A resolved incident is not changed; its history is final");
+        }
         int again = em.createQuery("update BreachNotice n set n.status = :pending, n.attempts = 0, n.nextAttemptAt = :now,"
                         + " n.leaseUntil = null where n.incidentId = :i and n.status = :failed")
                 .setParameter("pending", NoticeStatus.PENDING).setParameter("now", clock.now())

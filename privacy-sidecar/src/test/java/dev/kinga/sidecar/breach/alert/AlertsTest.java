@@ -207,6 +207,23 @@ class AlertsTest {
         assertEquals("failed-logins", after.getString("rule"), "the alert stays");
     }
 
+    @Test
+    void anAlertDeliveredAgainAfterItsIdWasForgottenIsStillOneAlert() {
+        String realm = UUID.randomUUID().toString();
+        String id = UUID.randomUUID().toString();
+        String body = record(id, realm, 1, "SECURITY_ALERT", null, "h1", Map.of("rule", "failed-logins", "summary", "nul\u0000inside"));
+        Response first = deliver(id, body);
+        assertEquals(200, first.statusCode(), "a NUL in a text is no reason to refuse: " + first.asString());
+        String alert = first.jsonPath().getString("alertId");
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> io.quarkus.arc.Arc.container()
+                .instance(jakarta.persistence.EntityManager.class).get()
+                .createQuery("delete from IntakeRecord r where r.recordId = :id").setParameter("id", id).executeUpdate());
+        Response again = deliver(id, body);
+        assertEquals(200, again.statusCode(), again.asString());
+        assertEquals(alert, again.jsonPath().getString("alertId"));
+        assertEquals(1, as(OFFICER, "GET", "/api/v1/alerts?realm=" + realm, null).jsonPath().getList("id").size());
+    }
+
     private static List<JsonPath> intake(String realmId) {
         JsonPath all = as(AUDITOR, "GET", "/api/v1/audit/intake", null).jsonPath();
         List<Map<String, Object>> realms = all.getList("$");
