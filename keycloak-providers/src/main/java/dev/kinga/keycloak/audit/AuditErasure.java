@@ -48,24 +48,20 @@ public final class AuditErasure {
     public static Result erase(KeycloakSession session, RealmModel realm, String userId, List<String> subjects) {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         em.flush();
-        long legacy = em.createNamedQuery("kingaAuditCountLegacyAboutUser", Long.class)
-                .setParameter("realmId", realm.getId())
-                .setParameter("subjects", subjects)
-                .setParameter("user", userId)
-                .getSingleResult();
-        int erased = em.createNamedQuery("kingaAuditErasePersonal")
-                .setParameter("realmId", realm.getId())
-                .setParameter("subjects", subjects)
-                .setParameter("user", userId)
-                .executeUpdate();
-        // Deliveries still waiting: rewritten by id, so one the forwarder sends and deletes meanwhile is simply not there any more.
-        List<Object[]> pending = em.createQuery("select o.id, o.recordId from AuditOutboxEntity o where o.recordId in"
-                        + " (select r.id from AuditRecordEntity r where r.realmId = :realmId"
-                        + " and (r.subject in :subjects or (r.actorUserId = :user and r.subject is null)))", Object[].class)
-                .setParameter("realmId", realm.getId())
-                .setParameter("subjects", subjects)
-                .setParameter("user", userId)
-                .getResultList();
+        long legacy = em.createNamedQuery("kingaAuditCountLegacyAbout", Long.class)
+                .setParameter("realmId", realm.getId()).setParameter("subjects", subjects).getSingleResult()
+                + em.createNamedQuery("kingaAuditCountLegacyBy", Long.class)
+                .setParameter("realmId", realm.getId()).setParameter("user", userId).getSingleResult();
+        // Deliveries still waiting, read before the update: rewritten by id afterwards, so one the forwarder
+        // sends and deletes meanwhile is simply not there any more.
+        List<Object[]> pending = new java.util.ArrayList<>(em.createNamedQuery("kingaOutboxOfRecordsAbout", Object[].class)
+                .setParameter("realmId", realm.getId()).setParameter("subjects", subjects).getResultList());
+        pending.addAll(em.createNamedQuery("kingaOutboxOfRecordsBy", Object[].class)
+                .setParameter("realmId", realm.getId()).setParameter("user", userId).getResultList());
+        int erased = em.createNamedQuery("kingaAuditErasePersonalAbout")
+                .setParameter("realmId", realm.getId()).setParameter("subjects", subjects).executeUpdate()
+                + em.createNamedQuery("kingaAuditErasePersonalBy")
+                .setParameter("realmId", realm.getId()).setParameter("user", userId).executeUpdate();
         int rewritten = 0;
         for (Object[] delivery : pending) {
             AuditRecordEntity record = em.find(AuditRecordEntity.class, delivery[1]);

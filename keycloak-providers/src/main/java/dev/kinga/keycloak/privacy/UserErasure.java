@@ -53,11 +53,14 @@ final class UserErasure {
             events += deleteEventsTyped(user.getEmail());
         }
         keycloak.put("events", events);
+        // "users/<id>" and everything below it, as one prefix (a range on IDX_KINGA_ADMIN_EVENT_PATH): a user id
+        // is followed in a path by nothing or by "/", so the prefix matches no other user's paths.
         keycloak.put("adminEventsAboutUser", em.createQuery("update AdminEventEntity a set a.representation = null, a.detailsJson = null"
-                        + " where a.realmId = :realmId and (a.resourcePath = :path or a.resourcePath like :below escape '!')")
+                        + " where a.realmId = :realmId and a.resourcePath like :path escape '!'"
+                        + " and (length(a.resourcePath) = :length or substring(a.resourcePath, :length + 1, 1) = '/')")
                 .setParameter("realmId", realm.getId())
-                .setParameter("path", "users/" + userId)
-                .setParameter("below", "users/" + like(userId) + "/%")
+                .setParameter("path", "users/" + like(userId) + "%")
+                .setParameter("length", ("users/" + userId).length())
                 .executeUpdate());
         keycloak.put("adminEventsByUser", em.createQuery("update AdminEventEntity a set a.authIpAddress = null"
                         + " where a.realmId = :realmId and a.authUserId = :user")
