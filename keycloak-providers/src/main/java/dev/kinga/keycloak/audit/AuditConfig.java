@@ -84,7 +84,7 @@ public record AuditConfig(
                 signingKey(scope.get(SINK_SIGNING_KEY)),
                 positive(scope, SINK_TIMEOUT, 5000),
                 positive(scope, FORWARD_INTERVAL, 1000),
-                positive(scope, MAX_BACKOFF, 300_000),
+                positive(scope, MAX_BACKOFF, 30_000),
                 IpTruncation.valueOf(scope.get(IP_TRUNCATION, "NONE").strip().toUpperCase()),
                 retentionDays,
                 floorDays,

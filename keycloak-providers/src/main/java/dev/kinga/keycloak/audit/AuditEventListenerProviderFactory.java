@@ -150,7 +150,8 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
                 .label("Forwarding interval (ms)").helpText("How often the outbox is checked besides after each commit.")
                 .defaultValue(1000).add()
                 .property().name(AuditConfig.MAX_BACKOFF).type(ProviderConfigProperty.INTEGER_TYPE).label("Maximum retry delay (ms)")
-                .helpText("Retries back off exponentially from 1 s up to this delay.").defaultValue(300000).add()
+                .helpText("Retries back off exponentially from 1 s up to this delay: also how long a sink that came back"
+                        + " may wait for the next delivery.").defaultValue(30000).add()
                 .property().name(AuditConfig.IP_TRUNCATION).type(ProviderConfigProperty.LIST_TYPE).label("IP truncation")
                 .helpText("NONE keeps client addresses; NETWORK stores only the IPv4 /24 or IPv6 /48 network.")
                 .options("NONE", "NETWORK").defaultValue("NONE").add()

@@ -1,20 +1,41 @@
 package dev.kinga.keycloak.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kinga.keycloak.testing.AppConnector;
+import dev.kinga.keycloak.testing.AuditSink;
+import dev.kinga.keycloak.testing.Balancer;
 import dev.kinga.keycloak.testing.KeycloakClient;
 import dev.kinga.keycloak.testing.KeycloakCluster;
+import dev.kinga.keycloak.testing.KeycloakExtension;
+import dev.kinga.keycloak.testing.KeycloakServer;
 import dev.kinga.keycloak.testing.MfaAutomation;
+import dev.kinga.keycloak.testing.SidecarProcess;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 import static dev.kinga.keycloak.testing.DemoUsers.PASSWORD;
 import static dev.kinga.keycloak.testing.DemoUsers.REALM;
@@ -27,26 +48,188 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Kinga on two real Keycloak nodes of one cluster (PostgreSQL, JDBC_PING): what one node
- * decides, the other honours at once. Runs in the PostgreSQL pass of {@code .ci/run}.
+ * Kinga on two real Keycloak nodes of one cluster (PostgreSQL, JDBC_PING), behind the HAProxy
+ * configuration {@code ./kinga cluster} ships: what one node decides, the other honours at once;
+ * a session outlives its node; the audit trail stays one gapless chain forwarded once; two
+ * sidecars on one database run each job once. Runs in the PostgreSQL pass of {@code .ci/run}.
  */
 @EnabledIfSystemProperty(named = "kinga.it.cluster.db.url", matches = ".+",
         disabledReason = "needs PostgreSQL for the two nodes: mvn verify -Ppostgres (as .ci/run does)")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the node is killed last: the others run on a settled cluster
 class ClusterIT {
 
     private static final String SERVICE = "kinga-reports-service";
     private static final String GATEWAY = "kinga-gateway";
     private static KeycloakCluster cluster;
+    private static AuditSink sink;
+    private static Balancer balancer;
 
     @BeforeAll
     static void startTwoNodes() throws Exception {
-        cluster = KeycloakCluster.start();
+        sink = new AuditSink(KeycloakServer.freePort());
+        sink.up();
+        cluster = KeycloakCluster.start(List.of(
+                "--spi-admin-realm-restapi-extension--kinga-roles--catalogue=" + KeycloakExtension.productionCatalogue(),
+                "--spi-events-listener--kinga-audit--sinks=" + sink.url(),
+                "--spi-events-listener--kinga-audit--forward-interval-ms=200",
+                "--spi-events-listener--kinga-audit--max-backoff-ms=1000"));
+        if (Files.isExecutable(Balancer.HAPROXY)) {
+            balancer = Balancer.start(cluster.node(0), cluster.node(1), KeycloakServer.freePort(), KeycloakServer.freePort(),
+                    KeycloakServer.freePort(), KeycloakServer.freePort());
+            balancer.awaitServer("keycloak_nodes", "a", true);
+            balancer.awaitServer("keycloak_nodes", "b", true);
+        }
     }
 
     @AfterAll
-    static void stopTwoNodes() {
+    static void stopTwoNodes() throws InterruptedException {
+        if (balancer != null) {
+            balancer.close();
+        }
         if (cluster != null) {
             cluster.close();
+        }
+        if (sink != null) {
+            sink.down();
+        }
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aSignedInSessionContinuesOnTheOtherNodeWhenItsNodeIsKilled() throws Exception {
+        Assumptions.assumeTrue(balancer != null, "SKIPPED: HAProxy is not installed at " + Balancer.HAPROXY + " (apt-get install haproxy)");
+        KeycloakClient a = cluster.client(0);
+        String username = "cluster-session-" + UUID.randomUUID().toString().substring(0, 8);
+        a.createUser(REALM, username, PASSWORD);
+        KeycloakClient lb = new KeycloakClient(balancer.keycloakUrl());
+        KeycloakClient.LoginPage login = lb.openLoginPage(REALM, SPA_CLIENT, SPA_REDIRECT, null);
+        assertTrue(login.html().contains("action=\"" + balancer.keycloakUrl() + "/realms/"), "the login form posts through the balancer");
+        KeycloakClient.Page signedIn = login.submitCredentials(username, PASSWORD);
+        JsonNode tokens = signedIn.tokens();
+        // Keycloak ends its session cookie with the name of the node that owns the session (its route),
+        // the mark balancers stick sessions by; the node's log names it.
+        String affinity = signedIn.cookie("AUTH_SESSION_ID");
+        assertTrue(affinity != null && affinity.contains("."), "Keycloak marks the session's node: " + affinity);
+        String route = affinity.substring(affinity.lastIndexOf('.') + 1);
+        int home = cluster.node(0).log().contains("Node name: " + route + ",") ? 0 : 1;
+        assertTrue(cluster.node(home).log().contains("Node name: " + route + ","), "the session's node is one of the two: " + route);
+
+        cluster.node(home).kill(); // kill -9: no shutdown, nothing handed over
+        try {
+            balancer.awaitServer("keycloak_nodes", home == 0 ? "a" : "b", false);
+            KeycloakClient.Page again = signedIn.authorizeAgain();
+            assertFalse(again.has("kc-form-login"), "no new login: the session lives on the other node");
+            JsonNode continued = again.tokens();
+            assertEquals(KeycloakClient.claims(tokens.path("access_token").asText()).path("sid").asText(),
+                    KeycloakClient.claims(continued.path("access_token").asText()).path("sid").asText(), "the same session");
+            HttpResponse<String> refreshed = lb.postForm(balancer.keycloakUrl() + "/realms/" + REALM + "/protocol/openid-connect/token",
+                    Map.of("grant_type", "refresh_token", "client_id", SPA_CLIENT, "refresh_token", continued.path("refresh_token").asText()), null);
+            assertEquals(200, refreshed.statusCode(), refreshed.body());
+        } finally {
+            cluster.restart(home);
+            balancer.awaitServer("keycloak_nodes", home == 0 ? "a" : "b", true);
+        }
+    }
+
+    @Test
+    void loginsOnBothNodesMakeOneGaplessChainWhoseRecordsAreEachForwardedOnce() throws Exception {
+        KeycloakClient a = cluster.client(0);
+        KeycloakClient b = cluster.client(1);
+        // Cheap password hashing for these test accounts: the test is about the trail, not about PBKDF2.
+        String policy = a.adminGet("/" + REALM).path("passwordPolicy").asText();
+        expect(a.admin("PUT", "/" + REALM, Map.of("passwordPolicy", policy + " and hashIterations(1000)")), 204);
+        List<String> users = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) { // ten people per thread: nobody signs in twice at the same moment
+                String username = "cluster-trail-" + i + "-" + UUID.randomUUID().toString().substring(0, 6);
+                a.createUser(REALM, username, PASSWORD);
+                users.add(username);
+            }
+        } finally {
+            expect(a.admin("PUT", "/" + REALM, Map.of("passwordPolicy", policy)), 204);
+        }
+        assertEquals(200, a.passwordGrant(REALM, users.get(0), PASSWORD, null).statusCode(), "the test client exists before the load");
+        long since = System.currentTimeMillis();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<Integer>> logins = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            KeycloakClient node = t % 2 == 0 ? a : b; // 2 x 200 logins, half on each node
+            int thread = t;
+            logins.add(pool.submit(() -> {
+                int ok = 0;
+                for (int i = 0; i < 100; i++) {
+                    ok += node.passwordGrant(REALM, users.get(thread * 10 + i % 10), PASSWORD, null).statusCode() == 200 ? 1 : 0;
+                }
+                return ok;
+            }));
+        }
+        int succeeded = 0;
+        for (Future<Integer> f : logins) {
+            succeeded += f.get();
+        }
+        pool.shutdown();
+        assertEquals(400, succeeded, "every login succeeded");
+
+        JsonNode verified = b.adminGet("/" + REALM + "/kinga-audit/verify");
+        assertTrue(verified.path("valid").asBoolean(), verified.toString());
+        List<JsonNode> records = new ArrayList<>();
+        for (int first = 0; ; first += 1000) {
+            JsonNode page = a.adminGet("/" + REALM + "/kinga-audit/records?from=" + since + "&first=" + first + "&max=1000");
+            page.forEach(records::add);
+            if (page.size() < 1000) {
+                break;
+            }
+        }
+        long logins400 = records.stream().filter(r -> "LOGIN".equals(r.path("type").asText())).count();
+        assertTrue(logins400 >= 400, "every login is in the trail: " + logins400);
+        List<Long> seqs = records.stream().map(r -> r.path("seq").asLong()).sorted().toList();
+        for (int i = 1; i < seqs.size(); i++) {
+            assertEquals(seqs.get(i - 1) + 1, seqs.get(i), "no gap in the realm's sequence, whichever node wrote");
+        }
+        Set<String> ids = new HashSet<>(records.stream().map(r -> r.path("id").asText()).toList());
+        awaitTrue(() -> ids.stream().allMatch(id -> sink.deliveries().stream().anyMatch(d -> id.equals(d.idempotencyKey()))),
+                "every record forwarded");
+        Map<String, Long> deliveries = sink.deliveries().stream().filter(d -> ids.contains(d.idempotencyKey()))
+                .collect(Collectors.groupingBy(AuditSink.Delivery::idempotencyKey, Collectors.counting()));
+        assertTrue(deliveries.values().stream().allMatch(n -> n == 1), "each record forwarded once, by one node: " + deliveries.values()
+                .stream().filter(n -> n > 1).count() + " twice or more");
+    }
+
+    @Test
+    void aQueuedErasureRunsOnceWhenTwoSidecarsShareOneDatabase() throws Exception {
+        String dbUrl = System.getProperty("kinga.it.cluster.sidecar.db.url", "");
+        Assumptions.assumeFalse(dbUrl.isBlank(), "SKIPPED: kinga.it.cluster.sidecar.db.url is not set");
+        KeycloakServer node = cluster.node(0);
+        KeycloakClient a = cluster.client(0);
+        SidecarProcess.resetDatabase(dbUrl, node.database().username(), node.database().password());
+        Map<String, String> settings = Map.of("KINGA_SIDECAR_DB_URL", dbUrl, "KINGA_DSR_POLL_INTERVAL", "200ms",
+                "KINGA_DSR_WORKERS", "4", "KINGA_RATE_LIMIT_REQUESTS_PER_MINUTE", "100000");
+        String officerName = "cluster-dpo-" + UUID.randomUUID().toString().substring(0, 6);
+        String officerId = a.createUser(REALM, officerName, PASSWORD);
+        expect(a.admin("POST", "/" + REALM + "/users/" + officerId + "/role-mappings/realm",
+                List.of(a.adminGet("/" + REALM + "/roles/privacy-officer"))), 204);
+        String officer = a.deviceLogin(REALM, "kinga-compliance-cli", officerName, PASSWORD, null, Map.of()).path("access_token").asText();
+        try (AppConnector app = new AppConnector("cluster-app-connector-secret-0123456789abcdef");
+             SidecarProcess one = SidecarProcess.start(node, "cluster-sidecar-a", settings);
+             SidecarProcess two = SidecarProcess.start(node, "cluster-sidecar-b", settings)) {
+            expect(a.send("PUT", one.url() + "/api/v1/connectors/cluster-app", Map.of("url", app.url(), "secret", app.secret), officer), 201);
+            List<String> people = new ArrayList<>();
+            List<String> requests = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                String id = a.createUser(REALM, "cluster-erase-" + i + "-" + UUID.randomUUID().toString().substring(0, 4), PASSWORD);
+                app.hold(id, "a message");
+                people.add(id);
+                SidecarProcess via = i % 2 == 0 ? one : two;
+                requests.add(json(expect(a.send("POST", via.url() + "/api/v1/dsr", Map.of("type", "erasure", "subject", id, "graceDays", 0),
+                        officer), 201)).path("id").asText());
+            }
+            awaitTrue(() -> requests.stream().allMatch(r -> "completed".equals(json(a.send("GET", two.url() + "/api/v1/dsr/" + r, null, officer))
+                    .path("status").asText())), "every erasure completed");
+            for (String person : people) {
+                assertEquals(1, app.erasures(person), "erased once in the app");
+                assertEquals(1, app.eraseDeliveries(person), "asked once: no two sidecars ran one job");
+                assertEquals(404, a.admin("GET", "/" + REALM + "/users/" + person, null).statusCode());
+            }
         }
     }
 
@@ -97,6 +280,16 @@ class ClusterIT {
     }
 
     // --- helpers ----------------------------------------------------------------------------
+
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("never " + what);
+            }
+            Thread.sleep(300);
+        }
+    }
 
     private static String createKey(KeycloakClient node) {
         return json(expect(node.admin("POST", "/" + REALM + "/kinga-api-keys/clients/" + SERVICE + "/keys", Map.of(

@@ -119,6 +119,11 @@ public final class KeycloakClient {
 
     private LoginPage openLoginPage(Browser browser, String realm, String clientId, String redirectUri, String uiLocale,
                                     Map<String, String> extra) {
+        return openLoginPage(browser, realm, clientId, redirectUri, uiLocale, extra, true);
+    }
+
+    private LoginPage openLoginPage(Browser browser, String realm, String clientId, String redirectUri, String uiLocale,
+                                    Map<String, String> extra, boolean expectForm) {
         String verifier = randomUrlSafe(32);
         Map<String, String> query = new LinkedHashMap<>();
         query.put("client_id", clientId);
@@ -134,7 +139,7 @@ public final class KeycloakClient {
         query.putAll(extra);
         String url = baseUrl + "/realms/" + realm + "/protocol/openid-connect/auth?" + form(query);
         HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(url)).GET());
-        return new LoginPage(browser, realm, clientId, redirectUri, verifier, expect(page, 200));
+        return new LoginPage(browser, realm, clientId, redirectUri, verifier, expectForm ? expect(page, 200) : page);
     }
 
     /** Logs in through the real login page with PKCE and returns the token response. */
@@ -347,6 +352,15 @@ public final class KeycloakClient {
                 login.browser.forgetSession();
             }
             return openLoginPage(login.browser, login.realm, login.clientId, login.redirectUri, null, extra);
+        }
+
+        /**
+         * A new authorization request of the same browser, whatever Keycloak answers: a login page,
+         * or (the browser's session still valid) the redirect to the app with a code, for {@link #tokens()}.
+         */
+        public Page authorizeAgain() {
+            LoginPage again = openLoginPage(login.browser, login.realm, login.clientId, login.redirectUri, null, Map.of(), false);
+            return new Page(again, again.response());
         }
 
         /** The value of a cookie this browser holds, or null. */

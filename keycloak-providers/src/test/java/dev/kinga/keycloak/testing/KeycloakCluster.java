@@ -34,6 +34,11 @@ public final class KeycloakCluster implements AutoCloseable {
 
     /** Starts two nodes and waits until each sees the other. */
     public static KeycloakCluster start() throws IOException, InterruptedException {
+        return start(List.of());
+    }
+
+    /** Starts two nodes with these options too (on both) and waits until each sees the other. */
+    public static KeycloakCluster start(List<String> extraOptions) throws IOException, InterruptedException {
         KeycloakServer.Database database = KeycloakServer.Database.cluster();
         if (database == null) {
             throw new IllegalStateException("The cluster tests need PostgreSQL: set kinga.it.cluster.db.url (mvn verify -Ppostgres)");
@@ -46,11 +51,14 @@ public final class KeycloakCluster implements AutoCloseable {
         int port = 7800;
         for (String name : List.of("cluster-a", "cluster-b")) {
             port = jgroupsPort(port);
-            nodes.add(new KeycloakServer(name, home, database, List.of("start", "--optimized"), List.of(
+            List<String> options = new ArrayList<>(List.of(
                     "--hostname-strict=false",
                     "--http-enabled=true",
+                    "--proxy-headers=xforwarded", // behind the balancer of the tests that use one
                     "--cache-embedded-network-bind-address=127.0.0.1",
-                    "--cache-embedded-network-bind-port=" + port)));
+                    "--cache-embedded-network-bind-port=" + port));
+            options.addAll(extraOptions);
+            nodes.add(new KeycloakServer(name, home, database, List.of("start", "--optimized"), options));
             port++;
         }
         nodes.get(0).deploy(); // providers, realm-config and an empty schema, before the build
@@ -80,6 +88,12 @@ public final class KeycloakCluster implements AutoCloseable {
     @Override
     public void close() {
         nodes.forEach(KeycloakServer::stop);
+    }
+
+    /** Starts a node again (after {@link KeycloakServer#kill()}, say) and waits until both see each other again. */
+    public void restart(int i) throws IOException, InterruptedException {
+        nodes.get(i).start();
+        awaitMembers(nodes.size());
     }
 
     /** Waits until every node's log shows a cluster view of {@code members}. */

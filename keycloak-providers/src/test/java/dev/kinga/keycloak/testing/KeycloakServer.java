@@ -19,9 +19,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -39,6 +42,9 @@ public final class KeycloakServer {
             "kinga-it-sealing-key-32-bytes-!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     public static final String API_KEY_PEPPER = "it-pepper-0123456789abcdef0123456789abcdef";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    /** Options whose values are secrets: passed as environment variables ({@code KC_...}). */
+    private static final Pattern SECRET_OPTION = Pattern.compile(
+            "--(db-password|spi-[a-z-]+--(?:pepper|sealing-keys|anchor-keys|sink-signing-key))=(.*)");
 
     private final Path home;
     private final Path work;
@@ -50,7 +56,8 @@ public final class KeycloakServer {
     private final Map<String, String> overrides = new java.util.LinkedHashMap<>();
     private String sealingKeys = MFA_SEALING_KEYS;
     private String activeSealingKey;
-    private Process process;
+    private static final KeycloakLauncher LAUNCHER = KeycloakLauncher.configured();
+    private KeycloakLauncher.Running process;
     private Path log;
     private int starts;
 
@@ -136,10 +143,10 @@ public final class KeycloakServer {
 
     /** Starts the server and waits until it is ready; fails with the log's tail if it does not become ready. */
     public void start() throws IOException, InterruptedException {
-        Process started = launch();
+        KeycloakLauncher.Running started = launch();
         if (!awaitReady(started)) {
             String tail = tail(50);
-            started.destroyForcibly();
+            started.kill();
             throw new IllegalStateException("Keycloak did not become ready; last log lines:\n" + tail);
         }
         process = started;
@@ -150,10 +157,10 @@ public final class KeycloakServer {
      * configurations that must stop startup.
      */
     public StartFailure startExpectingFailure() throws IOException, InterruptedException {
-        Process started = launch();
-        boolean exited = started.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        KeycloakLauncher.Running started = launch();
+        boolean exited = started.waitFor(START_TIMEOUT);
         if (!exited) {
-            stopProcess(started);
+            started.stop();
             throw new AssertionError("Keycloak kept running although startup should have failed");
         }
         return new StartFailure(started.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
@@ -191,7 +198,15 @@ public final class KeycloakServer {
 
     public void stop() {
         if (process != null) {
-            stopProcess(process);
+            process.stop();
+            process = null;
+        }
+    }
+
+    /** Ends the server at once, as {@code kill -9} does (no shutdown: what was in flight is cut off). */
+    public void kill() {
+        if (process != null) {
+            process.kill();
             process = null;
         }
     }
@@ -201,15 +216,12 @@ public final class KeycloakServer {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 
-    private Process launch() throws IOException {
+    private KeycloakLauncher.Running launch() throws IOException {
         starts++;
         Files.createDirectories(work);
         log = work.resolve("keycloak-" + starts + ".log");
-        List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString()));
-        command.addAll(startCommand);
+        List<String> command = new ArrayList<>(startCommand);
         command.addAll(List.of(
-                "--http-port=" + httpPort,
-                "--http-management-port=" + managementPort,
                 "--health-enabled=true",
                 "--metrics-enabled=true", // every server of a run has the same build options: no re-augmentation
                 "--import-realm"));
@@ -226,18 +238,22 @@ public final class KeycloakServer {
             String name = option.contains("=") ? option.substring(0, option.indexOf('=')) : option;
             command.add(overrides.containsKey(name) ? name + "=" + overrides.get(name) : option);
         }
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(work.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
-        env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
-        env.put("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1g");
-        return builder.start();
+        Map<String, String> env = new HashMap<>(Map.of("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER,
+                "KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD, "JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1g"));
+        // Secrets go to Keycloak as KC_* environment variables, not arguments (ps shows arguments to everyone).
+        List<String> arguments = new ArrayList<>();
+        for (String option : command) {
+            Matcher secret = SECRET_OPTION.matcher(option);
+            if (secret.matches()) {
+                env.put("KC_" + secret.group(1).replace("--", "__").replace('-', '_').toUpperCase(Locale.ROOT), secret.group(2));
+            } else {
+                arguments.add(option);
+            }
+        }
+        return LAUNCHER.launch(home, arguments, env, log, httpPort, managementPort);
     }
 
-    private boolean awaitReady(Process started) throws InterruptedException {
+    private boolean awaitReady(KeycloakLauncher.Running started) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/health/ready"))
                 .timeout(Duration.ofSeconds(5)).build();
@@ -253,24 +269,6 @@ public final class KeycloakServer {
             Thread.sleep(500);
         }
         return false;
-    }
-
-    private static void stopProcess(Process p) {
-        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
-        p.destroy();
-        tree.forEach(ProcessHandle::destroy);
-        try {
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                tree.forEach(ProcessHandle::destroyForcibly);
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-            for (ProcessHandle h : tree) {
-                h.onExit().get(30, TimeUnit.SECONDS);
-            }
-        } catch (Exception e) {
-            tree.forEach(ProcessHandle::destroyForcibly);
-        }
     }
 
     private String tail(int lines) {

@@ -75,6 +75,17 @@ public final class SidecarProcess implements AutoCloseable {
 
     private static boolean postgresReset;
 
+    /** Empties a sidecar database of the run's own (the cluster tests' sidecars share one). */
+    public static void resetDatabase(String url, String username, String password) {
+        try (Connection c = DriverManager.getConnection(url, username, password);
+             Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS public CASCADE");
+            st.execute("CREATE SCHEMA public");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot reset the sidecar's PostgreSQL database at " + url + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * The first sidecar of a run starts from an empty schema, as on H2: the sidecar module's own
      * tests leave their rows (and a trail chained under their test key) in the same database.
@@ -84,13 +95,7 @@ public final class SidecarProcess implements AutoCloseable {
         if (postgresReset) {
             return;
         }
-        try (Connection c = DriverManager.getConnection(url, username, password);
-             Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA IF EXISTS public CASCADE");
-            st.execute("CREATE SCHEMA public");
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot reset the sidecar's PostgreSQL database at " + url + ": " + e.getMessage(), e);
-        }
+        resetDatabase(url, username, password);
         postgresReset = true;
     }
 

@@ -9,6 +9,8 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One personal-data breach in the register: the content GDPR Art. 33(3) and the Kenya DPA 2019
@@ -139,4 +141,19 @@ public class BreachIncident {
 
     @Version
     public long version;
+
+    /** The categories of people concerned, or null when not given yet. */
+    public List<String> subjectCategoryList() {
+        return IncidentFields.list(subjectCategories);
+    }
+
+    /** The categories of personal data concerned, or null when not given yet. */
+    public List<String> dataCategoryList() {
+        return IncidentFields.list(dataCategories);
+    }
+
+    /** The person's notice's texts per language besides English (empty when none were given). */
+    public Map<String, Map<String, String>> translationsByLanguage() {
+        return translations == null ? Map.of() : IncidentFields.translations(translations);
+    }
 }

@@ -2,7 +2,6 @@ package dev.kinga.sidecar.breach.notice;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kinga.sidecar.breach.BreachRegister;
-import dev.kinga.sidecar.breach.NoticeDrafts;
 import dev.kinga.sidecar.security.BadRequestException;
 import dev.kinga.sidecar.security.Permissions;
 import jakarta.annotation.security.RolesAllowed;

@@ -3,7 +3,6 @@ package dev.kinga.sidecar.breach.notice;
 import dev.kinga.sidecar.audit.AuditTrail;
 import dev.kinga.sidecar.breach.BreachClock;
 import dev.kinga.sidecar.breach.BreachIncident;
-import dev.kinga.sidecar.breach.NoticeDrafts;
 import dev.kinga.sidecar.subject.KeycloakPrivacy;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;

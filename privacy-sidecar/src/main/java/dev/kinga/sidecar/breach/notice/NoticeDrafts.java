@@ -1,6 +1,10 @@
-package dev.kinga.sidecar.breach;
+package dev.kinga.sidecar.breach.notice;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kinga.sidecar.breach.BreachEvent;
+import dev.kinga.sidecar.breach.BreachIncident;
+import dev.kinga.sidecar.breach.BreachRegister;
+import dev.kinga.sidecar.breach.Deadlines;
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.Template;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -69,19 +73,21 @@ public class NoticeDrafts {
     private Map<String, Object> content(BreachIncident i, String language) {
         boolean sw = "sw".equals(language);
         String unknown = sw ? "haijulikani bado" : "not known yet";
-        Map<String, String> translated = i.translations == null ? Map.of()
-                : IncidentFields.translations(i.translations).getOrDefault(language, Map.of());
+        Map<String, String> translated = i.translationsByLanguage().getOrDefault(language, Map.of());
         Map<String, Object> data = new HashMap<>();
         data.put("controller", controller);
         data.put("reference", i.reference);
         data.put("title", translated.getOrDefault("title", i.title));
-        for (String text : List.of("nature", "likelyConsequences", "measuresTaken", "recommendations", "contactPoint")) {
-            Object value = IncidentFields.FIELDS.get(text).get().apply(i);
-            data.put(text, translated.getOrDefault(text, value == null ? unknown : value.toString()));
-        }
+        Map<String, String> texts = new HashMap<>();
+        texts.put("nature", i.nature);
+        texts.put("likelyConsequences", i.likelyConsequences);
+        texts.put("measuresTaken", i.measuresTaken);
+        texts.put("recommendations", i.recommendations);
+        texts.put("contactPoint", i.contactPoint);
+        texts.forEach((name, value) -> data.put(name, translated.getOrDefault(name, value == null ? unknown : value)));
         data.put("measuresProposed", translated.getOrDefault("measuresProposed", i.measuresProposed == null ? "" : i.measuresProposed));
-        data.put("subjectCategories", joined(IncidentFields.list(i.subjectCategories), unknown));
-        data.put("dataCategories", joined(IncidentFields.list(i.dataCategories), unknown));
+        data.put("subjectCategories", joined(i.subjectCategoryList(), unknown));
+        data.put("dataCategories", joined(i.dataCategoryList(), unknown));
         data.put("approxSubjects", i.approxSubjects == null ? unknown : String.format(Locale.ENGLISH, "%,d", i.approxSubjects));
         data.put("approxRecords", i.approxRecords == null ? unknown : String.format(Locale.ENGLISH, "%,d", i.approxRecords));
         data.put("specialCategories", i.specialCategories == null ? unknown : i.specialCategories ? (sw ? "ndiyo" : "yes") : (sw ? "hapana" : "no"));
