@@ -1,6 +1,6 @@
 # ./kinga cluster: Kinga as a cluster on one machine. Sourced by ./kinga, which defines the helpers
-# used here (say, die, require_tools, build, fetch_keycloak, fetch_mail_sink, keycloak_keys,
-# intake_key, sidecar_keys, http_ok, port_in_use, install_file).
+# used here (say, die, require_tools, build, fetch_keycloak, fetch_mail_sink, start_mail_sink,
+# keycloak_keys, intake_key, sidecar_keys, http_ok, port_in_use, install_file).
 #
 #   two Keycloak nodes  kc.sh build once (PostgreSQL, distributed caches), then two `start --optimized`:
 #                       Infinispan over JGroups with JDBC_PING discovery on the shared database
@@ -139,8 +139,7 @@ cluster() {
   trap stop_cluster EXIT # whatever ends this script (Ctrl-C, a failed start) stops what did start
   trap 'exit 0' INT TERM
 
-  java -Dgreenmail.setup.test.smtp -Dgreenmail.setup.test.imap -Dgreenmail.hostname=127.0.0.1 -Dgreenmail.auth.disabled \
-    -Dgreenmail.api.hostname=127.0.0.1 -Dgreenmail.api.port="$MAIL_WEB_PORT" -jar "$GREENMAIL_JAR" > "$CLUSTER/mail.log" 2>&1 &
+  start_mail_sink "$CLUSTER/mail.log"
   pids+=($!)
   balancer_config > "$CLUSTER/haproxy.cfg"
   haproxy -db -f "$CLUSTER/haproxy.cfg" > "$CLUSTER/haproxy.log" 2>&1 &

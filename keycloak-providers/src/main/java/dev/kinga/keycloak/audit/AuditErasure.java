@@ -54,7 +54,7 @@ public final class AuditErasure {
                 .setParameter("realmId", realm.getId()).setParameter("user", userId).getSingleResult();
         // Deliveries still waiting, read before the update: rewritten by id afterwards, so one the forwarder
         // sends and deletes meanwhile is simply not there any more.
-        List<Object[]> pending = new java.util.ArrayList<>(em.createNamedQuery("kingaOutboxOfRecordsAbout", Object[].class)
+        List<Object[]> pending = new ArrayList<>(em.createNamedQuery("kingaOutboxOfRecordsAbout", Object[].class)
                 .setParameter("realmId", realm.getId()).setParameter("subjects", subjects).getResultList());
         pending.addAll(em.createNamedQuery("kingaOutboxOfRecordsBy", Object[].class)
                 .setParameter("realmId", realm.getId()).setParameter("user", userId).getResultList());

@@ -49,7 +49,8 @@ final class AuditForwarder {
     static final int DEAD_AFTER = 5;
     /** {@code nextAttemptAt} of a dead letter: kept, never retried. */
     static final long DEAD = Long.MAX_VALUE;
-    private static final java.util.regex.Pattern PERMANENT = java.util.regex.Pattern.compile("HTTP (400|413|415|422)");
+    /** Answers that refuse the record itself (malformed, too large, of a type or content not taken): retrying will not help. */
+    private static final Set<Integer> REFUSED = Set.of(400, 413, 415, 422);
     private static final long WAKE_DELAY_MS = 100;
     private static final int ROUNDS_PER_RUN = 50;
     private static final String CLUSTER_TASK = "kinga-audit-forwarder";
@@ -106,6 +107,10 @@ final class AuditForwarder {
                            long nextAttemptAt) {
     }
 
+    /** Why a delivery failed (a short reason, never the payload), and whether the sink refused the record itself. */
+    private record Failure(String reason, boolean refused) {
+    }
+
     private void deliverTo(String sink) {
         for (int round = 0; round < ROUNDS_PER_RUN; round++) {
             List<Pending> batch = pending(sink);
@@ -115,7 +120,7 @@ final class AuditForwarder {
             long now = System.currentTimeMillis();
             Set<String> blockedRealms = new HashSet<>();
             List<String> delivered = new ArrayList<>();
-            Map<Pending, String> failed = new HashMap<>();
+            Map<Pending, Failure> failed = new HashMap<>();
             for (Pending p : batch) {
                 if (blockedRealms.contains(p.realmId())) {
                     continue;
@@ -124,11 +129,11 @@ final class AuditForwarder {
                     blockedRealms.add(p.realmId());
                     continue;
                 }
-                String error = send(sink, p);
-                if (error == null) {
+                Failure failure = send(sink, p);
+                if (failure == null) {
                     delivered.add(p.id());
                 } else {
-                    failed.put(p, error);
+                    failed.put(p, failure);
                     blockedRealms.add(p.realmId());
                 }
             }
@@ -172,8 +177,8 @@ final class AuditForwarder {
         return batch;
     }
 
-    /** @return null when the sink took the record, else a short reason (never the payload) */
-    private String send(String sink, Pending p) {
+    /** @return null when the sink took the record, else why not */
+    private Failure send(String sink, Pending p) {
         if (AuditConfig.LOG_SINK.equals(sink)) {
             AUDIT_LOG.info(p.payload());
             return null;
@@ -193,12 +198,12 @@ final class AuditForwarder {
                         .header("X-Kinga-Signature", "v1=" + signature(config.sinkSigningKey(), uri.getRawPath(), timestamp, body));
             }
             int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-            return status >= 200 && status < 300 ? null : "HTTP " + status;
+            return status >= 200 && status < 300 ? null : new Failure("HTTP " + status, REFUSED.contains(status));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "interrupted";
+            return new Failure("interrupted", false);
         } catch (Exception e) {
-            return e.getClass().getSimpleName();
+            return new Failure(e.getClass().getSimpleName(), false);
         }
     }
 
@@ -216,7 +221,7 @@ final class AuditForwarder {
         }
     }
 
-    private void record(List<String> delivered, Map<Pending, String> failed, long now) {
+    private void record(List<String> delivered, Map<Pending, Failure> failed, long now) {
         if (delivered.isEmpty() && failed.isEmpty()) {
             return;
         }
@@ -226,32 +231,32 @@ final class AuditForwarder {
                 em.createQuery("delete from AuditOutboxEntity o where o.id in :ids")
                         .setParameter("ids", delivered).executeUpdate();
             }
-            failed.forEach((p, error) -> {
+            failed.forEach((p, failure) -> {
                 AuditOutboxEntity row = em.find(AuditOutboxEntity.class, p.id());
                 if (row != null) {
                     row.setAttempts(p.attempts() + 1);
-                    if (dead(p, error)) {
+                    if (dead(p, failure)) {
                         row.setNextAttemptAt(DEAD);
-                        row.setLastError("dead letter: " + error);
+                        row.setLastError("dead letter: " + failure.reason());
                     } else {
                         row.setNextAttemptAt(now + backoff(p.attempts() + 1));
-                        row.setLastError(error);
+                        row.setLastError(failure.reason());
                     }
                 }
             });
         });
-        failed.forEach((p, error) -> {
-            if (dead(p, error)) {
+        failed.forEach((p, failure) -> {
+            if (dead(p, failure)) {
                 LOG.warnf("Kinga audit: a sink refused record %d of realm %s %d times (%s); it is set aside as a dead letter"
-                        + " in the outbox and the realm's later records go on", p.seq(), p.realmId(), DEAD_AFTER, error);
+                        + " in the outbox and the realm's later records go on", p.seq(), p.realmId(), DEAD_AFTER, failure.reason());
             } else {
-                LOG.debugf("Kinga audit: sink delivery of seq %d failed (%s); will retry", p.seq(), error);
+                LOG.debugf("Kinga audit: sink delivery of seq %d failed (%s); will retry", p.seq(), failure.reason());
             }
         });
     }
 
-    private static boolean dead(Pending p, String error) {
-        return p.attempts() + 1 >= DEAD_AFTER && PERMANENT.matcher(error).matches();
+    private static boolean dead(Pending p, Failure failure) {
+        return failure.refused() && p.attempts() + 1 >= DEAD_AFTER;
     }
 
     /** 1 s, 2 s, 4 s, ... capped, with ±20 % jitter so nodes and realms do not retry in step. */

@@ -2,6 +2,7 @@ package dev.kinga.keycloak.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kinga.keycloak.testing.AuditSink;
+import dev.kinga.keycloak.testing.Await;
 import dev.kinga.keycloak.testing.KeycloakClient;
 import dev.kinga.keycloak.testing.KeycloakExtension;
 import dev.kinga.keycloak.testing.KeycloakServer;
@@ -12,8 +13,6 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 
 import static dev.kinga.keycloak.testing.DemoUsers.PASSWORD;
 import static dev.kinga.keycloak.testing.DemoUsers.REALM;
@@ -139,7 +137,7 @@ class AuditTrailIT {
                 roles.add(role);
                 expect(kc.admin("POST", "/" + REALM + "/roles", Map.of("name", role)), 201);
             }
-            await(() -> pending(kc) >= 10, "records wait in the outbox while the sink is down");
+            Await.until(() -> pending(kc) >= 10, "records wait in the outbox while the sink is down");
             JsonNode delivery = kc.adminGet(AUDIT + "/delivery").get(0);
             assertTrue(delivery.path("failing").asBoolean(), delivery.toString());
             assertTrue(delivery.path("lastError").asText().length() > 0, delivery.toString());
@@ -149,7 +147,7 @@ class AuditTrailIT {
         } finally {
             sink.up();
         }
-        await(() -> pending(kc) == 0, "the outbox drains once the sink is back");
+        Await.until(() -> pending(kc) == 0, "the outbox drains once the sink is back");
 
         JsonNode records = kc.adminGet(AUDIT + "/records?type=ADMIN_CREATE_REALM_ROLE&max=200");
         Map<String, Long> seqByRole = new HashMap<>();
@@ -192,7 +190,7 @@ class AuditTrailIT {
         try {
             expect(kc.admin("POST", "/" + REALM + "/roles", Map.of("name", refusedRole)), 201);
             expect(kc.admin("POST", "/" + REALM + "/roles", Map.of("name", laterRole)), 201);
-            await(() -> sink.deliveries().stream().anyMatch(d -> d.record().toString().contains(laterRole)),
+            Await.until(() -> sink.deliveries().stream().anyMatch(d -> d.record().toString().contains(laterRole)),
                     "the later record delivered once the refused one is set aside");
             JsonNode delivery = kc.adminGet(AUDIT + "/delivery").get(0);
             assertTrue(delivery.path("deadLetters").asLong() >= 1, delivery.toString());
@@ -209,7 +207,7 @@ class AuditTrailIT {
         String role = "it-metrics-" + UUID.randomUUID();
         expect(kc.admin("POST", "/" + REALM + "/roles", Map.of("name", role)), 201);
         kc.admin("DELETE", "/" + REALM + "/roles/" + role, null);
-        await(() -> pending(kc) == 0, "forwarded");
+        Await.until(() -> pending(kc) == 0, "forwarded");
         String metrics = kc.send("GET", server.managementUrl() + "/metrics", null, null).body();
         String tag = "sink=\"" + sink.url() + "\"";
         assertTrue(metrics.contains("kinga_audit_outbox_pending{" + tag), metrics);
@@ -229,7 +227,7 @@ class AuditTrailIT {
         String userId = kc.createUser(REALM, "it-secret-" + UUID.randomUUID(), "Initial-Password-1!");
         expect(kc.admin("PUT", "/" + REALM + "/users/" + userId + "/reset-password",
                 Map.of("type", "password", "value", password, "temporary", false)), 204);
-        await(() -> pending(kc) == 0, "forwarded");
+        Await.until(() -> pending(kc) == 0, "forwarded");
 
         JsonNode created = kc.adminGet(AUDIT + "/records?type=ADMIN_CREATE_CLIENT&max=1").get(0);
         assertEquals("[REDACTED]", created.path("details").path("representation").path("secret").asText(), created.toString());
@@ -260,7 +258,7 @@ class AuditTrailIT {
         assertEquals("failed-logins", alerts.get(0).path("details").path("rule").asText());
         assertEquals("CRITICAL", alerts.get(0).path("severity").asText());
         String alertId = alerts.get(0).path("id").asText();
-        await(() -> sink.deliveries().stream().anyMatch(d -> alertId.equals(d.idempotencyKey())), "alert forwarded");
+        Await.until(() -> sink.deliveries().stream().anyMatch(d -> alertId.equals(d.idempotencyKey())), "alert forwarded");
     }
 
     @Test
@@ -501,21 +499,6 @@ class AuditTrailIT {
 
     private static String userId(KeycloakClient kc, String username) {
         return kc.adminGet("/" + REALM + "/users?exact=true&username=" + username).get(0).path("id").asText();
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 
     private static String queryString(Connection db, String sql, Object... args) throws Exception {

@@ -3,6 +3,7 @@ package dev.kinga.keycloak.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kinga.keycloak.testing.AppConnector;
 import dev.kinga.keycloak.testing.AuditSink;
+import dev.kinga.keycloak.testing.Await;
 import dev.kinga.keycloak.testing.Balancer;
 import dev.kinga.keycloak.testing.KeycloakClient;
 import dev.kinga.keycloak.testing.KeycloakCluster;
@@ -24,7 +25,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -35,7 +35,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import static dev.kinga.keycloak.testing.DemoUsers.PASSWORD;
@@ -189,8 +188,8 @@ class ClusterIT {
             assertEquals(seqs.get(i - 1) + 1, seqs.get(i), "no gap in the realm's sequence, whichever node wrote");
         }
         Set<String> ids = new HashSet<>(records.stream().map(r -> r.path("id").asText()).toList());
-        awaitTrue(() -> ids.stream().allMatch(id -> sink.deliveries().stream().anyMatch(d -> id.equals(d.idempotencyKey()))),
-                "every record forwarded");
+        Await.until(() -> ids.stream().allMatch(id -> sink.deliveries().stream().anyMatch(d -> id.equals(d.idempotencyKey()))),
+                "every record forwarded", Duration.ofSeconds(120));
         Map<String, Long> deliveries = sink.deliveries().stream().filter(d -> ids.contains(d.idempotencyKey()))
                 .collect(Collectors.groupingBy(AuditSink.Delivery::idempotencyKey, Collectors.counting()));
         assertTrue(deliveries.values().stream().allMatch(n -> n == 1), "each record forwarded once, by one node: " + deliveries.values()
@@ -225,8 +224,8 @@ class ClusterIT {
                 requests.add(json(expect(a.send("POST", via.url() + "/api/v1/dsr", Map.of("type", "erasure", "subject", id, "graceDays", 0),
                         officer), 201)).path("id").asText());
             }
-            awaitTrue(() -> requests.stream().allMatch(r -> "completed".equals(json(a.send("GET", two.url() + "/api/v1/dsr/" + r, null, officer))
-                    .path("status").asText())), "every erasure completed");
+            Await.until(() -> requests.stream().allMatch(r -> "completed".equals(json(a.send("GET", two.url() + "/api/v1/dsr/" + r, null, officer))
+                    .path("status").asText())), "every erasure completed", Duration.ofSeconds(120));
             for (String person : people) {
                 assertEquals(1, app.erasures(person), "erased once in the app");
                 assertEquals(1, app.eraseDeliveries(person), "asked once: no two sidecars ran one job");
@@ -282,16 +281,6 @@ class ClusterIT {
     }
 
     // --- helpers ----------------------------------------------------------------------------
-
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("never " + what);
-            }
-            Thread.sleep(300);
-        }
-    }
 
     private static String createKey(KeycloakClient node) {
         return json(expect(node.admin("POST", "/" + REALM + "/kinga-api-keys/clients/" + SERVICE + "/keys", Map.of(

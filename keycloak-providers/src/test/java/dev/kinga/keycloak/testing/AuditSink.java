@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A real HTTP receiver for the audit forwarder. {@link #down()} closes the port (deliveries
@@ -23,7 +24,7 @@ public final class AuditSink {
 
     private final int port;
     private final List<Delivery> deliveries = new ArrayList<>();
-    private volatile java.util.function.Predicate<JsonNode> refused = record -> false;
+    private volatile Predicate<JsonNode> refused = record -> false;
     private HttpServer server;
 
     public AuditSink(int port) {
@@ -80,7 +81,7 @@ public final class AuditSink {
     }
 
     /** From now on, answers {@code 413} to the records that match (none by default). */
-    public void refuse(java.util.function.Predicate<JsonNode> records) {
+    public void refuse(Predicate<JsonNode> records) {
         refused = records;
     }
 

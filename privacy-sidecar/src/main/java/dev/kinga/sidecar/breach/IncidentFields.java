@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The fields of an incident that people write, by their names on the wire: how each is checked,
@@ -36,9 +37,7 @@ final class IncidentFields {
     /** A clock a little ahead of ours is not "the future". */
     static final Duration SKEW = Duration.ofMinutes(2);
     private static final ObjectMapper LISTS = new ObjectMapper();
-    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("[\\p{Cntrl}&&[^\\n\\r\\t]]");
-    /** No incident is dated before this. */
-    static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}&&[^\\n\\r\\t]]");
 
     enum Kind { TITLE, SHORT, TEXT, LIST, COUNT, FLAG, INSTANT, RISK, TRANSLATIONS }
 
@@ -216,7 +215,7 @@ final class IncidentFields {
         if (at.isAfter(now.plus(SKEW))) {
             throw new BadRequestException(name + " is in the future");
         }
-        if (at.isBefore(EARLIEST)) {
+        if (at.isBefore(Instant.EPOCH)) { // no incident is dated before 1970
             throw new BadRequestException(name + " is before 1970");
         }
         return at.truncatedTo(ChronoUnit.MILLIS);

@@ -51,7 +51,7 @@ public class RateLimiter {
      */
     @ServerRequestFilter(preMatching = true)
     public Uni<Response> limit(ContainerRequestContext context) {
-        String address = "address:" + (request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress());
+        String address = address();
         if (INTAKE_PATH.equals(request.path())) {
             return Uni.createFrom().item(intake(context, address));
         }
@@ -84,7 +84,12 @@ public class RateLimiter {
 
     /** Charges a refused intake delivery (a bad signature) to the caller's ordinary budget. */
     public void chargeRefusedIntake() {
-        take("address:" + (request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress()), perMinute);
+        take(address(), perMinute);
+    }
+
+    /** The caller's network address, as the key of its ordinary budget when it is not signed in. */
+    private String address() {
+        return "address:" + (request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress());
     }
 
     /** @return null to go on, or the 429 */

@@ -34,7 +34,6 @@ import java.util.Locale;
 public class AlertResource {
 
     static final int MAX_NOTE = 4000;
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     @Inject
     Alerts alerts;
@@ -151,7 +150,7 @@ public class AlertResource {
         } catch (DateTimeParseException e) {
             at = null;
         }
-        if (at == null || at.isBefore(Instant.EPOCH) || at.isAfter(LATEST)) {
+        if (at == null || at.isBefore(Instant.EPOCH) || at.isAfter(AuditIntake.LATEST)) {
             throw new BadRequestException(name + " must be an ISO-8601 instant between 1970 and 9999, e.g. 2026-12-01T00:00:00Z");
         }
         return at;

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Triage of security alerts: list with filters, acknowledge, resolve with a note, link to a breach
@@ -116,7 +117,7 @@ public class Alerts {
     @Transactional(Transactional.TxType.MANDATORY)
     public List<SecurityAlert> link(Collection<String> alertIds, String incidentId, boolean triage, JsonWebToken caller) {
         List<SecurityAlert> linked = new ArrayList<>();
-        for (String id : new java.util.TreeSet<>(alertIds)) { // locked in one order: two links never wait on each other
+        for (String id : new TreeSet<>(alertIds)) { // locked in one order: two links never wait on each other
             SecurityAlert alert = locked(id);
             if (alert.incidentId != null && !alert.incidentId.equals(incidentId)) {
                 throw new Refusal(409, "alert_linked", "Alert " + alert.id + " is part of another incident already");

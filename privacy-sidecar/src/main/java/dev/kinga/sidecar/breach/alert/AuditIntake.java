@@ -33,8 +33,8 @@ public class AuditIntake {
     private static final Logger LOG = Logger.getLogger(AuditIntake.class);
     private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}._:-]{1,64}");
-    /** 9999-12-31: a record time beyond it is not one Keycloak wrote. */
-    private static final long LATEST = 253_402_300_799_999L;
+    /** The end of 9999: a record time beyond it is not one Keycloak wrote, nor a time anyone asks about. */
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
     @Inject
     EntityManager em;
@@ -77,7 +77,7 @@ public class AuditIntake {
             if (!r.path("seq").canConvertToLong() || r.path("seq").asLong() < 1) {
                 throw new BadRequestException("seq must be a whole number from 1");
             }
-            if (!r.path("time").canConvertToLong() || r.path("time").asLong() < 0 || r.path("time").asLong() > LATEST) {
+            if (!r.path("time").canConvertToLong() || r.path("time").asLong() < 0 || r.path("time").asLong() > LATEST.toEpochMilli()) {
                 throw new BadRequestException("time must be milliseconds since the epoch");
             }
             String type = r.path("type").asText("");

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -88,7 +89,7 @@ public class NoticeResource {
             if (!userId.isTextual() || !USER_ID.matcher(userId.asText()).matches()) {
                 throw new BadRequestException("userIds must hold Keycloak user ids (UUIDs), not usernames or addresses");
             }
-            people.add(userId.asText().toLowerCase(java.util.Locale.ROOT));
+            people.add(userId.asText().toLowerCase(Locale.ROOT));
         }
         return Response.accepted(notices.queue(id, new ArrayList<>(people), jwt)).build();
     }
