@@ -33,13 +33,32 @@ async function signIn() {
   location.assign(`${OIDC}/auth?${params}`);
 }
 
+/**
+ * The page's own sentence for an OAuth error code. The address bar is anyone's to write (a link in
+ * a phishing mail), so no text from it reaches the page: only a known code picks a sentence.
+ */
+const SIGN_IN_ERRORS = {
+  access_denied: 'Sign-in was cancelled or refused. Sign in again to manage API keys.',
+  login_required: 'Please sign in to manage API keys.',
+  interaction_required: 'Please sign in to manage API keys.',
+  consent_required: 'Please sign in to manage API keys.',
+  temporarily_unavailable: 'Sign-in is not available right now. Try again in a few minutes.',
+  server_error: 'Sign-in is not available right now. Try again in a few minutes.',
+  invalid_grant: 'The sign-in took too long or was used already. Reload the page to sign in again.',
+};
+
+function signInError(code) {
+  const known = typeof code === 'string' && /^[a-z_]{1,40}$/.test(code) && Object.hasOwn(SIGN_IN_ERRORS, code);
+  return known ? SIGN_IN_ERRORS[code] : 'Sign-in did not succeed. Reload the page to try again.';
+}
+
 async function finishSignIn() {
   const params = new URLSearchParams(location.search);
   const saved = JSON.parse(sessionStorage.getItem('kinga-pkce') || 'null');
   sessionStorage.removeItem('kinga-pkce');
   history.replaceState(null, '', location.pathname); // the code must not stay in the address bar
   if (params.get('error')) {
-    throw new Error(`Sign-in failed: ${params.get('error_description') || params.get('error')}`);
+    throw new Error(signInError(params.get('error')));
   }
   if (!saved || params.get('state') !== saved.state) {
     throw new Error('Sign-in answer did not match this page; reload to try again.');
@@ -54,7 +73,7 @@ async function finishSignIn() {
   });
   const body = await response.json();
   if (!response.ok) {
-    throw new Error(`Sign-in failed: ${body.error_description || body.error}`);
+    throw new Error(signInError(body.error));
   }
   accessToken = body.access_token;
   const claims = JSON.parse(atob(accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));

@@ -89,15 +89,23 @@ async function signIn(options = {}) {
   return new Promise(() => {});
 }
 
+/**
+ * The page's own sentence for an OAuth error code. The address is anyone's to write (a link in a
+ * phishing mail), so no text from it reaches the page: only a known code picks a sentence.
+ */
+function signInError(code) {
+  const key = `signInError_${code}`;
+  const known = typeof code === 'string' && /^[a-z_]{1,40}$/.test(code) && Object.hasOwn(MESSAGES.en, key);
+  return t(known ? key : 'signInError_other');
+}
+
 /** The code back from the login page, exchanged for tokens; answers what to resume, if anything. */
 async function finishSignIn(params) {
   const saved = JSON.parse(sessionStorage.getItem('kinga-pkce') || 'null');
   sessionStorage.removeItem('kinga-pkce');
   history.replaceState(null, '', '/my-data/'); // the code must not stay in the address bar
   if (params.get('error')) {
-    // Only the error code, and only if it looks like one: the address is anyone's to write.
-    const code = /^[a-z_]{1,40}$/.test(params.get('error')) ? params.get('error') : 'error';
-    throw new Error(t('signInFailed', code));
+    throw new Error(signInError(params.get('error')));
   }
   if (!saved || params.get('state') !== saved.state) {
     throw new Error(t('stateMismatch'));
@@ -112,7 +120,7 @@ async function finishSignIn(params) {
   });
   const body = await response.json();
   if (!response.ok) {
-    throw new Error(t('signInFailed', body.error_description || body.error));
+    throw new Error(signInError(body.error));
   }
   accessToken = body.access_token;
   idToken = body.id_token;
@@ -221,7 +229,8 @@ function renderRequests() {
       actions.append(button(`download-${r.id}`, t('download'), () => download(r, false)),
         button(`download-encrypted-${r.id}`, t('downloadEncrypted'), () => download(r, true)));
     }
-    if (r.cancellable && (r.status === 'scheduled' || r.status === 'received')) {
+    // An erasure closes the account at once: only its cancellation code keeps the account, not this page's sign-in.
+    if (r.cancellable && r.type !== 'erasure' && (r.status === 'scheduled' || r.status === 'received')) {
       actions.append(button(`cancel-${r.id}`, t('cancelRequest'), () => cancel(r)));
     }
     row.appendChild(actions);

@@ -31,6 +31,14 @@ public record AuditConfig(
         int stuffingWindowSeconds,
         Set<String> privilegedRoles) {
 
+    /**
+     * How old the first record after the newest anchor may be before {@code verify} calls its
+     * anchor missing: two anchor intervals (one may be skipped by a busy or restarting node) plus five minutes.
+     */
+    public long anchorDueMillis() {
+        return (2L * anchorIntervalMinutes + 5) * 60_000L;
+    }
+
     /** The sink name that writes JSON lines to the log category {@value AuditForwarder#LOG_CATEGORY}. */
     public static final String LOG_SINK = "log";
 

@@ -82,8 +82,9 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
             }
             executor.scheduleWithFixedDelay(() -> applyRetention(factory), 1, RETENTION_INTERVAL_HOURS * 60, TimeUnit.MINUTES);
             if (config.anchorKeys().configured()) {
-                executor.scheduleWithFixedDelay(() -> anchorAll(factory), config.anchorIntervalMinutes(),
-                        config.anchorIntervalMinutes(), TimeUnit.MINUTES);
+                // First run a minute after start: records left unanchored while the server was down
+                // are anchored before verify would call their anchor missing.
+                executor.scheduleWithFixedDelay(() -> anchorAll(factory), 1, config.anchorIntervalMinutes(), TimeUnit.MINUTES);
             } else {
                 LOG.warn("Kinga audit trail: no anchor-keys configured, so the chain is not anchored outside the database: "
                         + "someone who can write the database could recompute every hash undetected (see docs/threat-model.md)");

@@ -195,7 +195,7 @@ final class AuditForwarder {
             if (config.sinkSigningKey() != null) {
                 String timestamp = Long.toString(System.currentTimeMillis() / 1000);
                 request.header("X-Kinga-Timestamp", timestamp)
-                        .header("X-Kinga-Signature", "v1=" + signature(config.sinkSigningKey(), uri.getRawPath(), timestamp, body));
+                        .header("X-Kinga-Signature", "v1=" + signature(config.sinkSigningKey(), "POST", uri.getRawPath(), timestamp, body));
             }
             int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             return status >= 200 && status < 300 ? null : new Failure("HTTP " + status, REFUSED.contains(status));
@@ -208,14 +208,14 @@ final class AuditForwarder {
     }
 
     /**
-     * {@code HMAC-SHA256(key, "POST" "\n" path "\n" timestamp "\n" hex(SHA-256(body)))} in hex: the
+     * {@code HMAC-SHA256(key, method "\n" path "\n" timestamp "\n" hex(SHA-256(body)))} in hex: the
      * scheme the sidecar also uses towards application connectors (docs/connectors.md).
      */
-    static String signature(byte[] key, String path, String timestamp, byte[] body) {
+    static String signature(byte[] key, String method, String path, String timestamp, byte[] body) {
         try {
             String bodyHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
             return HexFormat.of().formatHex(Hmac.sha256(key,
-                    ("POST\n" + path + "\n" + timestamp + "\n" + bodyHash).getBytes(StandardCharsets.UTF_8)));
+                    (method + "\n" + path + "\n" + timestamp + "\n" + bodyHash).getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 unavailable", e);
         }

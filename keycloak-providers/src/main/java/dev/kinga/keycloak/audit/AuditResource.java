@@ -103,7 +103,7 @@ public class AuditResource {
         if (from != null && from < 1 || to != null && to < 1 || from != null && to != null && from > to) {
             return invalid("from and to are sequence numbers, 1 <= from <= to");
         }
-        return Response.ok(new ChainVerifier(session, config.anchorKeys()).verify(realm, from, to)).build();
+        return Response.ok(new ChainVerifier(session, config).verify(realm, from, to)).build();
     }
 
     /** Outbox state per sink: what waits, since when, and why. Requires {@code view-events}. */

@@ -10,6 +10,8 @@ import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,17 +29,32 @@ public final class ChainVerifier {
     private final KeycloakSession session;
     private final EntityManager em;
     private final AnchorKeys anchorKeys;
+    /** How old the oldest record after the last anchor may be before its missing anchor is a break. */
+    private final long anchorDueMillis;
+    private final SinkViews sinkViews;
+    private final Clock clock = Clock.systemUTC();
 
-    public ChainVerifier(KeycloakSession session, AnchorKeys anchorKeys) {
+    public ChainVerifier(KeycloakSession session, AuditConfig config) {
         this.session = session;
-        this.anchorKeys = anchorKeys;
+        this.anchorKeys = config.anchorKeys();
+        this.anchorDueMillis = config.anchorDueMillis();
+        this.sinkViews = new SinkViews(config);
         this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    /** @param erasedRecords records checked whose personal part was erased (their hashes still hold) */
+    /**
+     * @param erasedRecords records checked whose personal part was erased (their hashes still hold)
+     * @param sinks         when verifying to the head: what each Kinga intake among the sinks holds, and whether it agrees
+     */
     public record Result(String realm, boolean valid, long checkedRecords, long erasedRecords, Long fromSeq, Long toSeq,
-                         Long checkpointSeq, Long lastAnchorSeq, Broken firstBroken) {
+                         Long checkpointSeq, Long lastAnchorSeq, long anchorsChecked, Broken firstBroken,
+                         List<SinkViews.Report> sinks) {
+
+        Result withSinks(List<SinkViews.Report> reports, Broken broken) {
+            return new Result(realm, valid && broken == null, checkedRecords, erasedRecords, fromSeq, toSeq, checkpointSeq,
+                    lastAnchorSeq, anchorsChecked, broken == null ? firstBroken : broken, reports);
+        }
     }
 
     public record Broken(long seq, String recordId, String reason) {
@@ -46,9 +63,55 @@ public final class ChainVerifier {
     /** @param from first sequence number to check, or null for the start of the retained chain
      *  @param to   last one, or null for the head */
     public Result verify(RealmModel realm, Long from, Long to) {
+        if (to != null) {
+            return verifyChain(realm, from, to);
+        }
+        // The sinks are asked first: they hold only committed records, so a sink ahead of the head read next was truncated.
+        List<SinkViews.View> views = sinkViews.fetch(realm.getId());
+        Result chain = verifyChain(realm, from, null);
+        if (views.isEmpty()) {
+            return chain;
+        }
+        AuditChainHeadEntity head = em.find(AuditChainHeadEntity.class, realm.getId());
+        long headSeq = head == null ? 0 : head.getLastSeq();
+        long pruned = chain.checkpointSeq() == null ? 0 : chain.checkpointSeq();
+        List<SinkViews.Report> reports = new ArrayList<>();
+        Broken firstDisagreement = null;
+        for (SinkViews.View v : views) {
+            Broken disagreement = !v.reachable() ? null : disagreement(realm.getId(), v, headSeq, pruned);
+            reports.add(new SinkViews.Report(v.sink(), v.reachable(), v.lastSeq(), v.lastAnchorSeq(),
+                    v.reachable() ? disagreement == null : null));
+            if (firstDisagreement == null) {
+                firstDisagreement = disagreement;
+            }
+        }
+        return chain.withSinks(reports, chain.valid() ? firstDisagreement : null);
+    }
+
+    /** Where the database's chain and a sink's view of it differ, or null: the sink's last record and newest anchor must be the chain's. */
+    private Broken disagreement(String realmId, SinkViews.View v, long headSeq, long pruned) {
+        if (v.lastSeq() > headSeq) {
+            return new Broken(v.lastSeq(), null, "sink_ahead"); // records the sink received are gone from the database
+        }
+        if (v.lastSeq() > pruned && !hashAt(realmId, v.lastSeq()).equals(String.valueOf(v.lastHash()))) {
+            return new Broken(v.lastSeq(), null, "sink_mismatch");
+        }
+        if (v.lastAnchorSeq() != null && v.lastAnchorSeq() > pruned
+                && !hashAt(realmId, v.lastAnchorSeq()).equals(String.valueOf(v.lastAnchorHash()))) {
+            return new Broken(v.lastAnchorSeq(), null, "sink_anchor_mismatch"); // the anchor the sink received was removed or changed
+        }
+        return null;
+    }
+
+    private String hashAt(String realmId, long seq) {
+        List<AuditRecordEntity> at = range(realmId, seq, seq);
+        return at.isEmpty() ? "" : at.get(0).getHash();
+    }
+
+    private Result verifyChain(RealmModel realm, Long from, Long to) {
         AuditChainHeadEntity head = em.find(AuditChainHeadEntity.class, realm.getId());
         if (head == null || head.getLastSeq() == 0) {
-            return new Result(realm.getName(), true, 0, 0, null, null, null, null, null);
+            return new Result(realm.getName(), true, 0, 0, null, null, null, null, 0, null, null);
         }
         AuditCheckpointEntity checkpoint = Checkpoints.latest(em, realm.getId());
         long retainedStart = checkpoint == null ? 1 : checkpoint.getSeq() + 1;
@@ -56,19 +119,19 @@ public final class ChainVerifier {
         long end = Math.min(to == null ? head.getLastSeq() : to, head.getLastSeq());
         Long checkpointSeq = checkpoint == null ? null : checkpoint.getSeq();
         if (start > end) {
-            return new Result(realm.getName(), true, 0, 0, start, end, checkpointSeq, null, null);
+            return new Result(realm.getName(), true, 0, 0, start, end, checkpointSeq, null, 0, null, null);
         }
 
         String expectedPrev;
         if (start == retainedStart) {
             if (checkpoint != null && !Checkpoints.verify(session, realm, checkpoint)) {
-                return broken(realm, 0, start, end, checkpointSeq, new Broken(checkpoint.getSeq(), null, "checkpoint_signature_invalid"));
+                return broken(realm, 0, 0, null, 0, start, end, checkpointSeq, new Broken(checkpoint.getSeq(), null, "checkpoint_signature_invalid"));
             }
             expectedPrev = checkpoint == null ? AuditEntry.GENESIS_HASH : checkpoint.getHash();
         } else {
             List<AuditRecordEntity> anchor = range(realm.getId(), start - 1, start - 1);
             if (anchor.isEmpty()) {
-                return broken(realm, 0, start, end, checkpointSeq, new Broken(start - 1, null, "missing_record"));
+                return broken(realm, 0, 0, null, 0, start, end, checkpointSeq, new Broken(start - 1, null, "missing_record"));
             }
             expectedPrev = anchor.get(0).getHash();
         }
@@ -77,33 +140,41 @@ public final class ChainVerifier {
         long checked = 0;
         long erased = 0;
         Long lastAnchor = null;
+        long anchorsChecked = 0;
+        Long firstUnanchoredTime = null;
+        long firstUnanchoredSeq = 0;
         boolean checkpointAnchored = false;
         for (long pageStart = start; pageStart <= end; pageStart += PAGE) {
             for (AuditRecordEntity r : range(realm.getId(), pageStart, Math.min(end, pageStart + PAGE - 1))) {
                 if (r.getSeq() != expectedSeq) {
-                    return broken(realm, checked, start, end, checkpointSeq, new Broken(expectedSeq, null, "missing_record"));
+                    return broken(realm, checked, erased, lastAnchor, anchorsChecked, start, end, checkpointSeq, new Broken(expectedSeq, null, "missing_record"));
                 }
                 if (!r.getPrevHash().equals(expectedPrev)) {
-                    return broken(realm, checked, start, end, checkpointSeq, new Broken(r.getSeq(), r.getId(), "broken_link"));
+                    return broken(realm, checked, erased, lastAnchor, anchorsChecked, start, end, checkpointSeq, new Broken(r.getSeq(), r.getId(), "broken_link"));
                 }
                 if (!AuditEntry.hash(r.getPrevHash(), AuditEntry.canonical(r)).equals(r.getHash())) {
-                    return broken(realm, checked, start, end, checkpointSeq, new Broken(r.getSeq(), r.getId(), "hash_mismatch"));
+                    return broken(realm, checked, erased, lastAnchor, anchorsChecked, start, end, checkpointSeq, new Broken(r.getSeq(), r.getId(), "hash_mismatch"));
                 }
                 String personalProblem = PersonalPart.problem(r);
                 if (personalProblem != null) {
-                    return broken(realm, checked, start, end, checkpointSeq, new Broken(r.getSeq(), r.getId(), personalProblem));
+                    return broken(realm, checked, erased, lastAnchor, anchorsChecked, start, end, checkpointSeq, new Broken(r.getSeq(), r.getId(), personalProblem));
                 }
                 if (PersonalPart.erased(r)) {
                     erased++;
                 }
                 String anchorProblem = anchorProblem(realm.getId(), r, checkpoint);
                 if (anchorProblem != null) {
-                    return broken(realm, checked, start, end, checkpointSeq, new Broken(r.getSeq(), r.getId(), anchorProblem));
+                    return broken(realm, checked, erased, lastAnchor, anchorsChecked, start, end, checkpointSeq, new Broken(r.getSeq(), r.getId(), anchorProblem));
                 }
-                if (Anchors.ANCHOR.equals(r.getType())) {
+                if (anchorShaped(r)) {
                     lastAnchor = r.getSeq();
+                    anchorsChecked++;
+                    firstUnanchoredTime = null;
+                } else if (firstUnanchoredTime == null) {
+                    firstUnanchoredTime = r.getTime();
+                    firstUnanchoredSeq = r.getSeq();
                 }
-                if (checkpoint != null && Anchors.PRUNED.equals(r.getType()) && anchorsCheckpoint(realm.getId(), r, checkpoint)) {
+                if (checkpoint != null && checkpointShaped(r) && anchorsCheckpoint(realm.getId(), r, checkpoint)) {
                     checkpointAnchored = true;
                 }
                 expectedPrev = r.getHash();
@@ -113,16 +184,41 @@ public final class ChainVerifier {
             em.clear(); // keep memory flat on long chains
         }
         if (expectedSeq <= end) {
-            return broken(realm, checked, start, end, checkpointSeq, new Broken(expectedSeq, null, "missing_record"));
+            return broken(realm, checked, erased, lastAnchor, anchorsChecked, start, end, checkpointSeq, new Broken(expectedSeq, null, "missing_record"));
         }
         if (end == head.getLastSeq() && !expectedPrev.equals(head.getLastHash())) {
-            return broken(realm, checked, start, end, checkpointSeq, new Broken(end, null, "head_mismatch"));
+            return broken(realm, checked, erased, lastAnchor, anchorsChecked, start, end, checkpointSeq, new Broken(end, null, "head_mismatch"));
         }
         if (checkpoint != null && start == retainedStart && end == head.getLastSeq() && anchorKeys.configured() && !checkpointAnchored) {
             // A checkpoint no AUDIT_PRUNED record vouches for: forged, e.g. re-signed after rotating the realm's keys.
-            return broken(realm, checked, start, end, checkpointSeq, new Broken(checkpoint.getSeq(), null, "checkpoint_not_anchored"));
+            return broken(realm, checked, erased, lastAnchor, anchorsChecked, start, end, checkpointSeq, new Broken(checkpoint.getSeq(), null, "checkpoint_not_anchored"));
         }
-        return new Result(realm.getName(), true, checked, erased, start, end, checkpointSeq, lastAnchor, null);
+        if (end == head.getLastSeq() && anchorKeys.configured() && firstUnanchoredTime != null
+                && clock.millis() - firstUnanchoredTime > anchorDueMillis) {
+            // Records older than the anchor schedule with no anchor after them: an anchor was removed or stripped.
+            return broken(realm, checked, erased, lastAnchor, anchorsChecked, start, end, checkpointSeq, new Broken(firstUnanchoredSeq, null, "anchor_missing"));
+        }
+        return new Result(realm.getName(), true, checked, erased, start, end, checkpointSeq, lastAnchor, anchorsChecked, null, null);
+    }
+
+    /**
+     * An anchor is recognised by what it states, not by its type: a record of type
+     * {@code AUDIT_ANCHOR}, or any record whose details carry anchor fields at their top level,
+     * is checked as one (retyping an anchor does not make it disappear).
+     */
+    private static boolean anchorShaped(AuditRecordEntity r) {
+        return Anchors.ANCHOR.equals(r.getType()) || hasField(r, "anchoredSeq") || hasField(r, "anchoredHash")
+                || !checkpointShaped(r) && (hasField(r, "anchorMac") || hasField(r, "anchorKeyId"));
+    }
+
+    /** A record vouching for a checkpoint: of type {@code AUDIT_PRUNED} with a MAC, or any record stating a checkpoint. */
+    private static boolean checkpointShaped(AuditRecordEntity r) {
+        return Anchors.PRUNED.equals(r.getType()) && hasField(r, "anchorMac") || hasField(r, "checkpointSeq");
+    }
+
+    /** Whether the record's details have this top-level field (a value that merely mentions the name does not count). */
+    private static boolean hasField(AuditRecordEntity r, String name) {
+        return r.getDetails() != null && r.getDetails().contains("\"" + name + "\"") && details(r).has(name);
     }
 
     /**
@@ -130,8 +226,8 @@ public final class ChainVerifier {
      * anchor key, and an anchor must name the hash of the record just before it.
      */
     private String anchorProblem(String realmId, AuditRecordEntity r, AuditCheckpointEntity checkpoint) {
-        boolean anchor = Anchors.ANCHOR.equals(r.getType());
-        if (!anchor && !(Anchors.PRUNED.equals(r.getType()) && r.getDetails() != null && r.getDetails().contains("anchorMac"))) {
+        boolean anchor = anchorShaped(r);
+        if (!anchor && !checkpointShaped(r)) {
             return null;
         }
         JsonNode d = details(r);
@@ -171,7 +267,8 @@ public final class ChainVerifier {
                 .getResultList();
     }
 
-    private static Result broken(RealmModel realm, long checked, long start, long end, Long checkpointSeq, Broken broken) {
-        return new Result(realm.getName(), false, checked, 0, start, end, checkpointSeq, null, broken);
+    private static Result broken(RealmModel realm, long checked, long erased, Long lastAnchor, long anchorsChecked,
+                                 long start, long end, Long checkpointSeq, Broken broken) {
+        return new Result(realm.getName(), false, checked, erased, start, end, checkpointSeq, lastAnchor, anchorsChecked, broken, null);
     }
 }

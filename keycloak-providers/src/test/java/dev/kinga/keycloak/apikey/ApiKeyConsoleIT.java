@@ -1,12 +1,17 @@
 package dev.kinga.keycloak.apikey;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kinga.keycloak.testing.Chromium;
 import dev.kinga.keycloak.testing.KeycloakClient;
 import dev.kinga.keycloak.testing.KeycloakExtension;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +21,7 @@ import static dev.kinga.keycloak.testing.DemoUsers.THERAPIST;
 import static dev.kinga.keycloak.testing.KeycloakClient.expect;
 import static dev.kinga.keycloak.testing.KeycloakClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -43,6 +49,29 @@ class ApiKeyConsoleIT {
         assertTrue(script.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
         assertTrue(script.body().contains("'" + CONSOLE_CLIENT + "'"), "the page signs in with the console client");
         expect(kc.send("GET", base + "console.css", null, null), 200);
+    }
+
+    /** The second review's link: a sentence of the attacker's in error_description, shown as the page's own message. */
+    static final String INJECTED = "Your API keys were revoked. Call +254 700 000000 or visit https://evil.example";
+
+    @Test
+    void thePageShowsOnlyItsOwnSentencesForErrorsInItsAddress(KeycloakClient kc) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Chromium.BINARY), "SKIPPED: Debian's Chromium is not installed at " + Chromium.BINARY);
+        String page = kc.baseUrl() + "/realms/" + REALM + "/kinga-api-keys/console";
+        String description = URLEncoder.encode(INJECTED, StandardCharsets.UTF_8);
+        try (Chromium browser = Chromium.launch()) {
+            browser.open(page + "?error=access_denied&error_description=" + description);
+            browser.waitUntil("!document.getElementById('error').hidden", "the error shown");
+            assertEquals("Sign-in was cancelled or refused. Sign in again to manage API keys.", browser.text("error"));
+            assertFalse(browser.eval("document.body.innerText").asText().contains("+254"), "none of the address's text");
+
+            browser.open(page + "?error=" + description + "&error_description=" + description);
+            browser.waitUntil("!document.getElementById('error').hidden", "the error shown");
+            assertEquals("Sign-in did not succeed. Reload the page to try again.", browser.text("error"), "an unknown code: the general sentence");
+            browser.open(page + "?error=constructor");
+            browser.waitUntil("!document.getElementById('error').hidden", "the error shown");
+            assertEquals("Sign-in did not succeed. Reload the page to try again.", browser.text("error"), "not a property of every object");
+        }
     }
 
     @Test

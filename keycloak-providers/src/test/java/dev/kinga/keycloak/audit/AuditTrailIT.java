@@ -6,6 +6,7 @@ import dev.kinga.keycloak.testing.Await;
 import dev.kinga.keycloak.testing.KeycloakClient;
 import dev.kinga.keycloak.testing.KeycloakExtension;
 import dev.kinga.keycloak.testing.KeycloakServer;
+import dev.kinga.keycloak.testing.SidecarProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -371,6 +372,134 @@ class AuditTrailIT {
         }
     }
 
+    /** A new realm with three records, an anchor after them and one more record; the anchor's sequence number. */
+    private static long anchoredRealm(KeycloakClient kc, String realm) {
+        expect(kc.send("POST", kc.baseUrl() + "/admin/realms", Map.of("realm", realm, "enabled", true,
+                "adminEventsEnabled", true, "adminEventsDetailsEnabled", true), kc.adminToken()), 201);
+        for (int i = 0; i < 3; i++) {
+            expect(kc.admin("POST", "/" + realm + "/roles", Map.of("name", "r" + i)), 201);
+        }
+        long anchored = json(expect(kc.admin("POST", "/" + realm + "/kinga-audit/anchor", null), 200)).path("anchoredSeq").asLong();
+        expect(kc.admin("POST", "/" + realm + "/roles", Map.of("name", "after")), 201);
+        return anchored + 1;
+    }
+
+    @Test
+    void anAnchorRetypedOrStrippedIsStillFoundByWhatItStates(KeycloakServer server, KeycloakClient kc) throws Exception {
+        // The second review's rewrite: change a record, retype the anchor, recompute every later hash and the head.
+        String retyped = "it-retype-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            long anchorSeq = anchoredRealm(kc, retyped);
+            String realmId = kc.adminGet("/" + retyped).path("id").asText();
+            try (Connection db = server.openDatabase()) {
+                update(db, "UPDATE KINGA_AUDIT_RECORD SET DETAILS = ? WHERE REALM_ID = ? AND SEQ = ?", "{\"forged\":true}", realmId, 2L);
+                update(db, "UPDATE KINGA_AUDIT_RECORD SET TYPE = ? WHERE REALM_ID = ? AND SEQ = ?", "ADMIN_CREATE_ROLE", realmId, anchorSeq);
+                rehash(db, realmId, 2);
+            }
+            JsonNode rewritten = kc.adminGet("/" + retyped + "/kinga-audit/verify");
+            assertFalse(rewritten.path("valid").asBoolean(), rewritten.toString());
+            assertEquals("anchor_mismatch", rewritten.path("firstBroken").path("reason").asText(), rewritten.toString());
+            assertEquals(anchorSeq, rewritten.path("firstBroken").path("seq").asLong());
+        } finally {
+            kc.admin("DELETE", "/" + retyped, null);
+        }
+
+        // Stripping the anchor's fields as well leaves records older than the anchor schedule with no anchor after them.
+        String stripped = "it-strip-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            long anchorSeq = anchoredRealm(kc, stripped);
+            JsonNode before = kc.adminGet("/" + stripped + "/kinga-audit/verify");
+            assertTrue(before.path("valid").asBoolean(), before.toString());
+            assertEquals(1, before.path("anchorsChecked").asLong(), before.toString());
+            assertEquals(anchorSeq, before.path("lastAnchorSeq").asLong());
+            String realmId = kc.adminGet("/" + stripped).path("id").asText();
+            long threeDaysAgo = System.currentTimeMillis() - 3 * 86_400_000L; // the shared server anchors daily
+            try (Connection db = server.openDatabase()) {
+                try (PreparedStatement st = prepare(db, "UPDATE KINGA_AUDIT_RECORD SET EVENT_TIME = ? WHERE REALM_ID = ?", threeDaysAgo, realmId)) {
+                    assertTrue(st.executeUpdate() > anchorSeq, "every record of the realm");
+                }
+                update(db, "UPDATE KINGA_AUDIT_RECORD SET TYPE = ?, DETAILS = ? WHERE REALM_ID = ? AND SEQ = ?",
+                        "ADMIN_CREATE_ROLE", "{}", realmId, anchorSeq);
+                rehash(db, realmId, 1);
+            }
+            JsonNode missing = kc.adminGet("/" + stripped + "/kinga-audit/verify");
+            assertFalse(missing.path("valid").asBoolean(), missing.toString());
+            assertEquals("anchor_missing", missing.path("firstBroken").path("reason").asText(), missing.toString());
+            assertEquals(1, missing.path("firstBroken").path("seq").asLong(), "the oldest record no anchor vouches for");
+            assertEquals(0, missing.path("anchorsChecked").asLong());
+
+            // Any record stating anchor fields is checked as an anchor, whatever its type.
+            try (Connection db = server.openDatabase()) {
+                update(db, "UPDATE KINGA_AUDIT_RECORD SET DETAILS = ? WHERE REALM_ID = ? AND SEQ = ?",
+                        "{\"anchoredSeq\":1,\"anchoredHash\":\"x\",\"anchorKeyId\":\"ita1\",\"anchorMac\":\"00\"}", realmId, anchorSeq);
+                rehash(db, realmId, anchorSeq);
+            }
+            assertEquals("anchor_signature_invalid", kc.adminGet("/" + stripped + "/kinga-audit/verify").path("firstBroken").path("reason").asText());
+        } finally {
+            kc.admin("DELETE", "/" + stripped, null);
+        }
+    }
+
+    @Test
+    void theIntakeOutsideTheDatabaseCatchesAnAnchorRemovedAndTheChainRenumbered(KeycloakServer server, KeycloakClient kc) throws Exception {
+        String realm = "it-sinkview-" + UUID.randomUUID().toString().substring(0, 8);
+        try (SidecarProcess intake = SidecarProcess.start(server, "sidecar-intake-view", Map.of(
+                "QUARKUS_HTTP_PORT", Integer.toString(KeycloakExtension.INTAKE_PORT),
+                "KINGA_AUDIT_INTAKE_KEY", KeycloakExtension.INTAKE_KEY))) {
+            long anchorSeq = anchoredRealm(kc, realm);
+            String verify = "/" + realm + "/kinga-audit/verify";
+            long head = kc.adminGet(verify).path("toSeq").asLong();
+            Await.until(() -> kc.adminGet(verify).path("sinks").findValues("lastSeq").stream().anyMatch(n -> n.asLong() == head),
+                    "the intake holds the realm's chain up to its head");
+            JsonNode agreed = kc.adminGet(verify);
+            assertTrue(agreed.path("valid").asBoolean(), agreed.toString());
+            JsonNode view = intakeView(agreed);
+            assertTrue(view.path("agrees").asBoolean(), agreed.toString());
+            assertEquals(anchorSeq, view.path("lastAnchorSeq").asLong(), "the intake knows the newest anchor");
+
+            // Delete the anchor, renumber every later record, recompute every hash and the head: a consistent chain, fresh times.
+            String realmId = kc.adminGet("/" + realm).path("id").asText();
+            try (Connection db = server.openDatabase()) {
+                update(db, "DELETE FROM KINGA_AUDIT_RECORD WHERE REALM_ID = ? AND SEQ = ?", realmId, anchorSeq);
+                for (long seq = anchorSeq + 1; seq <= head; seq++) {
+                    update(db, "UPDATE KINGA_AUDIT_RECORD SET SEQ = ? WHERE REALM_ID = ? AND SEQ = ?", seq - 1, realmId, seq);
+                }
+                update(db, "UPDATE KINGA_AUDIT_HEAD SET LAST_SEQ = ? WHERE REALM_ID = ?", head - 1, realmId);
+                rehash(db, realmId, anchorSeq);
+            }
+            JsonNode renumbered = kc.adminGet(verify);
+            assertFalse(renumbered.path("valid").asBoolean(), renumbered.toString());
+            assertEquals("sink_ahead", renumbered.path("firstBroken").path("reason").asText(), renumbered.toString());
+            assertFalse(intakeView(renumbered).path("agrees").asBoolean());
+
+            // A record put back in its place to keep the count: the intake's record at that number has another hash.
+            try (Connection db = server.openDatabase()) {
+                Map<String, Object> copy = row(db, realmId, head - 1);
+                String id = UUID.randomUUID().toString();
+                copy.replaceAll((column, value) -> column.equalsIgnoreCase("ID") ? id
+                        : column.equalsIgnoreCase("SEQ") ? Long.toString(head) : value);
+                insert(db, copy);
+                update(db, "UPDATE KINGA_AUDIT_HEAD SET LAST_SEQ = ? WHERE REALM_ID = ?", head, realmId);
+                rehash(db, realmId, head);
+            }
+            JsonNode refilled = kc.adminGet(verify);
+            assertFalse(refilled.path("valid").asBoolean(), refilled.toString());
+            assertEquals("sink_mismatch", refilled.path("firstBroken").path("reason").asText(), refilled.toString());
+            assertEquals(head, refilled.path("firstBroken").path("seq").asLong());
+        } finally {
+            kc.admin("DELETE", "/" + realm, null);
+        }
+    }
+
+    private static JsonNode intakeView(JsonNode verified) {
+        for (JsonNode sink : verified.path("sinks")) {
+            if (sink.path("sink").asText().equals(KeycloakExtension.intakeUrl())) {
+                return sink;
+            }
+        }
+        throw new AssertionError("no view of the intake in " + verified);
+    }
+
     @Test
     void theApiCannotPruneBelowTheConfiguredRetentionFloor(KeycloakServer server, KeycloakClient kc) throws Exception {
         String floor = "--spi-events-listener--kinga-audit--retention-floor-days";
@@ -429,7 +558,8 @@ class AuditTrailIT {
 
     /** Recomputes PREV_HASH and HASH from {@code fromSeq} to the head, and the head row, as a careful forger would. */
     private static void rehash(Connection db, String realmId, long fromSeq) throws Exception {
-        String prev = queryString(db, "SELECT HASH FROM KINGA_AUDIT_RECORD WHERE REALM_ID = ? AND SEQ = ?", realmId, fromSeq - 1);
+        String prev = fromSeq == 1 ? dev.kinga.keycloak.audit.AuditEntry.GENESIS_HASH
+                : queryString(db, "SELECT HASH FROM KINGA_AUDIT_RECORD WHERE REALM_ID = ? AND SEQ = ?", realmId, fromSeq - 1);
         long seq = fromSeq;
         while (true) {
             Map<String, Object> r;

@@ -110,6 +110,13 @@ class DataSubjectJourneyIT {
         String username = "it-person-" + UUID.randomUUID().toString().substring(0, 8);
         String email = username + "@example.com";
         try (Chromium browser = Chromium.launch()) {
+            // A link with an error and a sentence of someone else's: the page says only its own sentence.
+            browser.open(sidecar.url() + "/my-data/?lang=en&error=access_denied&error_description="
+                    + java.net.URLEncoder.encode("Your data was leaked. Call +254 700 000000", java.nio.charset.StandardCharsets.UTF_8));
+            browser.waitUntil("!document.getElementById('error').hidden", "the error shown");
+            assertEquals("Sign-in was cancelled or refused. Sign in again to see your data.", browser.text("error"));
+            assertFalse(browser.eval("document.body.innerText").asText().contains("+254"), "none of the address's text");
+
             // Registration through the login page, reached from the self-service page.
             browser.open(sidecar.url() + "/my-data/");
             browser.waitUntil("!document.getElementById('landing').hidden", "the landing page");

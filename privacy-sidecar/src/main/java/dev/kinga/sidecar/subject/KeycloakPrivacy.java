@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -42,9 +44,15 @@ public class KeycloakPrivacy {
     @ConfigProperty(name = "kinga.keycloak.client-secret")
     Optional<String> clientSecret;
 
+    /** How long an account Keycloak answered as enabled is taken as such without asking again. */
+    @ConfigProperty(name = "kinga.keycloak.account-check-cache", defaultValue = "PT5S")
+    Duration accountCheckCache;
+
     @Inject
     ObjectMapper json;
 
+    /** Accounts seen enabled, until when; an account found closed or gone is never cached, so it is refused at once. */
+    private final Map<String, Instant> activeUntil = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String token;
     private Instant tokenExpires = Instant.EPOCH;
@@ -122,8 +130,34 @@ public class KeycloakPrivacy {
         return response.statusCode() == 404 ? null : read(expect(response, 200));
     }
 
+    /** Whether Keycloak still lets a person act: enabled, closed (disabled, e.g. held for erasure) or gone (erased). */
+    public enum AccountState { ACTIVE, CLOSED, GONE }
+
+    /** The account's state in Keycloak; an enabled answer is reused for {@code kinga.keycloak.account-check-cache}. */
+    public AccountState accountState(String userId) {
+        Instant until = activeUntil.get(userId);
+        if (until != null && Instant.now().isBefore(until)) {
+            return AccountState.ACTIVE;
+        }
+        HttpResponse<String> response = call("GET", admin("/users/" + URLEncoder.encode(userId, StandardCharsets.UTF_8)));
+        if (response.statusCode() == 404) {
+            activeUntil.remove(userId);
+            return AccountState.GONE;
+        }
+        if (!read(expect(response, 200)).path("enabled").asBoolean(false)) {
+            activeUntil.remove(userId);
+            return AccountState.CLOSED;
+        }
+        if (activeUntil.size() > 10_000) {
+            activeUntil.clear(); // bounded: a cache miss only costs one look-up
+        }
+        activeUntil.put(userId, Instant.now().plus(accountCheckCache));
+        return AccountState.ACTIVE;
+    }
+
     /** Disables the account for the grace period (idempotent); false when the user is gone. */
     public boolean hold(String userId) {
+        activeUntil.remove(userId); // refused by this sidecar from now on, not when the cached answer runs out
         HttpResponse<String> response = call("POST", privacy(userId, "hold"));
         if (response.statusCode() == 404) {
             return false;
@@ -144,6 +178,7 @@ public class KeycloakPrivacy {
 
     /** Erases the user; the receipt, or null when Keycloak has no such user (already erased). */
     public JsonNode erase(String userId) {
+        activeUntil.remove(userId);
         HttpResponse<String> response = call("POST", privacy(userId, "erase"));
         return response.statusCode() == 404 ? null : read(expect(response, 200));
     }

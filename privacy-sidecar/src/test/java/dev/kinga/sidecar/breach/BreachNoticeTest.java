@@ -66,7 +66,7 @@ class BreachNoticeTest {
         assertEquals("en", deliveries.getString("notices.find { it.userId == '" + john + "' }.language"));
         assertTrue(deliveries.getString("notices.find { it.userId == '" + john + "' }.contentHash").matches("[0-9a-f]{64}"),
                 "what John was told is on record");
-        assertEquals(false, deliveries.getBoolean("notices.find { it.userId == '" + john + "' }.addressVerified"));
+        assertEquals(true, deliveries.getBoolean("notices.find { it.userId == '" + john + "' }.addressVerified"));
         Response byName = as(DPO, "POST", "/api/v1/breaches/" + id + "/notices", Map.of("userIds", List.of("john-" + tag)));
         assertEquals(400, byName.statusCode(), "user ids, not usernames or addresses");
 
@@ -95,6 +95,34 @@ class BreachNoticeTest {
         assertTrue(users.jsonPath().getString("notification.usersNotifiedAt") != null);
         String trail = as(TestTokens.asRole("auditor"), "GET", "/api/v1/audit/records?limit=1000", null).asString();
         assertTrue(trail.contains("BREACH_NOTICE_SENT") && trail.contains(amina), "each delivery in the trail");
+    }
+
+    @Test
+    void anAddressNoMailServerTakesOrThatWasNeverVerifiedIsReportedAtOnce() {
+        String id = incident();
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        // The second review's address, set through Account REST; and one the person set and never confirmed.
+        String quoted = FakeKeycloak.addPerson("quoted-" + tag, "\"x y\"@example.test", "Quoted", "en");
+        String selfSet = FakeKeycloak.addPerson("selfset-" + tag, "selfset-" + tag + "@example.org", "Achieng", "en");
+        FakeKeycloak.setEmailVerified(selfSet, false);
+        as(DPO, "POST", "/api/v1/breaches/" + id + "/notices", Map.of("userIds", List.of(quoted, selfSet)));
+        await(() -> as(DPO, "GET", "/api/v1/breaches/" + id + "/notices", null).jsonPath().getInt("totals.pending") == 0,
+                "no notice left pending");
+        JsonPath deliveries = as(DPO, "GET", "/api/v1/breaches/" + id + "/notices", null).jsonPath();
+        assertEquals(2, deliveries.getInt("totals.no_address"), deliveries.prettify());
+        assertEquals(1, deliveries.getInt("notices.find { it.userId == '" + quoted + "' }.attempts"), "refused before any sending");
+        assertTrue(deliveries.getString("notices.find { it.userId == '" + quoted + "' }.lastError").contains("not one a mail server takes"));
+        assertTrue(deliveries.getString("notices.find { it.userId == '" + selfSet + "' }.lastError").contains("not verified"));
+        assertTrue(MailServer.received().stream().noneMatch(m -> recipient(m).contains(tag)), "nothing was mailed");
+
+        // The officer may allow unverified addresses for a notice (having checked them some other way).
+        String second = incident();
+        assertEquals(400, as(DPO, "POST", "/api/v1/breaches/" + second + "/notices",
+                Map.of("userIds", List.of(selfSet), "allowUnverifiedAddresses", "yes")).statusCode());
+        as(DPO, "POST", "/api/v1/breaches/" + second + "/notices", Map.of("userIds", List.of(selfSet), "allowUnverifiedAddresses", true));
+        await(() -> "sent".equals(as(DPO, "GET", "/api/v1/breaches/" + second + "/notices", null).jsonPath().getString("notices[0].status")),
+                "sent to the unverified address the officer allowed");
+        assertEquals(false, as(DPO, "GET", "/api/v1/breaches/" + second + "/notices", null).jsonPath().getBoolean("notices[0].addressVerified"));
     }
 
     @Test

@@ -90,8 +90,8 @@ class ConsentTest {
     void peopleSeeAndChangeOnlyTheirOwnConsents() {
         String key = purpose();
         as(OFFICER, "PUT", "/api/v1/consent/purposes/" + key, Map.of("text", "Reminders by SMS", "version", 1));
-        String me = "me-" + UUID.randomUUID();
-        String token = TestTokens.token().subject(me).permissions("own-data:read", "own-data:write").sign();
+        String me = dev.kinga.sidecar.subject.FakeKeycloak.addUser("me-" + UUID.randomUUID());
+        String token = TestTokens.person(me).permissions("own-data:read", "own-data:write").sign();
         Response stale = as(token, "POST", "/api/v1/me/consents", Map.of("purpose", key, "action", "grant", "version", 7));
         assertEquals(409, stale.statusCode(), "a grant to a text the person was not shown is refused");
         assertEquals("version_changed", stale.jsonPath().getString("error"));
@@ -105,7 +105,8 @@ class ConsentTest {
         assertEquals(201, as(token, "POST", "/api/v1/me/consents", Map.of("purpose", key, "action", "withdraw")).statusCode());
         assertFalse(as(token, "GET", "/api/v1/me/consents", null).jsonPath().getBoolean("mine.current[0].granted"));
 
-        String other = TestTokens.token().subject("someone-else").permissions("own-data:read").sign();
+        String other = TestTokens.person(dev.kinga.sidecar.subject.FakeKeycloak.addUser("someone-else-" + UUID.randomUUID()))
+                .permissions("own-data:read").sign();
         assertEquals(List.of(), as(other, "GET", "/api/v1/me/consents", null).jsonPath().getList("mine.history"));
         assertEquals(403, as(other, "POST", "/api/v1/me/consents", Map.of("purpose", key, "action", "grant")).statusCode(),
                 "changing needs own-data:write");

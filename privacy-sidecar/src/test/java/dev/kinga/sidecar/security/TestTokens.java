@@ -114,18 +114,30 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
         return new Builder();
     }
 
+    /** The client of the self-service page ({@code kinga.self-service.client-id}). */
+    public static final String PAGE_CLIENT = "kinga-my-data";
+
+    /** A token of the self-service page for this person (Keycloak user id), the only client {@code /api/v1/me/} serves. */
+    public static Builder person(String subject) {
+        return token().subject(subject).azp(PAGE_CLIENT);
+    }
+
     /** A token to taste: by default for audience kinga-sidecar, no permissions, MFA sign-in 60 s ago, valid 5 minutes. */
     public static final class Builder {
         private String issuer = TestTokens.issuer;
         private List<String> permissions = List.of();
         private List<String> audience = List.of("kinga-sidecar", "kinga-api");
         private String subject = "user-" + java.util.UUID.randomUUID();
+        /** A token minted without a subject is for a person Keycloak has, with an open account. */
+        private boolean defaultSubject = true;
         private String azp = "kinga-compliance-cli";
         private Long authAgeSeconds = 60L;
         private Object amr = List.of("mfa", "otp");
         private String acr = "1";
         private long lifetimeSeconds = 300;
         private PrivateKey key = TRUSTED.getPrivate();
+        /** The Keycloak session the token came from; null for a service account's client_credentials token. */
+        private String sid = java.util.UUID.randomUUID().toString();
 
         public Builder permissions(String... permissions) {
             this.permissions = List.of(permissions);
@@ -139,6 +151,7 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
 
         public Builder subject(String subject) {
             this.subject = subject;
+            this.defaultSubject = false;
             return this;
         }
 
@@ -169,6 +182,12 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
             return this;
         }
 
+        /** A client's own token (client_credentials): no user session, so no {@code sid}. */
+        public Builder serviceAccount() {
+            this.sid = null;
+            return this;
+        }
+
         public Builder expired() {
             this.lifetimeSeconds = -60;
             return this;
@@ -185,6 +204,9 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
         }
 
         public String sign() {
+            if (defaultSubject) {
+                dev.kinga.sidecar.subject.FakeKeycloak.knownPerson(subject);
+            }
             long now = System.currentTimeMillis() / 1000;
             var claims = Jwt.issuer(issuer)
                     .subject(subject)
@@ -200,6 +222,9 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
             }
             if (!(amr instanceof List<?> list && list.isEmpty())) {
                 claims.claim("amr", amr);
+            }
+            if (sid != null) {
+                claims.claim("sid", sid);
             }
             return claims.jws().keyId("test").sign(key);
         }

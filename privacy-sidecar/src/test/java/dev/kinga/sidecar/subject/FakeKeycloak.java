@@ -34,20 +34,31 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
     private HttpServer server;
 
     static final class User {
-        final String id = UUID.randomUUID().toString();
+        final String id;
         final String username;
         volatile boolean enabled = true;
         volatile Boolean wasEnabled;
         /** An account Keycloak will not hold or erase (an administrator's): 409 privileged_account. */
         volatile boolean privileged;
         volatile String email;
+        volatile boolean emailVerified = true;
         volatile String firstName;
         volatile String locale;
         final AtomicInteger erasures = new AtomicInteger();
 
         User(String username) {
+            this(UUID.randomUUID().toString(), username);
+        }
+
+        User(String id, String username) {
+            this.id = id;
             this.username = username;
         }
+    }
+
+    /** Makes sure Keycloak knows an open account with this id (the subject of a token minted without one). */
+    public static void knownPerson(String id) {
+        USERS.computeIfAbsent(id, k -> new User(k, k));
     }
 
     /** A user Keycloak knows, for tests in other packages: its id. */
@@ -62,6 +73,11 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
         user.firstName = firstName;
         user.locale = locale;
         return user.id;
+    }
+
+    /** Whether Keycloak has the person's address as verified (an address they set themselves and never confirmed is not). */
+    public static void setEmailVerified(String id, boolean verified) {
+        USERS.get(id).emailVerified = verified;
     }
 
     static User add(String username) {
@@ -173,7 +189,9 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
         if (user.matches()) {
             User u = USERS.get(user.group(1));
             answer(exchange, u == null ? 404 : 200, u == null ? "{}" : "{\"id\":\"" + u.id + "\",\"username\":\"" + u.username + "\""
-                    + (u.email == null ? "" : ",\"email\":\"" + u.email + "\"")
+                    + ",\"enabled\":" + u.enabled
+                    + (u.email == null ? "" : ",\"email\":\"" + u.email.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                    + ",\"emailVerified\":" + u.emailVerified
                     + (u.firstName == null ? "" : ",\"firstName\":\"" + u.firstName + "\"")
                     + (u.locale == null ? "" : ",\"attributes\":{\"locale\":[\"" + u.locale + "\"]}") + "}");
             return;

@@ -38,7 +38,7 @@ class SelfServiceTest {
     private static final String OFFICER = TestTokens.withPermissions("dsr:manage");
 
     private static String person(FakeKeycloak.User user) {
-        return TestTokens.token().subject(user.id).permissions("own-data:read", "own-data:write", "own-data:delete").sign();
+        return TestTokens.person(user.id).permissions("own-data:read", "own-data:write", "own-data:delete").sign();
     }
 
     private static Response as(String token, String method, String path, Object body) {
@@ -108,7 +108,7 @@ class SelfServiceTest {
     @Test
     void erasureNeedsARecentSignInAndGivesACancellationCodeThatWorksOnce() {
         FakeKeycloak.User kamau = FakeKeycloak.add("kamau-" + System.nanoTime());
-        String stale = TestTokens.token().subject(kamau.id).permissions("own-data:read", "own-data:delete").authAgeSeconds(3600L).sign();
+        String stale = TestTokens.person(kamau.id).permissions("own-data:read", "own-data:delete").authAgeSeconds(3600L).sign();
         Response refused = as(stale, "POST", "/api/v1/me/requests", Map.of("type", "erasure"));
         assertEquals(401, refused.statusCode(), refused.asString());
         assertEquals("insufficient_user_authentication", refused.jsonPath().getString("error"));
@@ -116,7 +116,7 @@ class SelfServiceTest {
         assertTrue(challenge.contains("max_age=300") && !challenge.contains("acr_values"), challenge);
         assertTrue(kamau.enabled, "nothing happened");
 
-        String readOnly = TestTokens.token().subject(kamau.id).permissions("own-data:read").sign();
+        String readOnly = TestTokens.person(kamau.id).permissions("own-data:read").sign();
         assertEquals(403, as(readOnly, "POST", "/api/v1/me/requests", Map.of("type", "erasure")).statusCode());
 
         String token = person(kamau);
@@ -148,8 +148,11 @@ class SelfServiceTest {
 
         Response second = as(token, "POST", "/api/v1/me/requests", Map.of("type", "erasure"));
         assertEquals(201, second.statusCode(), second.asString());
-        assertEquals(200, as(token, "POST", "/api/v1/me/requests/" + second.jsonPath().getString("id") + "/cancel", null).statusCode(),
-                "signed in, the person cancels without the code");
+        Response signedIn = as(token, "POST", "/api/v1/me/requests/" + second.jsonPath().getString("id") + "/cancel", null);
+        assertEquals(403, signedIn.statusCode(), "held, the account's token acts no more, not even to cancel: " + signedIn.asString());
+        assertEquals("account_closed", signedIn.jsonPath().getString("error"));
+        assertFalse(kamau.enabled);
+        assertEquals(200, as(OFFICER, "POST", "/api/v1/dsr/" + second.jsonPath().getString("id") + "/cancel", Map.of()).statusCode());
         assertTrue(kamau.enabled);
         assertEquals(404, as(null, "POST", "/api/v1/me/cancel-erasure", Map.of("code", second.jsonPath().getString("cancelCode"))).statusCode(),
                 "the code dies with its request");
@@ -164,7 +167,7 @@ class SelfServiceTest {
     @Test
     void thePagesTokensActOnOwnDataOnlyAndStaleOnesGetNoCopy() {
         FakeKeycloak.User officerPerson = FakeKeycloak.add("officer-" + System.nanoTime());
-        String pageToken = TestTokens.token().subject(officerPerson.id).azp("kinga-my-data")
+        String pageToken = TestTokens.person(officerPerson.id).azp("kinga-my-data")
                 .permissions("own-data:read", "dsr:manage", "connectors:manage").sign();
         Response officerWork = as(pageToken, "GET", "/api/v1/dsr", null);
         assertEquals(403, officerWork.statusCode(), "an officer signed in on the page is not an officer there: " + officerWork.asString());
@@ -175,7 +178,7 @@ class SelfServiceTest {
         String fresh = person(officerPerson);
         String id = as(fresh, "POST", "/api/v1/me/requests", Map.of("type", "export")).jsonPath().getString("id");
         await(fresh, id, "completed");
-        String stale = TestTokens.token().subject(officerPerson.id).permissions("own-data:read").authAgeSeconds(3600L).sign();
+        String stale = TestTokens.person(officerPerson.id).permissions("own-data:read").authAgeSeconds(3600L).sign();
         Response link = as(stale, "POST", "/api/v1/me/requests/" + id + "/archive-link", null);
         assertEquals(401, link.statusCode(), "a browser left signed in gets no copy: " + link.asString());
         assertEquals("insufficient_user_authentication", link.jsonPath().getString("error"));
@@ -188,7 +191,7 @@ class SelfServiceTest {
                 .jsonPath().getString("id");
         assertFalse(user.enabled);
         Response cancel = as(person(user), "POST", "/api/v1/me/requests/" + id + "/cancel", null);
-        assertEquals(409, cancel.statusCode(), cancel.asString());
+        assertEquals(403, cancel.statusCode(), "a held account's token acts no more: " + cancel.asString());
         assertFalse(user.enabled, "the officer's erasure stands");
         assertEquals(200, as(OFFICER, "POST", "/api/v1/dsr/" + id + "/cancel", Map.of()).statusCode());
         assertTrue(user.enabled);
@@ -206,14 +209,49 @@ class SelfServiceTest {
     }
 
     @Test
+    void aHeldOrDisabledAccountsTokenIsRefusedAtOnceAndTheRefusalRecorded() {
+        // The second review: after asking for erasure with a grace period, the same token still made consents and exports.
+        FakeKeycloak.User wairimu = FakeKeycloak.add("wairimu-" + System.nanoTime());
+        String token = person(wairimu);
+        assertEquals(200, as(token, "GET", "/api/v1/me/consents", null).statusCode(), "open: the account acts");
+        Response erasure = as(token, "POST", "/api/v1/me/requests", Map.of("type", "erasure"));
+        assertEquals(201, erasure.statusCode(), erasure.asString());
+        assertFalse(wairimu.enabled, "held");
+
+        for (String[] call : new String[][]{{"POST", "/api/v1/me/requests", "{\"type\":\"export\"}"},
+                {"POST", "/api/v1/me/consents", "{\"purpose\":\"sms\",\"action\":\"grant\",\"version\":1}"},
+                {"GET", "/api/v1/me/consents", null}}) {
+            Response refused = as(token, call[0], call[1], call[2]);
+            assertEquals(403, refused.statusCode(), call[0] + " " + call[1] + ": " + refused.asString());
+            assertEquals("account_closed", refused.jsonPath().getString("error"));
+        }
+        assertEquals("scheduled", as(token, "GET", "/api/v1/me/requests/" + erasure.jsonPath().getString("id"), null)
+                .jsonPath().getString("status"), "the page may still show the erasure under way");
+        assertEquals(1, as(token, "GET", "/api/v1/me/requests", null).jsonPath().getList("id").size(), "and no new export was made");
+        String trail = as(TestTokens.asRole("auditor"), "GET", "/api/v1/audit/records?limit=1000", null).asString();
+        assertTrue(trail.contains("SELF_SERVICE_REFUSED") && trail.contains(wairimu.id), "the refusal is in the trail");
+
+        // The cancellation code still works (that is what it is for), and the account acts again at once.
+        assertEquals(200, as(null, "POST", "/api/v1/me/cancel-erasure", Map.of("code", erasure.jsonPath().getString("cancelCode"))).statusCode());
+        assertEquals(200, as(token, "GET", "/api/v1/me/consents", null).statusCode());
+
+        // Disabled by an admin in Keycloak, or erased there: refused too.
+        FakeKeycloak.User disabled = FakeKeycloak.add("disabled-" + System.nanoTime());
+        disabled.enabled = false;
+        assertEquals("account_closed", as(person(disabled), "GET", "/api/v1/me/consents", null).jsonPath().getString("error"));
+        String ghost = TestTokens.person(java.util.UUID.randomUUID().toString()).permissions("own-data:read").sign();
+        assertEquals(404, as(ghost, "GET", "/api/v1/me/consents", null).statusCode());
+    }
+
+    @Test
     void anErasureForAnAccountKeycloakDoesNotHaveLeavesNothingOpen() {
         String ghost = java.util.UUID.randomUUID().toString();
-        String token = TestTokens.token().subject(ghost).permissions("own-data:read", "own-data:delete").sign();
+        String token = TestTokens.person(ghost).permissions("own-data:read", "own-data:delete").sign();
         Response r = as(token, "POST", "/api/v1/me/requests", Map.of("type", "erasure"));
         assertEquals(404, r.statusCode(), r.asString());
         assertEquals("unknown_subject", r.jsonPath().getString("error"));
-        assertEquals(List.of("cancelled"), as(token, "GET", "/api/v1/me/requests", null).jsonPath().getList("status"),
-                "no erasure left scheduled for no one");
+        assertEquals(List.of(), as(token, "GET", "/api/v1/me/requests", null).jsonPath().getList("status"),
+                "refused before any request was made: no erasure left scheduled for no one");
     }
 
     @Test

@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
 public class AuditIntake {
 
     static final String ALERT_TYPE = "SECURITY_ALERT";
+    static final String ANCHOR_TYPE = "AUDIT_ANCHOR";
     private static final Logger LOG = Logger.getLogger(AuditIntake.class);
     private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}._:-]{1,64}");
@@ -64,6 +65,11 @@ public class AuditIntake {
     /** A Keycloak audit record, checked for the fields the intake relies on. */
     record Incoming(String id, String realmId, String realmName, long seq, long time, String type, String severity,
                     String prevHash, String hash, JsonNode record) {
+
+        /** An audit anchor: Keycloak's MAC over the chain up to the record before it. */
+        boolean anchor() {
+            return ANCHOR_TYPE.equals(type) || record.path("details").has("anchoredSeq");
+        }
 
         static Incoming of(JsonNode r) {
             String id = r.path("id").asText("");
@@ -113,6 +119,10 @@ public class AuditIntake {
         if (in.seq() > realm.lastSeq) {
             realm.lastSeq = in.seq();
             realm.lastHash = in.hash();
+        }
+        if (in.anchor() && (realm.lastAnchorSeq == null || in.seq() > realm.lastAnchorSeq)) {
+            realm.lastAnchorSeq = in.seq();
+            realm.lastAnchorHash = in.hash();
         }
         realm.records++;
         realm.lastAt = now;
@@ -181,6 +191,12 @@ public class AuditIntake {
     @Transactional
     public List<IntakeRealm> realms() {
         return em.createQuery("select r from IntakeRealm r order by r.realmId", IntakeRealm.class).getResultList();
+    }
+
+    /** What was received of one realm, or null when nothing was. */
+    @Transactional
+    public IntakeRealm realm(String realmId) {
+        return em.find(IntakeRealm.class, realmId);
     }
 
     /** Forgets record ids older than {@code kinga.audit-intake.keep}; the forwarder retries far sooner than that. */

@@ -16,6 +16,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -33,7 +34,9 @@ import java.util.List;
  * ({@code kinga.audit-intake.signing-key} here, {@code sink-signing-key} in Keycloak) and with the
  * record id as {@code Idempotency-Key}. There is no bearer token: the forwarder runs inside
  * Keycloak, and the signature over method, path, time and body is its credential (docs/breach.md).
- * {@code GET /api/v1/audit/intake} shows auditors what arrived per realm.
+ * {@code GET /api/v1/audit/intake} shows auditors what arrived per realm;
+ * {@code GET /api/v1/audit/events/realms/{realmId}}, signed the same way, tells Keycloak's
+ * {@code verify} what this sink holds of the realm's chain, kept outside Keycloak's database.
  */
 @Path("/api/v1/audit")
 public class AuditIntakeResource {
@@ -58,16 +61,7 @@ public class AuditIntakeResource {
     public AuditIntake.Taken receive(@Context UriInfo uri, @HeaderParam(RequestSignature.TIMESTAMP_HEADER) String timestamp,
                                      @HeaderParam(RequestSignature.SIGNATURE_HEADER) String signature,
                                      @HeaderParam("Idempotency-Key") String idempotencyKey, byte[] body) {
-        String key = intake.key();
-        if (key == null) {
-            throw new Refusal(503, "intake_not_configured", "kinga.audit-intake.signing-key is not set: this sidecar takes no audit records");
-        }
-        if (!RequestSignature.verify(key, "POST", uri.getRequestUri().getRawPath(), timestamp, signature, body, Instant.now(),
-                replayWindow)) {
-            limiter.chargeRefusedIntake(); // a failed signature costs from the caller's ordinary budget
-            throw new Refusal(401, "invalid_signature",
-                    "X-Kinga-Signature does not sign this request with the shared key, or X-Kinga-Timestamp is outside the replay window");
-        }
+        requireSigned(uri, "POST", timestamp, signature, body);
         JsonNode record;
         try {
             record = json.readTree(body);
@@ -85,6 +79,39 @@ public class AuditIntakeResource {
             return intake.take(incoming);
         } catch (PersistenceException raced) {
             throw new Refusal(503, "temporarily_unavailable", "The record could not be taken now; deliver it again");
+        }
+    }
+
+    /**
+     * The sink's view of one realm's chain for Keycloak's {@code verify}: the last record and the
+     * newest anchor received, by sequence number and hash. A realm nothing arrived of answers zeros.
+     */
+    @GET
+    @Path("events/realms/{realmId}")
+    @PermitAll
+    @Produces(MediaType.APPLICATION_JSON)
+    public SinkView sinkView(@Context UriInfo uri, @PathParam("realmId") String realmId,
+                             @HeaderParam(RequestSignature.TIMESTAMP_HEADER) String timestamp,
+                             @HeaderParam(RequestSignature.SIGNATURE_HEADER) String signature) {
+        requireSigned(uri, "GET", timestamp, signature, new byte[0]);
+        IntakeRealm r = intake.realm(realmId);
+        return r == null ? new SinkView(realmId, 0, null, null, null)
+                : new SinkView(r.realmId, r.lastSeq, r.lastHash, r.lastAnchorSeq, r.lastAnchorHash);
+    }
+
+    public record SinkView(String realmId, long lastSeq, String lastHash, Long lastAnchorSeq, String lastAnchorHash) {
+    }
+
+    private void requireSigned(UriInfo uri, String method, String timestamp, String signature, byte[] body) {
+        String key = intake.key();
+        if (key == null) {
+            throw new Refusal(503, "intake_not_configured", "kinga.audit-intake.signing-key is not set: this sidecar takes no audit records");
+        }
+        if (!RequestSignature.verify(key, method, uri.getRequestUri().getRawPath(), timestamp, signature, body, Instant.now(),
+                replayWindow)) {
+            limiter.chargeRefusedIntake(); // a failed signature costs from the caller's ordinary budget
+            throw new Refusal(401, "invalid_signature",
+                    "X-Kinga-Signature does not sign this request with the shared key, or X-Kinga-Timestamp is outside the replay window");
         }
     }
 

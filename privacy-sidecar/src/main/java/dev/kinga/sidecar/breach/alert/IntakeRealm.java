@@ -28,6 +28,13 @@ public class IntakeRealm {
     @Column(name = "last_hash")
     public String lastHash;
 
+    /** The newest audit anchor received (its sequence number and its own hash), or null before the first. */
+    @Column(name = "last_anchor_seq")
+    public Long lastAnchorSeq;
+
+    @Column(name = "last_anchor_hash")
+    public String lastAnchorHash;
+
     public long records;
 
     /** Deliveries of a record already taken (a retry after a lost answer, a replay). */

@@ -53,6 +53,10 @@ public class BreachNotice {
     @Column(name = "sent_at")
     public Instant sentAt;
 
+    /** Whether the officer who queued it allowed an address the person set and never verified. */
+    @Column(name = "allow_unverified")
+    public boolean allowUnverified;
+
     /** Whether Keycloak had the address as verified when the notice was sent. */
     @Column(name = "address_verified")
     public Boolean addressVerified;

@@ -76,7 +76,11 @@ public class NoticeResource {
         return new Deliveries(totals, views);
     }
 
-    /** Queues the person's notice for each user id (Keycloak's): each person once, however often they are named. */
+    /**
+     * Queues the person's notice for each user id (Keycloak's): each person once, however often they
+     * are named. {@code allowUnverifiedAddresses: true} lets these notices go to addresses the
+     * people set and never verified (refused by default, see kinga.breach.notice-verified-addresses-only).
+     */
     @POST
     @RolesAllowed(Permissions.BREACH_MANAGE)
     public Response queue(@PathParam("id") String id, JsonNode body) {
@@ -91,7 +95,11 @@ public class NoticeResource {
             }
             people.add(userId.asText().toLowerCase(Locale.ROOT));
         }
-        return Response.accepted(notices.queue(id, new ArrayList<>(people), jwt)).build();
+        JsonNode allow = body.get("allowUnverifiedAddresses");
+        if (allow != null && !allow.isBoolean()) {
+            throw new BadRequestException("allowUnverifiedAddresses is true or false");
+        }
+        return Response.accepted(notices.queue(id, new ArrayList<>(people), allow != null && allow.asBoolean(), jwt)).build();
     }
 
     /** Sends the failed notices again. */

@@ -67,8 +67,11 @@ public class NoticeSender {
     @ConfigProperty(name = "kinga.breach.notice-lease", defaultValue = "PT2M")
     Duration lease;
 
-    /** Send only to addresses Keycloak has as verified (an unverified one may be an attacker's after a takeover). */
-    @ConfigProperty(name = "kinga.breach.notice-verified-addresses-only", defaultValue = "false")
+    /**
+     * Send only to addresses Keycloak has as verified (an unverified one may be an attacker's after
+     * a takeover), unless the officer who queued the notice allowed unverified ones.
+     */
+    @ConfigProperty(name = "kinga.breach.notice-verified-addresses-only", defaultValue = "true")
     boolean verifiedOnly;
 
     /** A notice this sender holds, and the attempt it is on: the fence against a sender whose lease ran out. */
@@ -102,32 +105,56 @@ public class NoticeSender {
     }
 
     /** A claimed notice: who gets it, and the incident it tells of (read in their own transaction). */
-    record Job(String userId, BreachIncident incident) {
+    record Job(String userId, boolean allowUnverified, BreachIncident incident) {
     }
 
     @Transactional
     Job load(String id) {
         BreachNotice notice = em.find(BreachNotice.class, id);
-        return new Job(notice.userId, em.find(BreachIncident.class, notice.incidentId));
+        return new Job(notice.userId, notice.allowUnverified, em.find(BreachIncident.class, notice.incidentId));
     }
 
     void deliver(Claim claim) {
         Job job = load(claim.id());
         try {
             KeycloakPrivacy.Contact contact = keycloak.contact(job.userId());
-            if (contact == null || contact.email() == null || verifiedOnly && !contact.emailVerified()) {
-                finish(claim, NoticeStatus.NO_ADDRESS, null, contact == null ? "no such user in Keycloak"
-                        : contact.email() == null ? "no e-mail address in Keycloak" : "the e-mail address is not verified", null);
+            String unusable = unusable(contact, job);
+            if (unusable != null) {
+                finish(claim, NoticeStatus.NO_ADDRESS, null, unusable, null);
                 return;
             }
             NoticeDrafts.Draft draft = drafts.person(job.incident(), NoticeDrafts.language(contact.locale()), contact.firstName());
-            mailer.send(Mail.withText(contact.email(), draft.subject(), draft.body()));
+            try {
+                mailer.send(Mail.withText(contact.email(), draft.subject(), draft.body()));
+            } catch (IllegalArgumentException refusedAddress) {
+                // The mailer refused the message itself (an address it cannot parse): no retry will change that.
+                LOG.warnf("breach notice %s: the mailer refused the address", claim.id());
+                finish(claim, NoticeStatus.FAILED, null, "the mailer refused the e-mail address in Keycloak", null);
+                return;
+            }
             finish(claim, NoticeStatus.SENT, draft.language(), null, new Sent(contact.emailVerified(), sha256(draft.subject() + "\n" + draft.body())));
         } catch (RuntimeException e) {
             String reason = e instanceof KeycloakPrivacy.ConnectorException ? e.getMessage() : e.getClass().getSimpleName();
             LOG.warnf("breach notice %s: delivery failed (%s)", claim.id(), reason);
             retryOrFail(claim, reason);
         }
+    }
+
+    /** Why the person's address cannot be used, or null when it can. */
+    private String unusable(KeycloakPrivacy.Contact contact, Job job) {
+        if (contact == null) {
+            return "no such user in Keycloak";
+        }
+        if (contact.email() == null) {
+            return "no e-mail address in Keycloak";
+        }
+        if (!MailAddresses.usable(contact.email())) {
+            return "the e-mail address in Keycloak is not one a mail server takes (e.g. quoted or with spaces)";
+        }
+        if (verifiedOnly && !job.allowUnverified() && !contact.emailVerified()) {
+            return "the e-mail address is not verified (the person set it and never confirmed it)";
+        }
+        return null;
     }
 
     /** What a sent notice records: whether the address was verified, and the hash of what was sent. */

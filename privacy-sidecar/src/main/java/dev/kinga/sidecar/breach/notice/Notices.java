@@ -40,7 +40,7 @@ public class Notices {
 
     /** Queues the notice for each person not yet queued; the notice's texts must all be there (Art. 34(2)). */
     @Transactional
-    public Queued queue(String incidentId, List<String> userIds, JsonWebToken caller) {
+    public Queued queue(String incidentId, List<String> userIds, boolean allowUnverified, JsonWebToken caller) {
         BreachIncident incident = register.locked(incidentId); // one queueing at a time per incident: each person once
         if (incident.status == BreachStatus.RESOLVED || incident.status == BreachStatus.NOT_NOTIFIABLE) {
             throw new Refusal(409, "illegal_transition", "The incident is " + incident.status.wire() + ": no notices are sent");
@@ -63,6 +63,7 @@ public class Notices {
                 notice.nextAttemptAt = now;
                 notice.queuedAt = now;
                 notice.queuedBy = caller.getSubject();
+                notice.allowUnverified = allowUnverified;
                 em.persist(notice);
                 queued++;
             }
@@ -70,6 +71,7 @@ public class Notices {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("queued", queued);
         details.put("alreadyQueued", userIds.size() - queued);
+        details.put("allowUnverifiedAddresses", allowUnverified);
         register.record(incident, "notices_queued", details, caller);
         return new Queued(queued, userIds.size() - queued);
     }

@@ -131,6 +131,38 @@ class AlertsTest {
     }
 
     @Test
+    void keycloakAsksTheSinkForTheLastRecordAndTheNewestAnchorItHolds() {
+        String realm = UUID.randomUUID().toString();
+        String view = "/api/v1/audit/events/realms/" + realm;
+        assertEquals(0, sinkView(view, KEY).jsonPath().getLong("lastSeq"), "nothing received yet");
+        String[] types = {"LOGIN", "AUDIT_ANCHOR", "LOGIN", "LOGIN_RETYPED", "LOGIN"};
+        for (int seq = 1; seq <= types.length; seq++) {
+            String id = UUID.randomUUID().toString();
+            Map<String, Object> details = seq == 4 ? Map.of("anchoredSeq", 3, "anchoredHash", "h3") : Map.of();
+            assertEquals(200, deliver(id, record(id, realm, seq, types[seq - 1], "h" + (seq - 1), "h" + seq, details)).statusCode());
+        }
+        Response answer = sinkView(view, KEY);
+        assertEquals(200, answer.statusCode(), answer.asString());
+        assertEquals(5, answer.jsonPath().getLong("lastSeq"));
+        assertEquals("h5", answer.jsonPath().getString("lastHash"));
+        assertEquals(4, answer.jsonPath().getLong("lastAnchorSeq"), "an anchor is known by its fields as well as its type");
+        assertEquals("h4", answer.jsonPath().getString("lastAnchorHash"));
+
+        assertEquals(401, RestAssured.given().get(view).statusCode(), "unsigned");
+        assertEquals(401, sinkView(view, "another-key-that-is-long-enough-0123456789").statusCode(), "someone else's key");
+        String ts = Long.toString(Instant.now().getEpochSecond());
+        assertEquals(401, RestAssured.given().header(RequestSignature.TIMESTAMP_HEADER, ts)
+                .header(RequestSignature.SIGNATURE_HEADER, RequestSignature.header(KEY, "GET", "/api/v1/audit/events/realms/other", ts, new byte[0]))
+                .get(view).statusCode(), "signed for another realm's path");
+    }
+
+    private static Response sinkView(String path, String key) {
+        String ts = Long.toString(Instant.now().getEpochSecond());
+        return RestAssured.given().header(RequestSignature.TIMESTAMP_HEADER, ts)
+                .header(RequestSignature.SIGNATURE_HEADER, RequestSignature.header(key, "GET", path, ts, new byte[0])).get(path);
+    }
+
+    @Test
     void eachRealmsGapsLateRecordsAndBrokenLinksAreCounted() {
         String realm = UUID.randomUUID().toString();
         for (long seq : new long[]{1, 2, 4, 3}) {
