@@ -91,17 +91,17 @@ class AuthorizationMatrixTest {
                 if (held.isEmpty() || e.required().size() == 1) {
                     held = Set.of(permission);
                 }
-                Response response = call(e, TestTokens.withPermissions(held.toArray(String[]::new)));
+                Response response = call(e, token(e, held.toArray(String[]::new)));
                 if (held.containsAll(e.required())) {
                     assertEquals(200, response.statusCode(), e + " with " + held + ": " + response.asString());
                 } else {
                     expectError(response, 403, e + " with " + held);
                 }
             }
-            assertEquals(200, call(e, TestTokens.withPermissions(permissions.toArray(String[]::new))).statusCode(),
+            assertEquals(200, call(e, token(e, permissions.toArray(String[]::new))).statusCode(),
                     e + " with every permission");
             List<String> allButRequired = permissions.stream().filter(p -> !e.required().contains(p)).toList();
-            expectError(call(e, TestTokens.withPermissions(allButRequired.toArray(String[]::new))), 403, e + " with all others");
+            expectError(call(e, token(e, allButRequired.toArray(String[]::new))), 403, e + " with all others");
         }
     }
 
@@ -124,7 +124,8 @@ class AuthorizationMatrixTest {
     void roleNamesGrantNothingByThemselves() {
         // A token whose realm roles say privacy-officer but which carries no kinga-api permission.
         String token = io.smallrye.jwt.build.Jwt.issuer(TestTokens.issuer())
-                .subject("someone").audience("kinga-sidecar").claim("realm_access", Map.of("roles", List.of("privacy-officer",
+                .subject("someone").audience("kinga-sidecar").claim("azp", "kinga-compliance-cli").claim("sid", "a-session")
+                .claim("realm_access", Map.of("roles", List.of("privacy-officer",
                         "security-officer", "auditor"))).claim("auth_time", System.currentTimeMillis() / 1000)
                 .claim("amr", List.of("mfa")).expiresIn(300).jws().keyId("test").sign(TestTokens.trustedKey());
         for (Endpoint e : ENDPOINTS) {
@@ -142,6 +143,44 @@ class AuthorizationMatrixTest {
             assertNotNull(response.header("Strict-Transport-Security"));
             assertEquals("no-store", response.header("Cache-Control"));
         }
+    }
+
+    /** A token of the client the endpoint is for: the self-service page's under /api/v1/me/, the compliance CLI's elsewhere. */
+    private static String token(Endpoint e, String... permissions) {
+        return e.path().startsWith("/api/v1/me/") ? TestTokens.token().azp(TestTokens.PAGE_CLIENT).permissions(permissions).sign()
+                : TestTokens.withPermissions(permissions);
+    }
+
+    @Test
+    void onlyTheClientsEachEndpointIsForAndOnlyPeopleSignedInAreServed() {
+        for (Endpoint e : ENDPOINTS) {
+            String[] all = e.required().toArray(String[]::new);
+            boolean own = e.path().startsWith("/api/v1/me/");
+            Response forged = call(e, TestTokens.token().azp("made-by-a-client-admin").permissions(all).sign());
+            expectError(forged, 403, e + " from a client made with an audience and hardcoded-role mappers");
+            assertEquals("client_not_allowed", forged.jsonPath().getString("error"));
+            Response machine = call(e, TestTokens.token().azp(own ? TestTokens.PAGE_CLIENT : "kinga-compliance-cli").serviceAccount()
+                    .permissions(all).sign());
+            expectError(machine, 403, e + " with a client_credentials token of an allowed client");
+            assertEquals("service_account_refused", machine.jsonPath().getString("error"));
+            Response otherGroup = call(e, TestTokens.token().azp(own ? "kinga-compliance-cli" : TestTokens.PAGE_CLIENT).permissions(all).sign());
+            expectError(otherGroup, 403, e + " with the other group's client");
+        }
+        // The integration client named in kinga.clients.integrations: text-only PII endpoints, nothing stored.
+        String integration = TestTokens.token().azp("kinga-reports-service").serviceAccount()
+                .permissions("pii:detect", "pii:anonymize", "pii:detokenize", "audit:read").sign();
+        assertEquals(200, call(ENDPOINTS.get(0), integration).statusCode(), "detect");
+        assertEquals(200, call(ENDPOINTS.get(1), integration).statusCode(), "anonymize");
+        for (Endpoint e : ENDPOINTS.subList(6, ENDPOINTS.size())) {
+            expectError(call(e, integration), 403, e + " by the integration client");
+        }
+
+        String officer = TestTokens.asRole("security-officer");
+        String alerts = RestAssured.given().header("Authorization", "Bearer " + officer).get("/api/v1/alerts?rule=unexpected-client").asString();
+        assertTrue(alerts.contains("\"actorClientId\":\"made-by-a-client-admin\""), alerts);
+        String trail = RestAssured.given().header("Authorization", "Bearer " + TestTokens.asRole("auditor"))
+                .get("/api/v1/audit/records?limit=1000").asString();
+        assertTrue(trail.contains("TOKEN_CLIENT_REFUSED") && trail.contains("made-by-a-client-admin"), "each refusal in the trail");
     }
 
     private static Response call(Endpoint e, String token) {

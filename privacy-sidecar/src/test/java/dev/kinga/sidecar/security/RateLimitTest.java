@@ -21,7 +21,8 @@ class RateLimitTest {
     public static class ThreePerMinute implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("kinga.rate-limit.requests-per-minute", "3");
+            return Map.of("kinga.rate-limit.requests-per-minute", "3",
+                    "kinga.clients.officers", "kinga-compliance-cli,another-app"); // two officer clients of one person
         }
     }
 
