@@ -3,7 +3,9 @@
 // signed-in user's token, so Keycloak's admin permissions decide what the user may see and do.
 'use strict';
 
-const REALM = decodeURIComponent(location.pathname.split('/')[2]);
+// The realm named by the address, shown in the header: only a plain name, never a sentence someone
+// wrote into a link (/realms/kinga;Your%20keys%20were%20revoked…/kinga-api-keys/console).
+const REALM = ((segment) => (/^[A-Za-z0-9._-]{1,64}$/.test(segment) ? segment : ''))(location.pathname.split('/')[2] || '');
 const BASE = location.origin + location.pathname.split('/realms/')[0];
 const CLIENT_ID = 'kinga-api-key-console';
 const REDIRECT_URI = location.origin + location.pathname;
@@ -208,6 +210,9 @@ async function revoke(key) {
 }
 
 async function start() {
+  if (!REALM) {
+    throw new Error('This address does not name a realm. Open the page from the realm\'s own link.');
+  }
   $('realm').textContent = `— realm ${REALM}`;
   if (!new URLSearchParams(location.search).has('code') && !new URLSearchParams(location.search).has('error')) {
     await signIn();

@@ -380,8 +380,10 @@ async function start() {
   showCancelForm();
 }
 
+/** The cancellation code in the address, only if it has a code's shape (43 base64url characters): no other text is put on the page. */
 function cancelCodeInAddress() {
-  return new URLSearchParams(location.hash.slice(1)).get('cancel');
+  const code = new URLSearchParams(location.hash.slice(1)).get('cancel');
+  return code && /^[A-Za-z0-9_-]{43}$/.test(code) ? code : null;
 }
 
 /** With a cancellation code in the address: the form to cancel with it, filled in. */

@@ -47,6 +47,9 @@ public final class AuditErasure {
 
     public static Result erase(KeycloakSession session, RealmModel realm, String userId, List<String> subjects) {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        byte[] signingKey = ((AuditEventListenerProviderFactory) session.getKeycloakSessionFactory()
+                .getProviderFactory(org.keycloak.events.EventListenerProvider.class, AuditEventListenerProviderFactory.PROVIDER_ID))
+                .config().sinkSigningKey();
         em.flush();
         long legacy = em.createNamedQuery("kingaAuditCountLegacyAbout", Long.class)
                 .setParameter("realmId", realm.getId()).setParameter("subjects", subjects).getSingleResult()
@@ -67,9 +70,12 @@ public final class AuditErasure {
             AuditRecordEntity record = em.find(AuditRecordEntity.class, delivery[1]);
             if (record != null) {
                 em.refresh(record); // the bulk update bypassed this persistence context
-                rewritten += em.createQuery("update AuditOutboxEntity o set o.payload = :payload where o.id = :id")
-                        .setParameter("payload", AuditRecordJson.of(record, realm.getName()).toString())
-                        .setParameter("id", delivery[0])
+                String payload = AuditRecordJson.of(record, realm.getName()).toString();
+                String id = (String) delivery[0];
+                rewritten += em.createQuery("update AuditOutboxEntity o set o.payload = :payload, o.payloadMac = :mac where o.id = :id")
+                        .setParameter("payload", payload)
+                        .setParameter("mac", signingKey == null ? null : OutboxSeal.of(signingKey, id, payload))
+                        .setParameter("id", id)
                         .executeUpdate();
             }
         }

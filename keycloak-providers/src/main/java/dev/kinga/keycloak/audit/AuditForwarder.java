@@ -103,13 +103,16 @@ final class AuditForwarder {
         }
     }
 
-    private record Pending(String id, String realmId, long seq, String recordId, String payload, int attempts,
+    private record Pending(String id, String realmId, long seq, String recordId, String payload, String payloadMac, int attempts,
                            long nextAttemptAt) {
     }
 
     /** Why a delivery failed (a short reason, never the payload), and whether the sink refused the record itself. */
     private record Failure(String reason, boolean refused) {
     }
+
+    /** The reason of a delivery whose outbox row does not carry Keycloak's seal: set aside at once. */
+    private static final String UNSEALED = "outbox_seal_invalid";
 
     private void deliverTo(String sink) {
         for (int round = 0; round < ROUNDS_PER_RUN; round++) {
@@ -171,7 +174,7 @@ final class AuditForwarder {
                         .setMaxResults(perRealm)
                         .getResultStream()
                         .forEach(o -> batch.add(new Pending(o.getId(), o.getRealmId(), o.getSeq(), o.getRecordId(),
-                                o.getPayload(), o.getAttempts(), o.getNextAttemptAt())));
+                                o.getPayload(), o.getPayloadMac(), o.getAttempts(), o.getNextAttemptAt())));
             }
         });
         return batch;
@@ -179,6 +182,10 @@ final class AuditForwarder {
 
     /** @return null when the sink took the record, else why not */
     private Failure send(String sink, Pending p) {
+        if (config.sinkSigningKey() != null && !OutboxSeal.holds(config.sinkSigningKey(), p.id(), p.payload(), p.payloadMac())) {
+            // Not queued by Keycloak (written into the database), or changed there: never signed, never sent.
+            return new Failure(UNSEALED, true);
+        }
         if (AuditConfig.LOG_SINK.equals(sink)) {
             AUDIT_LOG.info(p.payload());
             return null;
@@ -246,7 +253,10 @@ final class AuditForwarder {
             });
         });
         failed.forEach((p, failure) -> {
-            if (dead(p, failure)) {
+            if (UNSEALED.equals(failure.reason())) {
+                LOG.errorf("Kinga audit: the outbox row for record %d of realm %s does not carry Keycloak's seal (written or changed"
+                        + " in the database); it is set aside and never sent", p.seq(), p.realmId());
+            } else if (dead(p, failure)) {
                 LOG.warnf("Kinga audit: a sink refused record %d of realm %s %d times (%s); it is set aside as a dead letter"
                         + " in the outbox and the realm's later records go on", p.seq(), p.realmId(), DEAD_AFTER, failure.reason());
             } else {
@@ -256,7 +266,7 @@ final class AuditForwarder {
     }
 
     private static boolean dead(Pending p, Failure failure) {
-        return failure.refused() && p.attempts() + 1 >= DEAD_AFTER;
+        return failure.refused() && (p.attempts() + 1 >= DEAD_AFTER || UNSEALED.equals(failure.reason()));
     }
 
     /** 1 s, 2 s, 4 s, ... capped, with ±20 % jitter so nodes and realms do not retry in step. */

@@ -73,6 +73,9 @@ public final class AuditTrail {
                 out.setSeq(seq);
                 out.setSink(sink);
                 out.setPayload(payload);
+                if (config.sinkSigningKey() != null) {
+                    out.setPayloadMac(OutboxSeal.of(config.sinkSigningKey(), out.getId(), payload));
+                }
                 out.setCreatedAt(System.currentTimeMillis());
                 out.setAttempts(0);
                 out.setNextAttemptAt(0);

@@ -26,6 +26,9 @@ public final class ChainVerifier {
 
     private static final int PAGE = 1000;
 
+    /** How far a record's time may be ahead of this node's clock (another node's clock may run ahead). */
+    private static final long FUTURE_SKEW_MILLIS = 5 * 60_000L;
+
     private final KeycloakSession session;
     private final EntityManager em;
     private final AnchorKeys anchorKeys;
@@ -79,7 +82,7 @@ public final class ChainVerifier {
         Broken firstDisagreement = null;
         for (SinkViews.View v : views) {
             Broken disagreement = !v.reachable() ? null : disagreement(realm.getId(), v, headSeq, pruned);
-            reports.add(new SinkViews.Report(v.sink(), v.reachable(), v.lastSeq(), v.lastAnchorSeq(),
+            reports.add(new SinkViews.Report(v.sink(), v.reachable(), v.lastSeq(), v.lastAnchorSeq(), v.firstBreakSeq(),
                     v.reachable() ? disagreement == null : null));
             if (firstDisagreement == null) {
                 firstDisagreement = disagreement;
@@ -90,6 +93,11 @@ public final class ChainVerifier {
 
     /** Where the database's chain and a sink's view of it differ, or null: the sink's last record and newest anchor must be the chain's. */
     private Broken disagreement(String realmId, SinkViews.View v, long headSeq, long pruned) {
+        if (v.firstBreakSeq() != null) {
+            // A record reached the sink that did not continue what it held: the chain was rewritten
+            // and later records (a new anchor of the forged head, say) carried the rewrite to the sink.
+            return new Broken(v.firstBreakSeq(), null, "sink_chain_break");
+        }
         if (v.lastSeq() > headSeq) {
             return new Broken(v.lastSeq(), null, "sink_ahead"); // records the sink received are gone from the database
         }
@@ -166,6 +174,12 @@ public final class ChainVerifier {
                 if (anchorProblem != null) {
                     return broken(realm, checked, erased, lastAnchor, anchorsChecked, start, end, checkpointSeq, new Broken(r.getSeq(), r.getId(), anchorProblem));
                 }
+                if (r.getTime() > clock.millis() + FUTURE_SKEW_MILLIS) {
+                    // Record times are hashed, but a forger recomputes the hashes: a time in the future would
+                    // hide records without an anchor after them from the anchor_missing rule.
+                    return broken(realm, checked, erased, lastAnchor, anchorsChecked, start, end, checkpointSeq,
+                            new Broken(r.getSeq(), r.getId(), "time_in_future"));
+                }
                 if (anchorShaped(r)) {
                     lastAnchor = r.getSeq();
                     anchorsChecked++;
@@ -173,6 +187,11 @@ public final class ChainVerifier {
                 } else if (firstUnanchoredTime == null) {
                     firstUnanchoredTime = r.getTime();
                     firstUnanchoredSeq = r.getSeq();
+                } else if (lastAnchor != null && anchorKeys.configured() && r.getTime() - firstUnanchoredTime > anchorDueMillis) {
+                    // Between two anchors, the server kept writing records for longer than the anchor schedule
+                    // allows: an anchor between them was removed (and a later one made over the rewrite).
+                    return broken(realm, checked, erased, lastAnchor, anchorsChecked, start, end, checkpointSeq,
+                            new Broken(firstUnanchoredSeq, null, "anchor_missing"));
                 }
                 if (checkpoint != null && checkpointShaped(r) && anchorsCheckpoint(realm.getId(), r, checkpoint)) {
                     checkpointAnchored = true;
@@ -218,7 +237,9 @@ public final class ChainVerifier {
 
     /** Whether the record's details have this top-level field (a value that merely mentions the name does not count). */
     private static boolean hasField(AuditRecordEntity r, String name) {
-        return r.getDetails() != null && r.getDetails().contains("\"" + name + "\"") && details(r).has(name);
+        String d = r.getDetails();
+        // A cheap look first; an escaped name (\u0061nchoredSeq) is the same field, so details with escapes are parsed.
+        return d != null && (d.contains(name) || d.contains("\\u")) && details(r).has(name);
     }
 
     /**

@@ -184,6 +184,37 @@ class AuditTrailIT {
     }
 
     @Test
+    void anOutboxRowWrittenIntoTheDatabaseIsNeverSent(KeycloakServer server, KeycloakClient kc, AuditSink sink) throws Exception {
+        // The attacker's review: the forwarder signed whatever the outbox held, so a row written there reached the intake signed.
+        String marker = "it-forged-outbox-" + UUID.randomUUID();
+        String realmId = kc.adminGet("/" + REALM).path("id").asText();
+        String forged = "{\"id\":\"" + UUID.randomUUID() + "\",\"realmId\":\"" + realmId + "\",\"seq\":999999999,"
+                + "\"type\":\"AUDIT_ANCHOR\",\"details\":{\"note\":\"" + marker + "\"},\"hash\":\"00\",\"prevHash\":\"00\"}";
+        String rowId = UUID.randomUUID().toString();
+        try (Connection db = server.openDatabase()) {
+            update(db, "INSERT INTO KINGA_AUDIT_OUTBOX (ID, RECORD_ID, REALM_ID, SEQ, SINK, PAYLOAD, CREATED_AT, ATTEMPTS, NEXT_ATTEMPT_AT)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rowId, UUID.randomUUID().toString(), realmId, 999_999_999L, sink.url(), forged,
+                    System.currentTimeMillis(), 0, 0L);
+        }
+        String laterRole = "it-after-forged-" + UUID.randomUUID();
+        expect(kc.admin("POST", "/" + REALM + "/roles", Map.of("name", laterRole)), 201);
+        Await.until(() -> sink.deliveries().stream().anyMatch(d -> d.record().toString().contains(laterRole)), "Keycloak's own records flow");
+        try (Connection db = server.openDatabase()) {
+            Await.until(() -> {
+                try {
+                    return "dead letter: outbox_seal_invalid".equals(queryString(db,
+                            "SELECT LAST_ERROR FROM KINGA_AUDIT_OUTBOX WHERE ID = ?", rowId));
+                } catch (Exception e) {
+                    return false;
+                }
+            }, "the forged row set aside");
+            update(db, "DELETE FROM KINGA_AUDIT_OUTBOX WHERE ID = ?", rowId);
+        }
+        assertTrue(sink.deliveries().stream().noneMatch(d -> d.record().toString().contains(marker)), "never sent");
+        kc.admin("DELETE", "/" + REALM + "/roles/" + laterRole, null);
+    }
+
+    @Test
     void aRecordTheSinkRefusesForWhatItIsIsSetAsideAndTheRealmsLaterRecordsFlow(KeycloakClient kc, AuditSink sink) {
         String refusedRole = "it-refused-" + UUID.randomUUID();
         String laterRole = "it-after-refused-" + UUID.randomUUID();
@@ -435,6 +466,16 @@ class AuditTrailIT {
                 rehash(db, realmId, anchorSeq);
             }
             assertEquals("anchor_signature_invalid", kc.adminGet("/" + stripped + "/kinga-audit/verify").path("firstBroken").path("reason").asText());
+
+            // A time moved into the future (to keep records out of the anchor_missing rule) is a break of its own.
+            try (Connection db = server.openDatabase()) {
+                update(db, "UPDATE KINGA_AUDIT_RECORD SET EVENT_TIME = ? WHERE REALM_ID = ? AND SEQ = ?",
+                        System.currentTimeMillis() + 86_400_000L, realmId, 1L);
+                rehash(db, realmId, 1);
+            }
+            JsonNode future = kc.adminGet("/" + stripped + "/kinga-audit/verify");
+            assertEquals("time_in_future", future.path("firstBroken").path("reason").asText(), future.toString());
+            assertEquals(1, future.path("firstBroken").path("seq").asLong());
         } finally {
             kc.admin("DELETE", "/" + stripped, null);
         }
@@ -486,6 +527,16 @@ class AuditTrailIT {
             assertFalse(refilled.path("valid").asBoolean(), refilled.toString());
             assertEquals("sink_mismatch", refilled.path("firstBroken").path("reason").asText(), refilled.toString());
             assertEquals(head, refilled.path("firstBroken").path("seq").asLong());
+
+            // Keycloak anchors the forged head at its next anchor and forwards it: the sink's last record and
+            // newest anchor now match the database, but the anchor did not continue what the sink held.
+            long forgedAnchor = json(expect(kc.admin("POST", "/" + realm + "/kinga-audit/anchor", null), 200)).path("anchoredSeq").asLong() + 1;
+            Await.until(() -> kc.adminGet(verify).path("sinks").findValues("lastSeq").stream().anyMatch(n -> n.asLong() == forgedAnchor),
+                    "the intake holds the anchor of the forged head");
+            JsonNode reanchored = kc.adminGet(verify);
+            assertFalse(reanchored.path("valid").asBoolean(), reanchored.toString());
+            assertEquals("sink_chain_break", reanchored.path("firstBroken").path("reason").asText(), reanchored.toString());
+            assertEquals(forgedAnchor, reanchored.path("firstBroken").path("seq").asLong());
         } finally {
             kc.admin("DELETE", "/" + realm, null);
         }

@@ -208,25 +208,35 @@ public class BreachRegister {
         }
         String status = "dev.kinga.sidecar.breach.notice.NoticeStatus.";
         Object[] counts = em.createQuery("select count(n), sum(case when n.status = " + status + "SENT then 1 else 0 end),"
-                + " sum(case when n.status in (" + status + "PENDING, " + status + "FAILED) then 1 else 0 end),"
-                + " sum(case when n.status = " + status + "NO_ADDRESS then 1 else 0 end)"
+                + " sum(case when n.status = " + status + "PENDING then 1 else 0 end),"
+                + " sum(case when n.status = " + status + "NO_ADDRESS then 1 else 0 end),"
+                + " sum(case when n.status = " + status + "FAILED then 1 else 0 end)"
                 + " from BreachNotice n where n.incidentId = :id", Object[].class).setParameter("id", incident.id).getSingleResult();
         long queued = ((Number) counts[0]).longValue();
-        long sent = counts[1] == null ? 0 : ((Number) counts[1]).longValue();
-        long outstanding = counts[2] == null ? 0 : ((Number) counts[2]).longValue();
-        long noAddress = counts[3] == null ? 0 : ((Number) counts[3]).longValue();
-        details.put("notices", Map.of("queued", queued, "sent", sent, "noAddress", noAddress));
-        if (noAddress > 0 && t.note() == null) {
-            throw new Refusal(409, "notices_outstanding", noAddress + " people have no e-mail address Keycloak could give: say in"
-                    + " note how they were told (a letter, a call), or tell them first");
+        long sent = count(counts[1]);
+        long pending = count(counts[2]);
+        long noAddress = count(counts[3]);
+        long failed = count(counts[4]);
+        details.put("notices", Map.of("queued", queued, "sent", sent, "noAddress", noAddress, "failed", failed));
+        if (queued == 0) {
+            throw new Refusal(409, "notices_outstanding", "No notice was sent to the people affected (POST /api/v1/breaches/{id}/notices)");
         }
-        if (sent == 0 || outstanding > 0) {
-            throw new Refusal(409, "notices_outstanding", queued == 0
-                    ? "No notice was sent to the people affected (POST /api/v1/breaches/{id}/notices)"
-                    : outstanding + " of " + queued + " notices are not delivered (GET /api/v1/breaches/{id}/notices;"
-                    + " failed ones are sent again with POST /api/v1/breaches/{id}/notices/retry)");
+        if (pending > 0) {
+            throw new Refusal(409, "notices_outstanding", pending + " of " + queued + " notices are still being sent"
+                    + " (GET /api/v1/breaches/{id}/notices)");
+        }
+        // People no e-mail reached (no usable address, or a mail server that refuses theirs for good, which a
+        // person can arrange) never hold the step up for ever: the officer says how they were told instead.
+        if (noAddress + failed > 0 && t.note() == null) {
+            throw new Refusal(409, "notices_outstanding", (noAddress + failed) + " people have no e-mail address Keycloak could give"
+                    + (failed > 0 ? " or their mail server refused the notice (" + failed + "; send again with POST"
+                    + " /api/v1/breaches/{id}/notices/retry)" : "") + ": say in note how they were told (a letter, a call), or tell them first");
         }
         incident.usersNotifiedAt = at;
+    }
+
+    private static long count(Object sum) {
+        return sum == null ? 0 : ((Number) sum).longValue();
     }
 
     private void resolved(BreachIncident incident, Instant at) {

@@ -74,6 +74,9 @@ public class OpenAccountsOnly {
     }
 
     private Response refusal(JsonWebToken person, String method, String path) {
+        if (person.getSubject() == null || person.getSubject().isBlank()) {
+            return ApiError.response(403, "account_closed", "The token names no account");
+        }
         AccountState state;
         try {
             state = keycloak.accountState(person.getSubject());

@@ -138,12 +138,20 @@ class BreachNoticeTest {
             JsonPath failed = as(DPO, "GET", "/api/v1/breaches/" + id + "/notices", null).jsonPath();
             assertEquals(3, failed.getInt("notices[0].attempts"));
             assertTrue(failed.getString("notices[0].lastError") != null);
+            // A failed notice holds the step until the officer says how the person was told (or sends it again).
+            assertEquals(200, as(DPO, "POST", "/api/v1/breaches/" + id + "/transitions", Map.of("to", "investigating")).statusCode());
+            assertEquals(200, as(DPO, "POST", "/api/v1/breaches/" + id + "/transitions", Map.of("to", "notified_authority")).statusCode());
+            Response untold = as(DPO, "POST", "/api/v1/breaches/" + id + "/transitions", Map.of("to", "notified_users"));
+            assertEquals(409, untold.statusCode(), untold.asString());
+            assertTrue(untold.jsonPath().getString("error_description").contains("mail server refused"), untold.asString());
         } finally {
             MailServer.up();
         }
         assertEquals(1, as(DPO, "POST", "/api/v1/breaches/" + id + "/notices/retry", null).jsonPath().getInt("requeued"));
         await(() -> "sent".equals(as(DPO, "GET", "/api/v1/breaches/" + id + "/notices", null).jsonPath().getString("notices[0].status")),
                 "sent on the retry");
+        assertEquals(200, as(DPO, "POST", "/api/v1/breaches/" + id + "/transitions", Map.of("to", "notified_users")).statusCode(),
+                "everyone told by mail: no note needed");
         assertEquals(1, MailServer.received().stream().filter(m -> recipient(m).equals("wanjiku-" + tag + "@example.org")).count());
     }
 

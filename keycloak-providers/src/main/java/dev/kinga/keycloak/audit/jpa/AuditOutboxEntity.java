@@ -55,6 +55,10 @@ public class AuditOutboxEntity {
     @Column(name = "PAYLOAD", columnDefinition = "TEXT", nullable = false)
     private String payload;
 
+    /** HMAC of the payload under the sink signing key, bound to this row (OutboxSeal); null without a key. */
+    @Column(name = "PAYLOAD_MAC", length = 64)
+    private String payloadMac;
+
     @Column(name = "CREATED_AT", nullable = false)
     private long createdAt;
 
@@ -79,6 +83,8 @@ public class AuditOutboxEntity {
     public void setSink(String sink) { this.sink = sink; }
     public String getPayload() { return payload; }
     public void setPayload(String payload) { this.payload = payload; }
+    public String getPayloadMac() { return payloadMac; }
+    public void setPayloadMac(String payloadMac) { this.payloadMac = payloadMac; }
     public long getCreatedAt() { return createdAt; }
     public void setCreatedAt(long createdAt) { this.createdAt = createdAt; }
     public int getAttempts() { return attempts; }

@@ -113,6 +113,9 @@ public class AuditIntake {
                 realm.gaps++;
             } else if (realm.lastHash != null && in.prevHash() != null && !realm.lastHash.equals(in.prevHash())) {
                 realm.chainBreaks++;
+                if (realm.firstBreakSeq == null) {
+                    realm.firstBreakSeq = in.seq();
+                }
                 LOG.warnf("audit intake: realm %s record %d does not continue the chain received so far", realm.realmId, in.seq());
             }
         }

@@ -95,11 +95,13 @@ public class AuditIntakeResource {
                              @HeaderParam(RequestSignature.SIGNATURE_HEADER) String signature) {
         requireSigned(uri, "GET", timestamp, signature, new byte[0]);
         IntakeRealm r = intake.realm(realmId);
-        return r == null ? new SinkView(realmId, 0, null, null, null)
-                : new SinkView(r.realmId, r.lastSeq, r.lastHash, r.lastAnchorSeq, r.lastAnchorHash);
+        return r == null ? new SinkView(realmId, 0, null, null, null, null, 0)
+                : new SinkView(r.realmId, r.lastSeq, r.lastHash, r.lastAnchorSeq, r.lastAnchorHash, r.firstBreakSeq, r.gaps);
     }
 
-    public record SinkView(String realmId, long lastSeq, String lastHash, Long lastAnchorSeq, String lastAnchorHash) {
+    /** @param firstBreakSeq the first record received that did not continue the chain (null: none) */
+    public record SinkView(String realmId, long lastSeq, String lastHash, Long lastAnchorSeq, String lastAnchorHash,
+                           Long firstBreakSeq, long gaps) {
     }
 
     private void requireSigned(UriInfo uri, String method, String timestamp, String signature, byte[] body) {
@@ -125,10 +127,10 @@ public class AuditIntakeResource {
     }
 
     public record RealmView(String realmId, String realm, long lastSeq, long records, long duplicates, long gaps,
-                            long outOfOrder, long chainBreaks, Instant firstAt, Instant lastAt) {
+                            long outOfOrder, long chainBreaks, Long firstBreakSeq, Instant firstAt, Instant lastAt) {
         static RealmView of(IntakeRealm r) {
             return new RealmView(r.realmId, r.realmName, r.lastSeq, r.records, r.duplicates, r.gaps, r.outOfOrder, r.chainBreaks,
-                    r.firstAt, r.lastAt);
+                    r.firstBreakSeq, r.firstAt, r.lastAt);
         }
     }
 }

@@ -51,6 +51,10 @@ public class IntakeRealm {
     @Column(name = "chain_breaks")
     public long chainBreaks;
 
+    /** The first record that did not continue the chain received so far; never cleared. */
+    @Column(name = "first_break_seq")
+    public Long firstBreakSeq;
+
     @Column(name = "first_at")
     public Instant firstAt;
 

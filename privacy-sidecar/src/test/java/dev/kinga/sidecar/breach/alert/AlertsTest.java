@@ -147,6 +147,7 @@ class AlertsTest {
         assertEquals("h5", answer.jsonPath().getString("lastHash"));
         assertEquals(4, answer.jsonPath().getLong("lastAnchorSeq"), "an anchor is known by its fields as well as its type");
         assertEquals("h4", answer.jsonPath().getString("lastAnchorHash"));
+        assertNull(answer.jsonPath().get("firstBreakSeq"), "an unbroken chain");
 
         assertEquals(401, RestAssured.given().get(view).statusCode(), "unsigned");
         assertEquals(401, sinkView(view, "another-key-that-is-long-enough-0123456789").statusCode(), "someone else's key");
@@ -176,6 +177,7 @@ class AlertsTest {
         assertEquals(1, stats.getLong("gaps"), "4 came after 2");
         assertEquals(1, stats.getLong("outOfOrder"), "3 came after 4");
         assertEquals(1, stats.getLong("chainBreaks"), "2 did not continue 1");
+        assertEquals(2, stats.getLong("firstBreakSeq"), "and where, for Keycloak's verify");
         assertEquals(403, as(TestTokens.withPermissions("security-alerts:read"), "GET", "/api/v1/audit/intake", null).statusCode());
     }
 
