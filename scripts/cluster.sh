@@ -167,17 +167,18 @@ cluster() {
     await_ready "${pids[-1]}" "${NODE_MANAGEMENT_PORTS[$i]}" /health/ready "Keycloak node ${NODE_NAMES[$i]}"
   done
 
-  local sidecar_secret
-  sidecar_secret="$(KINGA_ADMIN_PASSWORD="$admin_password" java "$ROOT/scripts/DevClientSecret.java" \
-    "http://localhost:$HTTP_PORT" "$admin_user" - kinga kinga-sidecar)" \
-    || die "could not read client kinga-sidecar's secret with the bootstrap admin"
+  # The sidecars sign in to Keycloak with their own key (private_key_jwt), registered on client kinga-sidecar.
+  local sidecar_key="$CLUSTER/sidecar-client-key.pem"
+  KINGA_ADMIN_PASSWORD="$admin_password" java "$ROOT/scripts/DevClientKey.java" "$sidecar_key" \
+    "http://localhost:$HTTP_PORT" "$admin_user" - kinga kinga-sidecar >/dev/null \
+    || die "could not register the sidecar's key on client kinga-sidecar with the bootstrap admin"
   for i in 0 1; do
     say "starting sidecar ${NODE_NAMES[$i]} on port ${SIDECAR_NODE_PORTS[$i]}"
     (set -a && . "$SIDECAR_KEYS" && set +a &&
       QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_MANAGEMENT_HOST=127.0.0.1 \
       QUARKUS_HTTP_PORT="${SIDECAR_NODE_PORTS[$i]}" KINGA_SIDECAR_MANAGEMENT_PORT="${SIDECAR_NODE_MANAGEMENT_PORTS[$i]}" \
       KINGA_SIDECAR_DB_URL="$SIDECAR_DB_URL" KINGA_SIDECAR_DB_USERNAME="$DB_USER" KINGA_SIDECAR_DB_PASSWORD="$DB_PASSWORD" \
-      KINGA_KEYCLOAK_URL="http://localhost:$HTTP_PORT" KINGA_KEYCLOAK_CLIENT_SECRET="$sidecar_secret" \
+      KINGA_KEYCLOAK_URL="http://localhost:$HTTP_PORT" KINGA_KEYCLOAK_CLIENT_KEY_FILE="$sidecar_key" \
       KINGA_AUDIT_INTAKE_KEY="$intake_key" KINGA_SMTP_HOST=localhost KINGA_SMTP_PORT="$MAIL_SMTP_PORT" \
       exec java -jar "$CLUSTER_SIDECAR_APP/quarkus-run.jar") > "$CLUSTER/sidecar-${NODE_NAMES[$i]}.log" 2>&1 &
     pids+=($!)

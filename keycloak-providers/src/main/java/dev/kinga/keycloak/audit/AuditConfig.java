@@ -29,7 +29,8 @@ public record AuditConfig(
         int failedLoginWindowSeconds,
         int stuffingUserThreshold,
         int stuffingWindowSeconds,
-        Set<String> privilegedRoles) {
+        Set<String> privilegedRoles,
+        Set<String> guardedClients) {
 
     /**
      * How old the first record after the newest anchor may be before {@code verify} calls its
@@ -66,8 +67,12 @@ public record AuditConfig(
     static final String STUFFING_WINDOW = "stuffing-window-seconds";
     static final String PRIVILEGED_ROLES = "privileged-roles";
 
+    static final String GUARDED_CLIENTS = "guarded-clients";
+    static final String DEFAULT_GUARDED_CLIENTS = "kinga-sidecar,kinga-compliance-cli,kinga-my-data,kinga-api-key-console";
+
     static final String DEFAULT_PRIVILEGED_ROLES =
-            "admin,administrator,supervisor,privacy-officer,security-officer,realm-admin,manage-users,manage-realm";
+            "admin,administrator,supervisor,privacy-officer,security-officer,realm-admin,manage-users,manage-realm,manage-clients,"
+                    + "kinga-privacy-agent";
 
     static AuditConfig from(Config.Scope scope) {
         List<String> sinks = new ArrayList<>();
@@ -102,7 +107,8 @@ public record AuditConfig(
                 positive(scope, FAILED_LOGIN_WINDOW, 300),
                 positive(scope, STUFFING_THRESHOLD, 10),
                 positive(scope, STUFFING_WINDOW, 300),
-                Set.copyOf(split(scope.get(PRIVILEGED_ROLES, DEFAULT_PRIVILEGED_ROLES))));
+                Set.copyOf(split(scope.get(PRIVILEGED_ROLES, DEFAULT_PRIVILEGED_ROLES))),
+                Set.copyOf(split(scope.get(GUARDED_CLIENTS, DEFAULT_GUARDED_CLIENTS))));
     }
 
     /**

@@ -153,6 +153,9 @@ public class AuditEventListenerProvider implements EventListenerProvider {
         if (event.getError() != null) {
             return Severity.ERROR;
         }
+        if ("events/config".equals(event.getResourcePath())) {
+            return Severity.WARNING; // what the realm records, and whether this trail hears it
+        }
         return switch (event.getOperationType()) {
             case DELETE -> Severity.WARNING;
             case CREATE, UPDATE -> resourceType.endsWith("ROLE_MAPPING") ? Severity.WARNING : Severity.INFO;

@@ -82,9 +82,9 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
             }
             executor.scheduleWithFixedDelay(() -> applyRetention(factory), 1, RETENTION_INTERVAL_HOURS * 60, TimeUnit.MINUTES);
             if (config.anchorKeys().configured()) {
-                // First run a minute after start: records left unanchored while the server was down
-                // are anchored before verify would call their anchor missing.
-                executor.scheduleWithFixedDelay(() -> anchorAll(factory), 1, config.anchorIntervalMinutes(), TimeUnit.MINUTES);
+                // First run right after start: records left unanchored when the server stopped are anchored
+                // before it writes new ones, so the time it was down never reads as an anchor gap.
+                executor.scheduleWithFixedDelay(() -> anchorAll(factory), 10, config.anchorIntervalMinutes() * 60L, TimeUnit.SECONDS);
             } else {
                 LOG.warn("Kinga audit trail: no anchor-keys configured, so the chain is not anchored outside the database: "
                         + "someone who can write the database could recompute every hash undetected (see docs/threat-model.md)");
@@ -182,6 +182,10 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
                 .property().name(AuditConfig.PRIVILEGED_ROLES).type(ProviderConfigProperty.STRING_TYPE).label("Privileged roles")
                 .helpText("Realm roles or realm-management roles whose grant, or whose holders' MFA removal, raises an alert.")
                 .defaultValue(AuditConfig.DEFAULT_PRIVILEGED_ROLES).add()
+                .property().name(AuditConfig.GUARDED_CLIENTS).type(ProviderConfigProperty.STRING_TYPE).label("Guarded clients")
+                .helpText("Clients (by client id) whose every change, or new secret, raises an alert: the privacy sidecar's own "
+                        + "and the clients it serves.")
+                .defaultValue(AuditConfig.DEFAULT_GUARDED_CLIENTS).add()
                 .build();
     }
 

@@ -5,14 +5,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.persistence.EntityManager;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Rules that turn audit records into security alerts ({@code SECURITY_ALERT} records in the
@@ -25,6 +31,16 @@ final class SecurityDetector {
     /** Credential types whose removal from a privileged account is an alert. */
     private static final Set<String> MFA_CREDENTIAL_TYPES = Set.of("otp", "totp", "webauthn", "webauthn-passwordless",
             "recovery-authn-codes", "kinga-totp", "kinga-backup-codes");
+
+    private static final Pattern CREDENTIAL_PATH = Pattern.compile("users/[^/]+/credentials/[^/]+");
+    /** A mapper of a client or client scope: owner kind, owner id, and the mapper's id when one is named. */
+    private static final Pattern MAPPER_OWNER = Pattern.compile("(clients|client-scopes)/([^/]+)/protocol-mappers/(?:models/([^/]+)|add-models)");
+    private static final Pattern CLIENT_PATH = Pattern.compile("clients/([^/]+)(?:/(.+))?");
+    private static final String SIDECAR_AUDIENCE = "kinga-sidecar";
+    private static final String PERMISSIONS_CLIENT = "kinga-api";
+    /** Claims that say who signed in, how and when: only Keycloak itself and Kinga's MFA mapper may write them. */
+    private static final Set<String> SIGN_IN_CLAIMS = Set.of("amr", "acr", "auth_time", "sid", "sub", "azp", "aud",
+            "resource_access", "realm_access", "session_state");
 
     private final KeycloakSession session;
     private final AuditConfig config;
@@ -70,12 +86,127 @@ final class SecurityDetector {
                 alerts.add(alert);
             }
         }
-        if ("DELETE".equals(operation) && "USER".equals(resourceType) && entry.resource() != null
-                && entry.resource().matches("users/[^/]+/credentials/[^/]+") && isPrivileged(realm, entry.subject())) {
+        String path = entry.resource() == null ? "" : entry.resource();
+        // Keycloak records an admin's removal of a credential as ACTION (DELETE in older versions).
+        if (("DELETE".equals(operation) || "ACTION".equals(operation)) && "USER".equals(resourceType)
+                && (CREDENTIAL_PATH.matcher(path).matches() || path.matches("users/[^/]+/disable-credential-types"))
+                && isPrivileged(realm, entry.subject())) {
             alerts.add(alert(entry, Severity.CRITICAL, "privileged-credential-removed",
                     "An admin removed a credential of a privileged account"));
         }
+        if ("USER".equals(resourceType) && path.matches("users/[^/]+/(reset-password|execute-actions-email)")
+                && isPrivileged(realm, entry.subject())) {
+            alerts.add(alert(entry, Severity.CRITICAL, "privileged-account-reset",
+                    "An admin set the password of a privileged account, or sent it actions by e-mail"));
+        }
+        clientChanges(realm, entry, operation, path, alerts);
+        if ("authentication/required-actions/CONFIGURE_TOTP".equals(path) && realm.getRequiredActionProvidersStream()
+                .anyMatch(a -> "CONFIGURE_TOTP".equals(a.getAlias()) && a.isEnabled())) {
+            alerts.add(alert(entry, Severity.WARNING, "stock-totp-enabled",
+                    "Keycloak's own TOTP set-up, whose secrets are not sealed, was switched on (Kinga switches it off at its next start)"));
+        }
+        if ("REALM".equals(resourceType) && "events/config".equals(path) && eventsWeakened(realm)) {
+            alerts.add(alert(entry, Severity.WARNING, "realm-events-weakened",
+                    "The realm's events or admin events were switched off, or the kinga-audit listener taken off the realm"));
+        }
         return alerts;
+    }
+
+    /**
+     * Changes through which a client admin ({@code manage-clients}) reaches personal data: a mapper
+     * that makes tokens for the sidecar, grants {@code kinga-api} permissions or writes the claims
+     * that say how and when a person signed in; a client bound to another login flow; any change to,
+     * or new secret of, a client Kinga depends on ({@code guarded-clients}). Looked up in the
+     * models the event changed, so an admin event recorded without its representation counts too.
+     */
+    private void clientChanges(RealmModel realm, AuditEntry entry, String operation, String path, List<AuditEntry> alerts) {
+        Matcher owner = MAPPER_OWNER.matcher(path);
+        if (owner.matches() && ("CREATE".equals(operation) || "UPDATE".equals(operation))) {
+            boolean ofClient = "clients".equals(owner.group(1));
+            ClientModel client = ofClient ? realm.getClientById(owner.group(2)) : null;
+            ClientScopeModel scope = ofClient ? null : realm.getClientScopeById(owner.group(2));
+            List<ProtocolMapperModel> mappers = (client != null ? client.getProtocolMappersStream()
+                    : scope != null ? scope.getProtocolMappersStream() : java.util.stream.Stream.<ProtocolMapperModel>empty())
+                    .filter(m -> owner.group(3) == null || m.getId().equals(owner.group(3))).toList();
+            List<String> granting = mappers.stream().filter(SecurityDetector::grantsKingaAccess).map(ProtocolMapperModel::getName).toList();
+            if (!granting.isEmpty()) {
+                AuditEntry alert = alert(entry, Severity.CRITICAL, "client-grants-kinga-access",
+                        "A mapper now puts the sidecar's audience, Kinga permissions or sign-in claims into a client's tokens");
+                ((ObjectNode) alert.details()).putPOJO("mappers", granting);
+                ((ObjectNode) alert.details()).put(ofClient ? "clientId" : "clientScope",
+                        client != null ? client.getClientId() : scope != null ? scope.getName() : owner.group(2));
+                alerts.add(alert);
+            }
+            if (client != null && config.guardedClients().contains(client.getClientId())) {
+                alerts.add(guarded(entry, client, "A mapper of a client Kinga depends on was changed"));
+            }
+            return;
+        }
+        Matcher clientPath = CLIENT_PATH.matcher(path);
+        if (!clientPath.matches()) {
+            return;
+        }
+        ClientModel client = realm.getClientById(clientPath.group(1));
+        if (client == null) {
+            return;
+        }
+        String sub = clientPath.group(2);
+        if (sub == null && ("CREATE".equals(operation) || "UPDATE".equals(operation))) {
+            if (!client.getAuthenticationFlowBindingOverrides().isEmpty()) {
+                AuditEntry alert = alert(entry, Severity.CRITICAL, "client-flow-override",
+                        "A client is bound to its own login flow instead of the realm's (which enforces Kinga MFA)");
+                ((ObjectNode) alert.details()).put("clientId", client.getClientId());
+                ((ObjectNode) alert.details()).putPOJO("overrides", client.getAuthenticationFlowBindingOverrides());
+                alerts.add(alert);
+            }
+            List<String> granting = client.getProtocolMappersStream().filter(SecurityDetector::grantsKingaAccess)
+                    .map(ProtocolMapperModel::getName).toList();
+            if ("CREATE".equals(operation) && !granting.isEmpty()) {
+                AuditEntry alert = alert(entry, Severity.CRITICAL, "client-grants-kinga-access",
+                        "A new client's mappers put the sidecar's audience, Kinga permissions or sign-in claims into its tokens");
+                ((ObjectNode) alert.details()).putPOJO("mappers", granting);
+                ((ObjectNode) alert.details()).put("clientId", client.getClientId());
+                alerts.add(alert);
+            }
+        }
+        if (config.guardedClients().contains(client.getClientId())) {
+            alerts.add(guarded(entry, client, "client-secret".equals(sub) ? "A client Kinga depends on got a new secret"
+                    : "A client Kinga depends on was changed"));
+        }
+    }
+
+    private static AuditEntry guarded(AuditEntry entry, ClientModel client, String summary) {
+        AuditEntry alert = alert(entry, Severity.CRITICAL, "guarded-client-changed", summary);
+        ((ObjectNode) alert.details()).put("clientId", client.getClientId());
+        return alert;
+    }
+
+    /** Whether a mapper makes tokens for the sidecar, grants a kinga-api permission, or writes a sign-in claim of its own. */
+    static boolean grantsKingaAccess(ProtocolMapperModel mapper) {
+        Map<String, String> c = mapper.getConfig() == null ? Map.of() : mapper.getConfig();
+        return switch (mapper.getProtocolMapper()) {
+            case "oidc-audience-mapper" -> SIDECAR_AUDIENCE.equals(c.get("included.client.audience"))
+                    || String.valueOf(c.get("included.custom.audience")).contains(SIDECAR_AUDIENCE);
+            case "oidc-hardcoded-role-mapper" -> String.valueOf(c.get("role")).startsWith(PERMISSIONS_CLIENT + ".");
+            case "oidc-role-name-mapper" -> String.valueOf(c.get("new.role.name")).startsWith(PERMISSIONS_CLIENT + ".");
+            case "oidc-hardcoded-claim-mapper", "oidc-usermodel-attribute-mapper", "oidc-usermodel-property-mapper",
+                 "oidc-usersessionmodel-note-mapper", "oidc-script-based-protocol-mapper" -> signInClaim(c.get("claim.name"));
+            default -> false;
+        };
+    }
+
+    private static boolean signInClaim(String claim) {
+        if (claim == null) {
+            return false;
+        }
+        String top = claim.strip().split("\\.", 2)[0].toLowerCase(Locale.ROOT);
+        return SIGN_IN_CLAIMS.contains(top);
+    }
+
+    /** Events or admin events off, or (when the trail is not global) the kinga-audit listener taken off the realm. */
+    private boolean eventsWeakened(RealmModel realm) {
+        return !realm.isEventsEnabled() || !realm.isAdminEventsEnabled()
+                || !config.global() && realm.getEventsListenersStream().noneMatch(AuditEventListenerProviderFactory.PROVIDER_ID::equals);
     }
 
     private void failedLogins(RealmModel realm, AuditEntry entry, List<AuditEntry> alerts) {

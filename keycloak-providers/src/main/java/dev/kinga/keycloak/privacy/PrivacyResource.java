@@ -7,6 +7,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -15,6 +16,7 @@ import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
@@ -26,7 +28,8 @@ import java.util.regex.Pattern;
 /**
  * {@code /admin/realms/{realm}/kinga-privacy/users/{id}}: what the privacy sidecar calls to answer
  * a data-subject request. Exporting needs {@code view-users} (for that user), everything that
- * changes the account needs {@code manage-users}. Each call is an admin event on the user
+ * changes the account needs {@code manage-users}; the sidecar's own account needs neither, only the
+ * realm role {@code agent-role} (default {@code kinga-privacy-agent}). Each call is an admin event on the user
  * (operation {@code ACTION} for export and holds, {@code DELETE} for erasure, detail {@code action}),
  * so the audit trail records who read or erased whom.
  * <ul>
@@ -54,25 +57,103 @@ public class PrivacyResource {
     private final AdminPermissionEvaluator auth;
     private final AdminEventBuilder adminEvent;
     private final Set<String> privilegedRoles;
+    private final String agentRole;
 
     PrivacyResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent,
-                    Set<String> privilegedRoles) {
+                    Set<String> privilegedRoles, String agentRole) {
         this.session = session;
         this.realm = realm;
         this.auth = auth;
         this.adminEvent = adminEvent.resource(ResourceType.USER);
         this.privilegedRoles = privilegedRoles;
+        this.agentRole = agentRole;
+    }
+
+    /**
+     * The privacy sidecar's own account holds the realm role {@code agent-role} instead of
+     * realm-management roles: it reaches people only through this endpoint (look-up, export, hold,
+     * erase), never the rest of the admin API (no password resets, no credential removal).
+     */
+    private boolean agent() {
+        UserModel caller = auth.adminAuth().getUser();
+        RoleModel role = realm.getRole(agentRole);
+        return caller != null && role != null && caller.getServiceAccountClientLink() != null && caller.hasRole(role);
+    }
+
+    private void requireView(UserModel user) {
+        if (!agent()) {
+            auth.users().requireQuery();
+            auth.users().requireView(user);
+        }
+    }
+
+    private void requireManage(UserModel user) {
+        if (!agent()) {
+            auth.users().requireQuery();
+            auth.users().requireManage(user);
+        }
+    }
+
+    /**
+     * {@code GET .../users/{id}}: who the account is and how to reach them, for the sidecar's
+     * notices and its check that an account is still open: id, username, enabled, e-mail and
+     * whether it is verified, first name, locale. No admin event (a read, like the admin API's).
+     */
+    @GET
+    @Path("users/{id}")
+    public Response lookUp(@PathParam("id") String id) {
+        if (!agent()) {
+            auth.users().requireQuery();
+        }
+        UserModel user = user(id);
+        if (user == null) {
+            return notFound();
+        }
+        requireView(user);
+        return Response.ok(summary(user)).cacheControl(NO_STORE).build();
+    }
+
+    /** {@code GET .../users?username=}: the account with exactly this username (Keycloak stores them lower-cased), as a list of 0 or 1. */
+    @GET
+    @Path("users")
+    public Response byUsername(@QueryParam("username") String username) {
+        if (!agent()) {
+            auth.users().requireQuery();
+        }
+        if (username == null || username.isBlank() || username.length() > 255) {
+            return error(Response.Status.BAD_REQUEST, "invalid_request", "username is required (at most 255 characters)");
+        }
+        UserModel user = session.users().getUserByUsername(realm, username.strip().toLowerCase(java.util.Locale.ROOT));
+        if (user == null || user.getServiceAccountClientLink() != null) {
+            return Response.ok(java.util.List.of()).cacheControl(NO_STORE).build();
+        }
+        requireView(user);
+        return Response.ok(java.util.List.of(summary(user))).cacheControl(NO_STORE).build();
+    }
+
+    private static Map<String, Object> summary(UserModel user) {
+        Map<String, Object> summary = new java.util.LinkedHashMap<>();
+        summary.put("id", user.getId());
+        summary.put("username", user.getUsername());
+        summary.put("enabled", user.isEnabled());
+        summary.put("email", user.getEmail());
+        summary.put("emailVerified", user.isEmailVerified());
+        summary.put("firstName", user.getFirstName());
+        summary.put("locale", user.getFirstAttribute(UserModel.LOCALE));
+        return summary;
     }
 
     @GET
     @Path("users/{id}/export")
     public Response export(@PathParam("id") String id) {
-        auth.users().requireQuery();
+        if (!agent()) {
+            auth.users().requireQuery();
+        }
         UserModel user = user(id);
         if (user == null) {
             return notFound();
         }
-        auth.users().requireView(user);
+        requireView(user);
         ObjectNode export = new UserExport(session, realm).of(user);
         event(OperationType.ACTION, user, "export");
         return Response.ok(export).cacheControl(NO_STORE).build();
@@ -81,12 +162,14 @@ public class PrivacyResource {
     @GET
     @Path("users/{id}/hold")
     public Response hold(@PathParam("id") String id) {
-        auth.users().requireQuery();
+        if (!agent()) {
+            auth.users().requireQuery();
+        }
         UserModel user = user(id);
         if (user == null) {
             return notFound();
         }
-        auth.users().requireView(user);
+        requireView(user);
         ObjectNode hold = new ErasureHold(session, realm).of(user);
         return hold == null
                 ? error(Response.Status.NOT_FOUND, "no_hold", "The account has no erasure hold")
@@ -96,12 +179,14 @@ public class PrivacyResource {
     @POST
     @Path("users/{id}/hold")
     public Response placeHold(@PathParam("id") String id) {
-        auth.users().requireQuery();
+        if (!agent()) {
+            auth.users().requireQuery();
+        }
         UserModel user = user(id);
         if (user == null) {
             return notFound();
         }
-        auth.users().requireManage(user);
+        requireManage(user);
         Response refused = refusedTarget(user);
         if (refused != null) {
             return refused;
@@ -116,12 +201,14 @@ public class PrivacyResource {
     @DELETE
     @Path("users/{id}/hold")
     public Response releaseHold(@PathParam("id") String id) {
-        auth.users().requireQuery();
+        if (!agent()) {
+            auth.users().requireQuery();
+        }
         UserModel user = user(id);
         if (user == null) {
             return notFound();
         }
-        auth.users().requireManage(user);
+        requireManage(user);
         ObjectNode released = new ErasureHold(session, realm).release(user);
         if (released == null) {
             return error(Response.Status.NOT_FOUND, "no_hold", "The account has no erasure hold");
@@ -133,16 +220,21 @@ public class PrivacyResource {
     @POST
     @Path("users/{id}/erase")
     public Response erase(@PathParam("id") String id) {
-        auth.users().requireQuery();
+        boolean agent = agent();
+        if (!agent) {
+            auth.users().requireQuery();
+        }
         UserModel user = user(id);
         if (user == null) {
             // Gone already (erased, or deleted by an admin during the grace period): what is left under the id is erased still.
-            auth.users().requireManage();
+            if (!agent) {
+                auth.users().requireManage();
+            }
             if (id == null || !USER_ID.matcher(id).matches()) {
                 return notFound();
             }
         } else {
-            auth.users().requireManage(user);
+            requireManage(user);
             Response refused = refusedTarget(user);
             if (refused != null) {
                 return refused;

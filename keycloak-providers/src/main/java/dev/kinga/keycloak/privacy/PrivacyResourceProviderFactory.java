@@ -6,18 +6,24 @@ import org.keycloak.events.EventListenerProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
 import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
+import java.util.List;
 import java.util.Set;
 
 /** Serves {@link PrivacyResource} at {@code /admin/realms/{realm}/kinga-privacy}. */
 public class PrivacyResourceProviderFactory implements AdminRealmResourceProviderFactory, AdminRealmResourceProvider {
 
     public static final String PROVIDER_ID = "kinga-privacy";
+    static final String AGENT_ROLE = "agent-role";
+    static final String DEFAULT_AGENT_ROLE = "kinga-privacy-agent";
     private Set<String> privilegedRoles = Set.of();
+    private String agentRole = DEFAULT_AGENT_ROLE;
 
     @Override
     public String getId() {
@@ -32,12 +38,22 @@ public class PrivacyResourceProviderFactory implements AdminRealmResourceProvide
     @Override
     public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
                               AdminEventBuilder adminEvent) {
-        return new PrivacyResource(session, realm, auth, adminEvent, privilegedRoles);
+        return new PrivacyResource(session, realm, auth, adminEvent, privilegedRoles, agentRole);
     }
 
     @Override
     public void init(Config.Scope scope) {
-        // nothing to configure
+        agentRole = scope.get(AGENT_ROLE, DEFAULT_AGENT_ROLE).strip();
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return ProviderConfigurationBuilder.create()
+                .property().name(AGENT_ROLE).type(ProviderConfigProperty.STRING_TYPE).label("Privacy agent role")
+                .helpText("Realm role of the privacy sidecar's own account: it may look people up, export, hold and erase "
+                        + "them through this endpoint, and nothing else of the admin API (no realm-management role needed).")
+                .defaultValue(DEFAULT_AGENT_ROLE).add()
+                .build();
     }
 
     @Override

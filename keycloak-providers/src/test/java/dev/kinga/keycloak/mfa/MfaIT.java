@@ -119,6 +119,28 @@ class MfaIT {
         assertTrue(events.toString().contains("admin_reset_password"), "the revocation is an event with its reason");
     }
 
+    @Test
+    void aSecondBrowserOfTheSameKindIsTrustedUnderItsOwnName(KeycloakClient kc) {
+        // Issue 29, finding 5: the same device name on the same day failed the login with a duplicate-label 400.
+        Enrolled user = enrol(kc, optInUser(kc));
+        JsonNode tokens = null;
+        for (int browser = 0; browser < 2; browser++) {
+            KeycloakClient.Page page = password(kc, user);
+            tokens = page.post("kinga-totp-form", Map.of("mode", "totp", "use_backup_code", ""))
+                    .post("kinga-backup-code-form", Map.of("mode", "backup", "backup_code", user.backupCodes().get(browser),
+                            "trust_device", "on"))
+                    .tokens();
+            assertEquals(302, trustedLogin(kc, user, page).status(), "browser " + browser + " is trusted");
+        }
+        JsonNode types = json(expect(kc.send("GET", kc.baseUrl() + "/realms/" + REALM + "/account/credentials", null,
+                tokens.path("access_token").asText(), Map.of("Accept", "application/json")), 200));
+        JsonNode devices = credentialsOfType(types, "kinga-trusted-device");
+        assertEquals(2, devices.size(), types.toString());
+        String first = devices.get(0).path("userLabel").asText();
+        String second = devices.get(1).path("userLabel").asText();
+        assertTrue(!first.equals(second) && (first.endsWith(" (2)") || second.endsWith(" (2)")), first + " / " + second);
+    }
+
     /**
      * A trusted-device sign-in must not pass for MFA at a service that needs it (the privacy
      * sidecar's detokenization): its tokens carry no amr "mfa"; a client that asks for

@@ -254,6 +254,42 @@ class PrivacyIT {
         kc.admin("DELETE", "/" + REALM + "/groups/" + person.groupId, null);
     }
 
+    @Test
+    void theSidecarsOwnAccountReachesPeopleOnlyThroughThePrivacyEndpoint(KeycloakClient kc) {
+        // Issue 29, finding 2: its secret used to open manage-users (reset a privacy officer's password, remove their factors).
+        Person person = Person.create(kc);
+        String token = sidecarToken(kc);
+        JsonNode found = json(expect(kc.send("GET", kc.baseUrl() + PRIVACY + person.id, null, token), 200));
+        assertEquals(person.username, found.path("username").asText());
+        assertEquals(person.email(), found.path("email").asText());
+        assertTrue(found.path("enabled").asBoolean());
+        JsonNode byName = json(expect(kc.send("GET", kc.baseUrl() + PRIVACY.replaceAll("/$", "") + "?username="
+                + person.username.toUpperCase(java.util.Locale.ROOT), null, token), 200));
+        assertEquals(person.id, byName.path(0).path("id").asText(), "usernames as Keycloak stores them: lower-cased");
+        assertEquals(0, json(expect(kc.send("GET", kc.baseUrl() + PRIVACY.replaceAll("/$", "") + "?username=no-such-" + person.run,
+                null, token), 200)).size());
+
+        String users = kc.baseUrl() + "/admin/realms/" + REALM + "/users/" + person.id;
+        assertEquals(403, kc.send("GET", users, null, token).statusCode(), "no admin API");
+        // And no secret to read: the client signs in with its own key (private_key_jwt).
+        JsonNode client = kc.adminGet("/" + REALM + "/clients?clientId=kinga-sidecar").get(0);
+        assertEquals("client-jwt", client.path("clientAuthenticatorType").asText());
+        HttpResponse<String> secretAnswer = kc.admin("GET", "/" + REALM + "/clients/" + client.path("id").asText() + "/client-secret", null);
+        String secret = secretAnswer.statusCode() == 200 ? json(secretAnswer).path("value").asText("none") : "none";
+        HttpResponse<String> bySecret = kc.postForm(kc.baseUrl() + "/realms/" + REALM + "/protocol/openid-connect/token",
+                Map.of("grant_type", "client_credentials", "client_id", "kinga-sidecar", "client_secret", secret), null);
+        assertTrue(bySecret.statusCode() == 400 || bySecret.statusCode() == 401, "a secret read through the admin API signs nobody in: "
+                + bySecret.body());
+        assertEquals("invalid_client", json(bySecret).path("error").asText());
+        assertEquals(403, kc.send("PUT", users + "/reset-password", Map.of("type", "password", "value", "Taken-Over-1!x",
+                "temporary", false), token).statusCode());
+        assertEquals(403, kc.send("GET", users + "/credentials", null, token).statusCode());
+        assertEquals(403, kc.send("PUT", users, Map.of("email", "attacker@example.test"), token).statusCode());
+        assertEquals(person.email(), kc.adminGet("/" + REALM + "/users/" + person.id).path("email").asText(), "untouched");
+        kc.admin("DELETE", "/" + REALM + "/users/" + person.id, null);
+        kc.admin("DELETE", "/" + REALM + "/groups/" + person.groupId, null);
+    }
+
     /** A fresh person with a realm role and a group of their own. */
     private record Person(String id, String username, String run, String groupId) {
         static Person create(KeycloakClient kc) {
@@ -280,10 +316,9 @@ class PrivacyIT {
         }
     }
 
+    /** A token of the sidecar's own account, signed in with its key as the sidecar does. */
     private static String sidecarToken(KeycloakClient kc) {
-        JsonNode client = kc.adminGet("/" + REALM + "/clients?clientId=kinga-sidecar").get(0);
-        String secret = kc.adminGet("/" + REALM + "/clients/" + client.path("id").asText() + "/client-secret").path("value").asText();
-        return clientCredentials(kc, "kinga-sidecar", secret);
+        return dev.kinga.keycloak.testing.SidecarClientKey.token(kc);
     }
 
     /** A confidential client whose service account holds exactly these realm-management roles. */

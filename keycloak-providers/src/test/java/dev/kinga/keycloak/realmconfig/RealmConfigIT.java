@@ -50,6 +50,18 @@ class RealmConfigIT {
     }
 
     @Test
+    void keycloaksStockTotpIsOffWhereKingaMfaRuns(KeycloakClient kc) {
+        // Issue 29, finding 7: the stock action makes a TOTP credential whose secret is not sealed.
+        JsonNode stock = kc.adminGet("/" + REALM + "/authentication/required-actions/CONFIGURE_TOTP");
+        assertFalse(stock.path("enabled").asBoolean(), stock.toString());
+        assertFalse(stock.path("defaultAction").asBoolean());
+        JsonNode kinga = kc.adminGet("/" + REALM + "/authentication/required-actions/kinga-totp-enrol");
+        assertTrue(kinga.path("enabled").asBoolean(), "Kinga's own enrolment stays: " + kinga);
+        String master = kc.adminGet("/master/authentication/required-actions/CONFIGURE_TOTP").path("enabled").asText();
+        assertEquals("true", master, "realms without Kinga MFA keep Keycloak's action");
+    }
+
+    @Test
     void passwordPolicyRejectsWeakPasswords(KeycloakClient kc) {
         String id = kc.adminGet("/" + REALM + "/users?username=" + USER + "&exact=true").get(0).path("id").asText();
         HttpResponse<String> weak = kc.admin("PUT", "/" + REALM + "/users/" + id + "/reset-password",
@@ -88,11 +100,11 @@ class RealmConfigIT {
         Set<String> management = new HashSet<>();
         mappings.path("clientMappings").path("realm-management").path("mappings")
                 .forEach(r -> management.add(r.path("name").asText()));
-        assertEquals(Set.of("view-users", "query-users", "view-events", "manage-users"), management);
+        assertEquals(Set.of(), management, "issue 29: the sidecar's account holds no admin-API role, so its secret opens no account");
         Set<String> realmRoles = new HashSet<>();
         mappings.path("realmMappings").forEach(r -> realmRoles.add(r.path("name").asText()));
         realmRoles.remove("default-roles-kinga");
-        assertEquals(Set.of(), realmRoles, "the service account holds no catalogue role");
+        assertEquals(Set.of("kinga-privacy-agent"), realmRoles, "only the privacy endpoint's own role");
     }
 
     @Test

@@ -53,10 +53,9 @@ public final class SidecarProcess implements AutoCloseable {
         env.put("KINGA_KEYCLOAK_URL", keycloak.baseUrl());
         env.put("KINGA_PII_HASH_KEY", HASH_KEY);
         env.put("KINGA_PII_VAULT_KEYS", VAULT_KEYS);
-        KeycloakClient admin = new KeycloakClient(keycloak.baseUrl());
-        String sidecarClient = admin.adminGet("/" + DemoUsers.REALM + "/clients?clientId=kinga-sidecar").get(0).path("id").asText();
-        env.put("KINGA_KEYCLOAK_CLIENT_SECRET", admin.adminGet("/" + DemoUsers.REALM + "/clients/" + sidecarClient + "/client-secret")
-                .path("value").asText());
+        // The sidecar signs in to Keycloak with its own key (private_key_jwt), registered on client kinga-sidecar.
+        SidecarClientKey.register(new KeycloakClient(keycloak.baseUrl()));
+        env.put("KINGA_KEYCLOAK_CLIENT_KEY_FILE", SidecarClientKey.writePrivateKey(work).toString());
         String pgUrl = System.getProperty("kinga.it.sidecar.db.url", "");
         if (keycloak.database().postgres() && !pgUrl.isBlank()) {
             resetOnce(pgUrl, keycloak.database().username(), keycloak.database().password());

@@ -3,6 +3,8 @@ package dev.kinga.sidecar.subject;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -13,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -24,7 +27,9 @@ import java.util.regex.Pattern;
 /**
  * Keycloak as a connector: the realm's {@code kinga-privacy} admin endpoint, called with the
  * sidecar's own service account ({@code kinga-sidecar}, client credentials; its token is cached
- * until shortly before it expires). Keycloak being unreachable or answering 5xx is a
+ * until shortly before it expires). That account holds only the realm role
+ * {@code kinga-privacy-agent}: it looks people up, exports, holds and erases them through
+ * {@code kinga-privacy} and reaches nothing else of Keycloak's admin API. Keycloak being unreachable or answering 5xx is a
  * {@link ConnectorException} the caller retries; a person Keycloak does not know is {@code null}.
  */
 @ApplicationScoped
@@ -43,6 +48,19 @@ public class KeycloakPrivacy {
 
     @ConfigProperty(name = "kinga.keycloak.client-secret")
     Optional<String> clientSecret;
+
+    /** The sidecar's private key (PKCS#8 PEM): with it, the sidecar signs in with private_key_jwt instead of a secret. */
+    @ConfigProperty(name = "kinga.keycloak.client-key-file")
+    Optional<String> clientKeyFile;
+
+    @ConfigProperty(name = "kinga.keycloak.client-key-id", defaultValue = "kinga-sidecar")
+    String clientKeyId;
+
+    /** The audience of the sidecar's client assertions: the realm's issuer as Keycloak names itself. */
+    @ConfigProperty(name = "kinga.keycloak.client-assertion-audience")
+    Optional<String> assertionAudience;
+
+    private ClientAssertion assertion;
 
     /** How long an account Keycloak answered as enabled is taken as such without asking again. */
     @ConfigProperty(name = "kinga.keycloak.account-check-cache", defaultValue = "PT5S")
@@ -75,15 +93,29 @@ public class KeycloakPrivacy {
         }
     }
 
+    /** A key file that cannot be read stops the start, instead of every data-subject request failing later. */
+    void loadKey(@Observes StartupEvent started) {
+        if (keyFile().isPresent()) {
+            if (!clientKeyId.matches("[A-Za-z0-9._:-]{1,64}") || !clientId.matches("[A-Za-z0-9._:-]{1,255}")) {
+                throw new IllegalStateException("kinga.keycloak.client-id and client-key-id are plain names");
+            }
+            assertion = ClientAssertion.fromPemFile(clientId, clientKeyId, Path.of(keyFile().get()));
+        }
+    }
+
     public boolean configured() {
-        return clientSecret.filter(s -> !s.isBlank()).isPresent();
+        return keyFile().isPresent() || clientSecret.filter(s -> !s.isBlank()).isPresent();
+    }
+
+    private Optional<String> keyFile() {
+        return clientKeyFile.filter(s -> !s.isBlank());
     }
 
     /** The Keycloak user id of a person named by id or username, or null when the realm has no such user. */
     public String resolve(String subject) {
         String byId = null;
         if (USER_ID.matcher(subject).matches()) {
-            HttpResponse<String> user = call("GET", admin("/users/" + subject.toLowerCase(Locale.ROOT)));
+            HttpResponse<String> user = call("GET", person(subject.toLowerCase(Locale.ROOT)));
             byId = user.statusCode() == 404 ? null : read(expect(user, 200)).path("id").asText();
         }
         String byName = byUsername(subject);
@@ -95,8 +127,7 @@ public class KeycloakPrivacy {
 
     private String byUsername(String subject) {
         String username = subject.strip().toLowerCase(Locale.ROOT);
-        HttpResponse<String> found = call("GET", admin("/users?exact=true&briefRepresentation=true&username="
-                + URLEncoder.encode(username, StandardCharsets.UTF_8)));
+        HttpResponse<String> found = call("GET", admin("/kinga-privacy/users?username=" + URLEncoder.encode(username, StandardCharsets.UTF_8)));
         for (JsonNode user : read(expect(found, 200))) {
             if (username.equals(user.path("username").asText())) {
                 return user.path("id").asText();
@@ -114,14 +145,14 @@ public class KeycloakPrivacy {
         if (!USER_ID.matcher(userId).matches()) {
             return null;
         }
-        HttpResponse<String> response = call("GET", admin("/users/" + userId.toLowerCase(Locale.ROOT)));
+        HttpResponse<String> response = call("GET", person(userId.toLowerCase(Locale.ROOT)));
         if (response.statusCode() == 404) {
             return null;
         }
         JsonNode user = read(expect(response, 200));
         String email = user.path("email").asText("");
         return new Contact(email.isBlank() ? null : email, user.path("emailVerified").asBoolean(false), user.path("firstName").asText(null),
-                user.path("attributes").path("locale").path(0).asText(null));
+                user.path("locale").asText(null));
     }
 
     /** Everything Keycloak and Kinga's providers hold about the user, or null when the user is gone. */
@@ -139,7 +170,7 @@ public class KeycloakPrivacy {
         if (until != null && Instant.now().isBefore(until)) {
             return AccountState.ACTIVE;
         }
-        HttpResponse<String> response = call("GET", admin("/users/" + URLEncoder.encode(userId, StandardCharsets.UTF_8)));
+        HttpResponse<String> response = call("GET", person(userId));
         if (response.statusCode() == 404) {
             activeUntil.remove(userId);
             return AccountState.GONE;
@@ -187,6 +218,11 @@ public class KeycloakPrivacy {
         return URI.create(url + "/admin/realms/" + realm + path);
     }
 
+    /** Kinga's look-up of one person ({@code kinga-privacy/users/{id}}): the sidecar's account holds no admin-API role. */
+    private URI person(String userId) {
+        return admin("/kinga-privacy/users/" + URLEncoder.encode(userId, StandardCharsets.UTF_8));
+    }
+
     private URI privacy(String userId, String action) {
         return admin("/kinga-privacy/users/" + URLEncoder.encode(userId, StandardCharsets.UTF_8) + "/" + action);
     }
@@ -205,10 +241,17 @@ public class KeycloakPrivacy {
             return token;
         }
         if (!configured()) {
-            throw new ConnectorException("kinga.keycloak.client-secret is not set: the sidecar cannot reach Keycloak's privacy endpoint");
+            throw new ConnectorException("neither kinga.keycloak.client-key-file nor kinga.keycloak.client-secret is set: "
+                    + "the sidecar cannot reach Keycloak's privacy endpoint");
         }
-        String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
-                + "&client_secret=" + URLEncoder.encode(clientSecret.get(), StandardCharsets.UTF_8);
+        String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8);
+        if (keyFile().isPresent()) {
+            String audience = assertionAudience.filter(a -> !a.isBlank()).orElse(url + "/realms/" + realm);
+            form += "&client_assertion_type=" + URLEncoder.encode(ClientAssertion.TYPE, StandardCharsets.UTF_8)
+                    + "&client_assertion=" + assertion.sign(audience, Instant.now());
+        } else {
+            form += "&client_secret=" + URLEncoder.encode(clientSecret.get(), StandardCharsets.UTF_8);
+        }
         HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/realms/" + realm + "/protocol/openid-connect/token"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/x-www-form-urlencoded")

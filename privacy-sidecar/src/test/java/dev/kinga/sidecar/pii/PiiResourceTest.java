@@ -156,6 +156,19 @@ class PiiResourceTest {
     }
 
     /** A raw socket: the server answers 413 while the client is still sending, and closes. */
+    /** The status line and headers of a POST whose body is JSON but that names no Content-Type (RestAssured always sends one). */
+    private static String rawPostWithoutContentType(String token, String body) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/v1/pii/detect HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
     private static int statusOfTenMegabytePost(String token) throws Exception {
         int length = 10 * 1024 * 1024;
         try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
@@ -204,6 +217,8 @@ class PiiResourceTest {
                 .body("text").post("/api/v1/pii/detect");
         assertEquals(415, wrongType.statusCode());
         assertEquals("unsupported_media_type", wrongType.jsonPath().getString("error"));
+        assertTrue(rawPostWithoutContentType(token, "{\"text\":\"Call +254 712 345 678\"}").startsWith("HTTP/1.1 415"),
+                "JSON without a Content-Type is not read as JSON anyway");
 
         assertEquals(413, statusOfTenMegabytePost(token));
         Response tooLarge = RestAssured.given().contentType("application/json").header("Authorization", "Bearer " + token)

@@ -30,7 +30,7 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
     /** Erase calls per user id, whether or not the user was still there. */
     static final Map<String, AtomicInteger> ERASE_CALLS = new ConcurrentHashMap<>();
     private static final Pattern PRIVACY = Pattern.compile("/admin/realms/kinga/kinga-privacy/users/([^/]+)/(export|hold|erase)");
-    private static final Pattern USER = Pattern.compile("/admin/realms/kinga/users/([^/?]+)");
+    private static final Pattern USER = Pattern.compile("/admin/realms/kinga/kinga-privacy/users/([^/?]+)");
     private HttpServer server;
 
     static final class User {
@@ -176,7 +176,7 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
             }
             return;
         }
-        if (path.equals("/admin/realms/kinga/users")) {
+        if (path.equals("/admin/realms/kinga/kinga-privacy/users")) {
             String query = exchange.getRequestURI().getQuery();
             String username = query.replaceAll(".*username=([^&]*).*", "$1");
             StringBuilder found = new StringBuilder("[");
@@ -193,7 +193,7 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
                     + (u.email == null ? "" : ",\"email\":\"" + u.email.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
                     + ",\"emailVerified\":" + u.emailVerified
                     + (u.firstName == null ? "" : ",\"firstName\":\"" + u.firstName + "\"")
-                    + (u.locale == null ? "" : ",\"attributes\":{\"locale\":[\"" + u.locale + "\"]}") + "}");
+                    + (u.locale == null ? "" : ",\"locale\":\"" + u.locale + "\"") + "}");
             return;
         }
         answer(exchange, 404, "{}");

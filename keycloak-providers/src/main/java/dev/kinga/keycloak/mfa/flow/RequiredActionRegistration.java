@@ -20,9 +20,35 @@ final class RequiredActionRegistration {
     private RequiredActionRegistration() {
     }
 
+    /** Keycloak's own TOTP set-up: it keeps the secret as it is, the very thing Kinga's sealed TOTP replaces. */
+    static final String STOCK_TOTP = "CONFIGURE_TOTP";
+
     static void register(RealmModel realm) {
         add(realm, TotpEnrolAction.PROVIDER_ID, "Kinga: set up TOTP");
         add(realm, BackupCodesAction.PROVIDER_ID, "Kinga: backup codes");
+        if (usesKingaMfa(realm)) {
+            disableStockTotp(realm);
+        }
+    }
+
+    /**
+     * In a realm whose flows use Kinga MFA, Keycloak's stock {@code CONFIGURE_TOTP} is switched off
+     * at every start: the account console and {@code kc_action=CONFIGURE_TOTP} would otherwise still
+     * offer it and create a credential whose secret is not sealed. Credentials made earlier keep working.
+     */
+    private static void disableStockTotp(RealmModel realm) {
+        RequiredActionProviderModel stock = realm.getRequiredActionProviderByAlias(STOCK_TOTP);
+        if (stock != null && (stock.isEnabled() || stock.isDefaultAction())) {
+            LOG.infof("Realm %s: disabling Keycloak's %s (Kinga's sealed TOTP replaces it)", realm.getName(), STOCK_TOTP);
+            stock.setEnabled(false);
+            stock.setDefaultAction(false);
+            realm.updateRequiredActionProvider(stock);
+        }
+    }
+
+    private static boolean usesKingaMfa(RealmModel realm) {
+        return realm.getAuthenticationFlowsStream().anyMatch(flow -> realm.getAuthenticationExecutionsStream(flow.getId())
+                .anyMatch(e -> MfaAuthenticatorFactory.PROVIDER_ID.equals(e.getAuthenticator())));
     }
 
     /** TOTP enrolment is registered and enabled in the realm, so a user can be made to enrol. */

@@ -41,7 +41,7 @@ public final class TrustedDevices {
         CredentialModel model = new CredentialModel();
         model.setType(TYPE);
         model.setCreatedDate(Time.currentTimeMillis());
-        model.setUserLabel(device + ", until " + Instant.ofEpochSecond(expiresAt).toString().substring(0, 10));
+        model.setUserLabel(uniqueLabel(user, device + ", until " + Instant.ofEpochSecond(expiresAt).toString().substring(0, 10)));
         model.setSecretData(new TrustedDeviceData.Secret(sha256(user.getId(), secret), true).json());
         model.setCredentialData(new TrustedDeviceData.Data(expiresAt, device).json());
         CredentialModel stored = user.credentialManager().createStoredCredential(model);
@@ -50,6 +50,20 @@ public final class TrustedDevices {
                 .value(value).path(cookiePath(session, realm)).maxAge(days * 86_400).secure(true).httpOnly(true)
                 .sameSite(NewCookie.SameSite.LAX).build());
         return stored.getId();
+    }
+
+    /**
+     * Keycloak refuses two credentials of a type with one label: a second browser of the same kind
+     * trusted on the same day gets "(2)", "(3)", … instead of failing the login.
+     */
+    private static String uniqueLabel(UserModel user, String label) {
+        java.util.Set<String> taken = user.credentialManager().getStoredCredentialsByTypeStream(TYPE)
+                .map(CredentialModel::getUserLabel).collect(java.util.stream.Collectors.toSet());
+        String unique = label;
+        for (int n = 2; taken.contains(unique); n++) {
+            unique = label + " (" + n + ")";
+        }
+        return unique;
     }
 
     /** The id of the user's unexpired trusted device this browser proves, or null. */
