@@ -1,4 +1,3 @@
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -65,14 +64,15 @@ public class DevClientKey {
             generator.initialize(2048);
             byte[] pkcs8 = generator.generateKeyPair().getPrivate().getEncoded();
             Files.createDirectories(file.toAbsolutePath().getParent());
+            try {
+                // owner-only from the first byte, whatever the umask
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createFile(file);
+            }
             Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n"
                     + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
                     + "\n-----END PRIVATE KEY-----\n");
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException | IOException notPosix) {
-                // best effort
-            }
         }
         String body = Files.readString(file).replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
         return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));

@@ -25,6 +25,7 @@ public record AuditConfig(
         int retentionFloorDays,
         AnchorKeys anchorKeys,
         int anchorIntervalMinutes,
+        int anchorFirstDelaySeconds,
         int failedLoginThreshold,
         int failedLoginWindowSeconds,
         int stuffingUserThreshold,
@@ -61,6 +62,7 @@ public record AuditConfig(
     static final String RETENTION_FLOOR_DAYS = "retention-floor-days";
     static final String ANCHOR_KEYS = "anchor-keys";
     static final String ANCHOR_INTERVAL = "anchor-interval-minutes";
+    static final String ANCHOR_FIRST_DELAY = "anchor-first-delay-seconds";
     static final String FAILED_LOGIN_THRESHOLD = "failed-login-threshold";
     static final String FAILED_LOGIN_WINDOW = "failed-login-window-seconds";
     static final String STUFFING_THRESHOLD = "stuffing-user-threshold";
@@ -68,7 +70,7 @@ public record AuditConfig(
     static final String PRIVILEGED_ROLES = "privileged-roles";
 
     static final String GUARDED_CLIENTS = "guarded-clients";
-    static final String DEFAULT_GUARDED_CLIENTS = "kinga-sidecar,kinga-compliance-cli,kinga-my-data,kinga-api-key-console";
+    static final String DEFAULT_GUARDED_CLIENTS = "kinga-sidecar,kinga-compliance-cli,kinga-my-data,kinga-api-key-console,kinga-api";
 
     static final String DEFAULT_PRIVILEGED_ROLES =
             "admin,administrator,supervisor,privacy-officer,security-officer,realm-admin,manage-users,manage-realm,manage-clients,"
@@ -103,6 +105,7 @@ public record AuditConfig(
                 floorDays,
                 AnchorKeys.parse(scope.get(ANCHOR_KEYS)),
                 positive(scope, ANCHOR_INTERVAL, 15),
+                positive(scope, ANCHOR_FIRST_DELAY, 10),
                 positive(scope, FAILED_LOGIN_THRESHOLD, 5),
                 positive(scope, FAILED_LOGIN_WINDOW, 300),
                 positive(scope, STUFFING_THRESHOLD, 10),

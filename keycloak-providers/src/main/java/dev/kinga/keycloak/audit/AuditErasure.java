@@ -1,5 +1,6 @@
 package dev.kinga.keycloak.audit;
 
+import dev.kinga.keycloak.audit.jpa.AuditOutboxEntity;
 import dev.kinga.keycloak.audit.jpa.AuditRecordEntity;
 import jakarta.persistence.EntityManager;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -70,12 +71,16 @@ public final class AuditErasure {
             AuditRecordEntity record = em.find(AuditRecordEntity.class, delivery[1]);
             if (record != null) {
                 em.refresh(record); // the bulk update bypassed this persistence context
-                String payload = AuditRecordJson.of(record, realm.getName()).toString();
-                String id = (String) delivery[0];
+                AuditOutboxEntity row = em.find(AuditOutboxEntity.class, delivery[0]);
+                if (row == null || signingKey != null && !OutboxSeal.holds(signingKey, row)) {
+                    continue; // sent meanwhile, or not Keycloak's (written into the database): never sealed anew
+                }
+                em.detach(row); // rewritten by id below: a row the forwarder deletes meanwhile is simply not there any more
+                row.setPayload(AuditRecordJson.of(record, realm.getName()).toString());
                 rewritten += em.createQuery("update AuditOutboxEntity o set o.payload = :payload, o.payloadMac = :mac where o.id = :id")
-                        .setParameter("payload", payload)
-                        .setParameter("mac", signingKey == null ? null : OutboxSeal.of(signingKey, id, payload))
-                        .setParameter("id", id)
+                        .setParameter("payload", row.getPayload())
+                        .setParameter("mac", signingKey == null ? null : OutboxSeal.of(signingKey, row))
+                        .setParameter("id", row.getId())
                         .executeUpdate();
             }
         }

@@ -84,7 +84,8 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
             if (config.anchorKeys().configured()) {
                 // First run right after start: records left unanchored when the server stopped are anchored
                 // before it writes new ones, so the time it was down never reads as an anchor gap.
-                executor.scheduleWithFixedDelay(() -> anchorAll(factory), 10, config.anchorIntervalMinutes() * 60L, TimeUnit.SECONDS);
+                executor.scheduleWithFixedDelay(() -> anchorAll(factory), config.anchorFirstDelaySeconds(),
+                        config.anchorIntervalMinutes() * 60L, TimeUnit.SECONDS);
             } else {
                 LOG.warn("Kinga audit trail: no anchor-keys configured, so the chain is not anchored outside the database: "
                         + "someone who can write the database could recompute every hash undetected (see docs/threat-model.md)");
@@ -166,6 +167,10 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
                 .label("Anchor keys")
                 .helpText("HMAC keys anchoring the chain outside the database: id:base64,id:base64 (32 bytes each, "
                         + "the first active). Keep old ids listed after a rotation.").add()
+                .property().name(AuditConfig.ANCHOR_FIRST_DELAY).type(ProviderConfigProperty.INTEGER_TYPE)
+                .label("First anchor after start (s)")
+                .helpText("Seconds after start-up before the first scheduled anchor: soon, so the time the server was down never "
+                        + "reads as a gap between anchors.").defaultValue(10).add()
                 .property().name(AuditConfig.ANCHOR_INTERVAL).type(ProviderConfigProperty.INTEGER_TYPE)
                 .label("Anchor interval (minutes)")
                 .helpText("How often each realm's chain head is anchored (and forwarded to the sinks).").defaultValue(15).add()

@@ -103,7 +103,7 @@ final class AuditForwarder {
         }
     }
 
-    private record Pending(String id, String realmId, long seq, String recordId, String payload, String payloadMac, int attempts,
+    private record Pending(String id, String realmId, long seq, String recordId, String payload, boolean sealed, int attempts,
                            long nextAttemptAt) {
     }
 
@@ -174,7 +174,8 @@ final class AuditForwarder {
                         .setMaxResults(perRealm)
                         .getResultStream()
                         .forEach(o -> batch.add(new Pending(o.getId(), o.getRealmId(), o.getSeq(), o.getRecordId(),
-                                o.getPayload(), o.getPayloadMac(), o.getAttempts(), o.getNextAttemptAt())));
+                                o.getPayload(), config.sinkSigningKey() == null || OutboxSeal.holds(config.sinkSigningKey(), o),
+                                o.getAttempts(), o.getNextAttemptAt())));
             }
         });
         return batch;
@@ -182,7 +183,7 @@ final class AuditForwarder {
 
     /** @return null when the sink took the record, else why not */
     private Failure send(String sink, Pending p) {
-        if (config.sinkSigningKey() != null && !OutboxSeal.holds(config.sinkSigningKey(), p.id(), p.payload(), p.payloadMac())) {
+        if (!p.sealed()) {
             // Not queued by Keycloak (written into the database), or changed there: never signed, never sent.
             return new Failure(UNSEALED, true);
         }

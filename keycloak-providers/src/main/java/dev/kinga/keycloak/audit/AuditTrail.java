@@ -73,12 +73,12 @@ public final class AuditTrail {
                 out.setSeq(seq);
                 out.setSink(sink);
                 out.setPayload(payload);
-                if (config.sinkSigningKey() != null) {
-                    out.setPayloadMac(OutboxSeal.of(config.sinkSigningKey(), out.getId(), payload));
-                }
                 out.setCreatedAt(System.currentTimeMillis());
                 out.setAttempts(0);
                 out.setNextAttemptAt(0);
+                if (config.sinkSigningKey() != null) {
+                    out.setPayloadMac(OutboxSeal.of(config.sinkSigningKey(), out));
+                }
                 em.persist(out);
             }
         }

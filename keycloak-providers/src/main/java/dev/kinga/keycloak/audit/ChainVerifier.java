@@ -28,6 +28,8 @@ public final class ChainVerifier {
 
     /** How far a record's time may be ahead of this node's clock (another node's clock may run ahead). */
     private static final long FUTURE_SKEW_MILLIS = 5 * 60_000L;
+    /** How long a record may be missing at the sink (two nodes deliver a realm's records out of order for moments). */
+    private static final java.time.Duration HOLE_GRACE = java.time.Duration.ofMinutes(5);
 
     private final KeycloakSession session;
     private final EntityManager em;
@@ -98,6 +100,12 @@ public final class ChainVerifier {
             // and later records (a new anchor of the forged head, say) carried the rewrite to the sink.
             return new Broken(v.firstBreakSeq(), null, "sink_chain_break");
         }
+        if (v.firstHoleSeq() != null && v.firstHoleSeq() > pruned && v.holeSince() != null
+                && v.holeSince().isBefore(clock.instant().minus(HOLE_GRACE))) {
+            // The sink never received this record (a dead letter, or a delivery removed from the outbox): what
+            // it holds past the hole was never linked to what came before, so it cannot vouch for it.
+            return new Broken(v.firstHoleSeq(), null, "sink_gap");
+        }
         if (v.lastSeq() > headSeq) {
             return new Broken(v.lastSeq(), null, "sink_ahead"); // records the sink received are gone from the database
         }
@@ -151,6 +159,7 @@ public final class ChainVerifier {
         long anchorsChecked = 0;
         Long firstUnanchoredTime = null;
         long firstUnanchoredSeq = 0;
+        long latestTime = Long.MIN_VALUE + FUTURE_SKEW_MILLIS * 2;
         boolean checkpointAnchored = false;
         for (long pageStart = start; pageStart <= end; pageStart += PAGE) {
             for (AuditRecordEntity r : range(realm.getId(), pageStart, Math.min(end, pageStart + PAGE - 1))) {
@@ -174,6 +183,13 @@ public final class ChainVerifier {
                 if (anchorProblem != null) {
                     return broken(realm, checked, erased, lastAnchor, anchorsChecked, start, end, checkpointSeq, new Broken(r.getSeq(), r.getId(), anchorProblem));
                 }
+                if (r.getTime() < latestTime - FUTURE_SKEW_MILLIS * 2) {
+                    // Records are chained in commit order, seconds after their events: a record ten minutes older than
+                    // one before it was moved back in time (to slip a rewritten stretch past the anchor rules).
+                    return broken(realm, checked, erased, lastAnchor, anchorsChecked, start, end, checkpointSeq,
+                            new Broken(r.getSeq(), r.getId(), "time_out_of_order"));
+                }
+                latestTime = Math.max(latestTime, r.getTime());
                 if (r.getTime() > clock.millis() + FUTURE_SKEW_MILLIS) {
                     // Record times are hashed, but a forger recomputes the hashes: a time in the future would
                     // hide records without an anchor after them from the anchor_missing rule.

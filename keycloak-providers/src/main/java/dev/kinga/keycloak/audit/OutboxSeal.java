@@ -1,5 +1,6 @@
 package dev.kinga.keycloak.audit;
 
+import dev.kinga.keycloak.audit.jpa.AuditOutboxEntity;
 import dev.kinga.keycloak.crypto.Hmac;
 
 import java.nio.charset.StandardCharsets;
@@ -8,22 +9,25 @@ import java.util.HexFormat;
 
 /**
  * A delivery waiting in the outbox carries a MAC of its payload under the sink signing key (from
- * the server's configuration, not the database), bound to its row: the forwarder sends only what
- * Keycloak itself queued, so a database writer cannot get a forged record signed to the sidecar's
- * intake by inserting an outbox row.
+ * the server's configuration, not the database), bound to its row, sink, realm, sequence number and
+ * record: the forwarder sends only what Keycloak itself queued, so a database writer cannot get a
+ * forged record signed to the sidecar's intake by inserting or moving an outbox row.
  */
 final class OutboxSeal {
 
     private OutboxSeal() {
     }
 
-    static String of(byte[] key, String outboxId, String payload) {
-        return HexFormat.of().formatHex(Hmac.sha256(key, ("kinga-outbox/1\n" + outboxId + "\n" + payload).getBytes(StandardCharsets.UTF_8)));
+    /** The seal over everything the forwarder acts on: the row, its sink, realm, sequence number, record and payload. */
+    static String of(byte[] key, AuditOutboxEntity row) {
+        String sealed = String.join("\n", "kinga-outbox/2", row.getId(), row.getSink(), row.getRealmId(), Long.toString(row.getSeq()),
+                row.getRecordId(), row.getPayload());
+        return HexFormat.of().formatHex(Hmac.sha256(key, sealed.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Whether {@code mac} seals this row's payload; compared in constant time. */
-    static boolean holds(byte[] key, String outboxId, String payload, String mac) {
-        return mac != null && MessageDigest.isEqual(of(key, outboxId, payload).getBytes(StandardCharsets.US_ASCII),
-                mac.getBytes(StandardCharsets.US_ASCII));
+    /** Whether the row carries Keycloak's seal; compared in constant time. */
+    static boolean holds(byte[] key, AuditOutboxEntity row) {
+        return row.getPayloadMac() != null && MessageDigest.isEqual(of(key, row).getBytes(StandardCharsets.US_ASCII),
+                row.getPayloadMac().getBytes(StandardCharsets.US_ASCII));
     }
 }

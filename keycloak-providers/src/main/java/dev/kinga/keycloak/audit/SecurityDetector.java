@@ -37,6 +37,10 @@ final class SecurityDetector {
     private static final Pattern MAPPER_OWNER = Pattern.compile("(clients|client-scopes)/([^/]+)/protocol-mappers/(?:models/([^/]+)|add-models)");
     private static final Pattern CLIENT_PATH = Pattern.compile("clients/([^/]+)(?:/(.+))?");
     private static final String SIDECAR_AUDIENCE = "kinga-sidecar";
+    /** kinga-api permissions whose grant reaches other people's personal data, the trail or accounts (realm-config/roles.yaml). */
+    private static final Set<String> OFFICER_PERMISSIONS = Set.of("dsr:manage", "consent:manage", "connectors:manage",
+            "breach:manage", "breach:read", "pii:detokenize", "pii:tokenize-deterministic", "audit:read", "security-alerts:read",
+            "security-alerts:manage", "users:manage", "api-keys:manage");
     private static final String PERMISSIONS_CLIENT = "kinga-api";
     /** Claims that say who signed in, how and when: only Keycloak itself and Kinga's MFA mapper may write them. */
     private static final Set<String> SIGN_IN_CLAIMS = Set.of("amr", "acr", "auth_time", "sid", "sub", "azp", "aud",
@@ -87,6 +91,39 @@ final class SecurityDetector {
             }
         }
         String path = entry.resource() == null ? "" : entry.resource();
+        // Roles that carry Kinga's officer permissions (reaching other people's data), however they
+        // travel: granted to a user or group, or added as a composite of another role (a default role, say).
+        boolean composite = ("REALM_ROLE".equals(resourceType) || "CLIENT_ROLE".equals(resourceType)) && path.endsWith("/composites");
+        if ((roleMapping || composite) && "CREATE".equals(operation) && representation != null && representation.isArray()) {
+            List<String> permissions = new ArrayList<>();
+            representation.forEach(role -> {
+                RoleModel model = realm.getRoleById(role.path("id").asText(""));
+                if (model != null) {
+                    kingaPermissions(model, permissions);
+                }
+            });
+            if (!permissions.isEmpty()) {
+                AuditEntry alert = alert(entry, Severity.CRITICAL, composite ? "kinga-permission-composite" : "kinga-permission-granted",
+                        composite ? "Kinga permissions were added to another role: everyone holding it holds them now"
+                                : "Kinga permissions that reach personal data were granted");
+                ((ObjectNode) alert.details()).putPOJO("permissions", permissions.stream().distinct().sorted().toList());
+                alerts.add(alert);
+            }
+        }
+        if (roleMapping && "DELETE".equals(operation) && representation != null && representation.isArray()) {
+            List<String> removed = new ArrayList<>();
+            representation.forEach(role -> {
+                if (config.privilegedRoles().contains(role.path("name").asText(""))) {
+                    removed.add(role.path("name").asText());
+                }
+            });
+            if (!removed.isEmpty()) {
+                // The first step of a quiet takeover: strip the role, reset the account, grant it back.
+                AuditEntry alert = alert(entry, Severity.WARNING, "privileged-role-removed", "A privileged role was taken away");
+                ((ObjectNode) alert.details()).putPOJO("roles", removed);
+                alerts.add(alert);
+            }
+        }
         // Keycloak records an admin's removal of a credential as ACTION (DELETE in older versions).
         if (("DELETE".equals(operation) || "ACTION".equals(operation)) && "USER".equals(resourceType)
                 && (CREDENTIAL_PATH.matcher(path).matches() || path.matches("users/[^/]+/disable-credential-types"))
@@ -107,7 +144,7 @@ final class SecurityDetector {
         }
         if ("REALM".equals(resourceType) && "events/config".equals(path) && eventsWeakened(realm)) {
             alerts.add(alert(entry, Severity.WARNING, "realm-events-weakened",
-                    "The realm's events or admin events were switched off, or the kinga-audit listener taken off the realm"));
+                    "The realm's events, admin events or their details (which the role rules read) were switched off, or the kinga-audit listener taken off the realm"));
         }
         return alerts;
     }
@@ -181,6 +218,25 @@ final class SecurityDetector {
         return alert;
     }
 
+    /** The kinga-api permissions this role is or contains (through composites) that reach other people's data or accounts. */
+    private static void kingaPermissions(RoleModel role, List<String> into) {
+        java.util.Deque<RoleModel> todo = new java.util.ArrayDeque<>(List.of(role));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (!todo.isEmpty()) {
+            RoleModel r = todo.pop();
+            if (!seen.add(r.getId())) {
+                continue;
+            }
+            if (r.isClientRole() && r.getContainer() instanceof ClientModel c && PERMISSIONS_CLIENT.equals(c.getClientId())
+                    && OFFICER_PERMISSIONS.contains(r.getName())) {
+                into.add(r.getName());
+            }
+            if (r.isComposite()) {
+                r.getCompositesStream().forEach(todo::push);
+            }
+        }
+    }
+
     /** Whether a mapper makes tokens for the sidecar, grants a kinga-api permission, or writes a sign-in claim of its own. */
     static boolean grantsKingaAccess(ProtocolMapperModel mapper) {
         Map<String, String> c = mapper.getConfig() == null ? Map.of() : mapper.getConfig();
@@ -205,7 +261,7 @@ final class SecurityDetector {
 
     /** Events or admin events off, or (when the trail is not global) the kinga-audit listener taken off the realm. */
     private boolean eventsWeakened(RealmModel realm) {
-        return !realm.isEventsEnabled() || !realm.isAdminEventsEnabled()
+        return !realm.isEventsEnabled() || !realm.isAdminEventsEnabled() || !realm.isAdminEventsDetailsEnabled()
                 || !config.global() && realm.getEventsListenersStream().noneMatch(AuditEventListenerProviderFactory.PROVIDER_ID::equals);
     }
 

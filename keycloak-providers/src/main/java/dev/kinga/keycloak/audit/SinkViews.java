@@ -29,7 +29,7 @@ final class SinkViews {
 
     /** One sink's answer; {@code reachable} false when it could not be asked (its figures are then null). */
     record View(String sink, boolean reachable, Long lastSeq, String lastHash, Long lastAnchorSeq, String lastAnchorHash,
-                Long firstBreakSeq) {
+                Long firstBreakSeq, Long firstHoleSeq, java.time.Instant holeSince) {
     }
 
     /** What {@code verify} reports per sink: whether the sink's records are the chain's records. */
@@ -72,18 +72,27 @@ final class SinkViews {
             HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             if (answer.statusCode() != 200) {
                 LOG.warnf("kinga-audit: sink %s answered HTTP %d when asked for its view of realm %s", sink, answer.statusCode(), realmId);
-                return new View(sink, false, null, null, null, null, null);
+                return new View(sink, false, null, null, null, null, null, null, null);
             }
             JsonNode v = AuditEntry.CANONICAL_JSON.readTree(answer.body());
             return new View(sink, true, v.path("lastSeq").asLong(0), text(v, "lastHash"),
                     v.path("lastAnchorSeq").canConvertToLong() ? v.path("lastAnchorSeq").asLong() : null, text(v, "lastAnchorHash"),
-                    v.path("firstBreakSeq").canConvertToLong() ? v.path("firstBreakSeq").asLong() : null);
+                    v.path("firstBreakSeq").canConvertToLong() ? v.path("firstBreakSeq").asLong() : null,
+                    v.path("firstHoleSeq").canConvertToLong() ? v.path("firstHoleSeq").asLong() : null, instant(v.path("holeSince")));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new View(sink, false, null, null, null, null, null);
+            return new View(sink, false, null, null, null, null, null, null, null);
         } catch (Exception e) {
             LOG.warnf("kinga-audit: sink %s could not be asked for its view of realm %s (%s)", sink, realmId, e.getClass().getSimpleName());
-            return new View(sink, false, null, null, null, null, null);
+            return new View(sink, false, null, null, null, null, null, null, null);
+        }
+    }
+
+    private static java.time.Instant instant(JsonNode value) {
+        try {
+            return value.isTextual() ? java.time.Instant.parse(value.asText()) : null;
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
         }
     }
 

@@ -51,6 +51,8 @@ public class PrivacyResource {
     /** Keycloak user ids: UUIDs for local users, longer ({@code f:<provider>:<id>}) for federated ones. */
     private static final Pattern USER_ID = Pattern.compile("[^/\\s]{1,255}");
     private static final CacheControl NO_STORE = CacheControl.valueOf("no-store");
+    /** The privacy sidecar's client: the only service account the agent role counts for. */
+    static final String AGENT_CLIENT = "kinga-sidecar";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -77,7 +79,14 @@ public class PrivacyResource {
     private boolean agent() {
         UserModel caller = auth.adminAuth().getUser();
         RoleModel role = realm.getRole(agentRole);
-        return caller != null && role != null && caller.getServiceAccountClientLink() != null && caller.hasRole(role);
+        if (caller == null || role == null || caller.getServiceAccountClientLink() == null) {
+            return false;
+        }
+        // Only the sidecar's own client, and only by a direct mapping: not another service account that
+        // reaches the role through a group or a composite someone added to a role it holds.
+        ClientModel client = realm.getClientById(caller.getServiceAccountClientLink());
+        return client != null && AGENT_CLIENT.equals(client.getClientId())
+                && caller.getRealmRoleMappingsStream().anyMatch(role::equals);
     }
 
     private void requireView(UserModel user) {

@@ -324,9 +324,20 @@ class AuditTrailIT {
         JsonNode administrator = kc.adminGet("/" + REALM + "/roles/administrator");
         expect(kc.admin("POST", "/" + REALM + "/users/" + userId + "/role-mappings/realm", List.of(administrator)), 204);
         JsonNode alerts = alerts(kc, userId);
-        assertEquals(1, alerts.size(), alerts.toString());
-        assertEquals("privileged-role-granted", alerts.get(0).path("details").path("rule").asText());
-        assertEquals("[\"administrator\"]", alerts.get(0).path("details").path("roles").toString());
+        assertEquals(2, alerts.size(), alerts.toString());
+        JsonNode privileged = null;
+        JsonNode permissions = null;
+        for (JsonNode a : alerts) {
+            switch (a.path("details").path("rule").asText()) {
+                case "privileged-role-granted" -> privileged = a;
+                case "kinga-permission-granted" -> permissions = a;
+                default -> { }
+            }
+        }
+        assertEquals("[\"administrator\"]", privileged.path("details").path("roles").toString(), alerts.toString());
+        assertEquals("CRITICAL", permissions.path("severity").asText());
+        assertTrue(permissions.path("details").path("permissions").toString().contains("users:manage"),
+                "what the role carries through its composites: " + permissions);
     }
 
     @Test
@@ -476,6 +487,16 @@ class AuditTrailIT {
             JsonNode future = kc.adminGet("/" + stripped + "/kinga-audit/verify");
             assertEquals("time_in_future", future.path("firstBroken").path("reason").asText(), future.toString());
             assertEquals(1, future.path("firstBroken").path("seq").asLong());
+
+            // Nor may a record be moved back behind the ones before it.
+            try (Connection db = server.openDatabase()) {
+                update(db, "UPDATE KINGA_AUDIT_RECORD SET EVENT_TIME = ? WHERE REALM_ID = ? AND SEQ = ?", threeDaysAgo, realmId, 1L);
+                update(db, "UPDATE KINGA_AUDIT_RECORD SET EVENT_TIME = ? WHERE REALM_ID = ? AND SEQ = ?", threeDaysAgo - 3_600_000L, realmId, 3L);
+                rehash(db, realmId, 1);
+            }
+            JsonNode backwards = kc.adminGet("/" + stripped + "/kinga-audit/verify");
+            assertEquals("time_out_of_order", backwards.path("firstBroken").path("reason").asText(), backwards.toString());
+            assertEquals(3, backwards.path("firstBroken").path("seq").asLong());
         } finally {
             kc.admin("DELETE", "/" + stripped, null);
         }

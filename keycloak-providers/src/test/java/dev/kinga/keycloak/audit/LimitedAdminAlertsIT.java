@@ -83,6 +83,21 @@ class LimitedAdminAlertsIT {
             kc.admin("DELETE", "/" + REALM + "/clients/" + uuid, null);
         }
 
+        // Officer permissions added to a role everyone holds (account/manage-account is in the default roles): refused? No, alerted.
+        String account = kc.adminGet("/" + REALM + "/clients?clientId=account").get(0).path("id").asText();
+        JsonNode manageAccount = kc.adminGet("/" + REALM + "/clients/" + account + "/roles/manage-account");
+        String kingaApi = kc.adminGet("/" + REALM + "/clients?clientId=kinga-api").get(0).path("id").asText();
+        JsonNode dsrManage = kc.adminGet("/" + REALM + "/clients/" + kingaApi + "/roles/dsr:manage");
+        expect(kc.send("POST", api + "/roles-by-id/" + manageAccount.path("id").asText() + "/composites", List.of(dsrManage), admin), 204);
+        try {
+            List<JsonNode> composite = ofRule(kc.adminGet(AUDIT + "/records?type=SECURITY_ALERT&max=200"), "kinga-permission-composite");
+            assertFalse(composite.isEmpty(), "the review's way to give every account dsr:manage");
+            assertEquals("CRITICAL", composite.get(0).path("severity").asText());
+            assertEquals("[\"dsr:manage\"]", composite.get(0).path("details").path("permissions").toString());
+        } finally {
+            expect(kc.admin("DELETE", "/" + REALM + "/roles-by-id/" + manageAccount.path("id").asText() + "/composites", List.of(dsrManage)), 204);
+        }
+
         // A client Kinga depends on, changed by the same admin.
         JsonNode console = kc.adminGet("/" + REALM + "/clients?clientId=kinga-api-key-console").get(0);
         String description = console.path("description").asText();
@@ -105,11 +120,26 @@ class LimitedAdminAlertsIT {
         expect(kc.send("PUT", api + "/reset-password", Map.of("type", "password", "value", "Taken-Over-1!", "temporary", false), admin), 204);
         assertEquals(1, ofRule(kc.adminGet(AUDIT + "/records?type=SECURITY_ALERT&user=" + userId), "privileged-account-reset").size());
 
+        // Officer permissions granted straight from kinga-api, with no catalogue role in between.
+        String kingaApi = kc.adminGet("/" + REALM + "/clients?clientId=kinga-api").get(0).path("id").asText();
+        String other = kc.createUser(REALM, "it-permissions-" + UUID.randomUUID().toString().substring(0, 8), "Some-Password-1!");
+        expect(kc.send("POST", kc.baseUrl() + "/admin/realms/" + REALM + "/users/" + other + "/role-mappings/clients/" + kingaApi,
+                List.of(kc.adminGet("/" + REALM + "/clients/" + kingaApi + "/roles/pii:detokenize")), admin), 204);
+        List<JsonNode> granted = ofRule(kc.adminGet(AUDIT + "/records?type=SECURITY_ALERT&user=" + other), "kinga-permission-granted");
+        assertEquals(1, granted.size());
+        assertEquals("CRITICAL", granted.get(0).path("severity").asText());
+        kc.admin("DELETE", "/" + REALM + "/users/" + other, null);
+
         String credential = kc.adminGet("/" + REALM + "/users/" + userId + "/credentials").get(0).path("id").asText();
         expect(kc.send("DELETE", api + "/credentials/" + credential, null, admin), 204);
         List<JsonNode> removed = ofRule(kc.adminGet(AUDIT + "/records?type=SECURITY_ALERT&user=" + userId), "privileged-credential-removed");
         assertEquals(1, removed.size(), "Keycloak records the removal as ACTION: the rule covers it");
         assertEquals("CRITICAL", removed.get(0).path("severity").asText());
+
+        // The quiet takeover: take the role away first, so the account no longer counts as privileged.
+        expect(kc.send("DELETE", api + "/role-mappings/realm", List.of(kc.adminGet("/" + REALM + "/roles/privacy-officer")), admin), 204);
+        assertEquals(1, ofRule(kc.adminGet(AUDIT + "/records?type=SECURITY_ALERT&user=" + userId), "privileged-role-removed").size(),
+                "the first step is an alert of its own");
         kc.admin("DELETE", "/" + REALM + "/users/" + userId, null);
     }
 

@@ -93,6 +93,7 @@ public class KeycloakExtension implements ParameterResolver {
                         "--spi-events-listener--kinga-audit--retention-floor-days=0", // the prune tests prune records of today
                         "--spi-events-listener--kinga-audit--anchor-keys=" + AUDIT_ANCHOR_KEYS,
                         "--spi-events-listener--kinga-audit--anchor-interval-minutes=1440", // tests anchor through the API
+                        "--spi-events-listener--kinga-audit--anchor-first-delay-seconds=86400", // ... also after a restart
                         "--spi-client-authenticator--kinga-api-key--rate-limit-per-minute=1", // refills too slowly to blur the 429 test
                         "--spi-client-authenticator--kinga-api-key--rate-limit-burst=" + API_KEY_BURST));
                 server.deploy();

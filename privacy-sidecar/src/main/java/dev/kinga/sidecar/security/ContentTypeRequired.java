@@ -24,7 +24,7 @@ public class ContentTypeRequired {
             var request = rc.request();
             boolean body = request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
                     || request.getHeader(HttpHeaders.CONTENT_LENGTH) != null && !"0".equals(request.getHeader(HttpHeaders.CONTENT_LENGTH).strip());
-            if (WITH_BODY.contains(request.method()) && body && request.path().startsWith("/api/")
+            if (WITH_BODY.contains(request.method()) && body && rc.normalizedPath().startsWith("/api/")
                     && (request.getHeader(HttpHeaders.CONTENT_TYPE) == null || request.getHeader(HttpHeaders.CONTENT_TYPE).isBlank())) {
                 rc.response().setStatusCode(415).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(ERROR);
                 return;

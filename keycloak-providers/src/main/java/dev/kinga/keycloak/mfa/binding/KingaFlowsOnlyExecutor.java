@@ -8,7 +8,6 @@ import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
@@ -16,8 +15,6 @@ import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.context.ClientCRUDContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -56,7 +53,7 @@ final class KingaFlowsOnlyExecutor implements ClientPolicyExecutorProvider<Clien
                 }
             }
             case AUTHORIZATION_REQUEST, TOKEN_REQUEST, RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST, DEVICE_AUTHORIZATION_REQUEST,
-                 BACKCHANNEL_AUTHENTICATION_REQUEST -> {
+                 BACKCHANNEL_AUTHENTICATION_REQUEST, PUSHED_AUTHORIZATION_REQUEST, SAML_AUTHN_REQUEST -> {
                 ClientModel client = session.getContext().getClient();
                 if (client != null && !client.getAuthenticationFlowBindingOverrides().isEmpty()) {
                     requireKingaMfa(realm, client.getAuthenticationFlowBindingOverrides(), OAuthErrorException.INVALID_CLIENT);
@@ -82,10 +79,14 @@ final class KingaFlowsOnlyExecutor implements ClientPolicyExecutorProvider<Clien
     }
 
     private static boolean runsKingaMfa(RealmModel realm, AuthenticationFlowModel flow) {
-        List<AuthenticationExecutionModel> executions = new ArrayList<>();
-        KeycloakModelUtils.deepFindAuthenticationExecutions(realm, flow, executions);
-        return executions.stream().anyMatch(e -> KINGA_MFA.contains(e.getAuthenticator())
-                && e.getRequirement() != AuthenticationExecutionModel.Requirement.DISABLED);
+        return runsKingaMfa(realm, flow.getId(), 0);
+    }
+
+    /** A Kinga MFA step that is not disabled, in a subflow that is not disabled either (as deep as flows go). */
+    private static boolean runsKingaMfa(RealmModel realm, String flowId, int depth) {
+        return depth < 16 && realm.getAuthenticationExecutionsStream(flowId)
+                .filter(e -> e.getRequirement() != AuthenticationExecutionModel.Requirement.DISABLED)
+                .anyMatch(e -> e.isAuthenticatorFlow() ? runsKingaMfa(realm, e.getFlowId(), depth + 1) : KINGA_MFA.contains(e.getAuthenticator()));
     }
 
     @Override

@@ -112,12 +112,10 @@ public class AuditIntake {
             } else if (in.seq() > realm.lastSeq + 1) {
                 realm.gaps++;
             } else if (realm.lastHash != null && in.prevHash() != null && !realm.lastHash.equals(in.prevHash())) {
-                realm.chainBreaks++;
-                if (realm.firstBreakSeq == null) {
-                    realm.firstBreakSeq = in.seq();
-                }
-                LOG.warnf("audit intake: realm %s record %d does not continue the chain received so far", realm.realmId, in.seq());
+                chainBreak(realm, in.seq());
             }
+            linkToNeighbours(realm, in);
+            holes(realm, in, now);
         }
         if (in.seq() > realm.lastSeq) {
             realm.lastSeq = in.seq();
@@ -138,6 +136,8 @@ public class AuditIntake {
         taken.seq = in.seq();
         taken.type = in.type();
         taken.receivedAt = now;
+        taken.hash = in.hash();
+        taken.prevHash = in.prevHash();
         em.persist(taken);
         String alertId = null;
         if (ALERT_TYPE.equals(in.type())) {
@@ -148,6 +148,59 @@ public class AuditIntake {
         }
         em.flush(); // a conflict surfaces here, as a PersistenceException the resource answers with 503
         return new Taken(in.id(), false, alertId);
+    }
+
+    private void chainBreak(IntakeRealm realm, long seq) {
+        realm.chainBreaks++;
+        if (realm.firstBreakSeq == null || seq < realm.firstBreakSeq) {
+            realm.firstBreakSeq = seq;
+        }
+        LOG.warnf("audit intake: realm %s record %d does not continue the chain received so far", realm.realmId, seq);
+    }
+
+    /** A record that arrives out of order is checked against the records on either side, when they are here. */
+    private void linkToNeighbours(IntakeRealm realm, Incoming in) {
+        if (in.seq() == realm.lastSeq + 1) {
+            return; // checked against lastHash above
+        }
+        IntakeRecord before = at(realm.realmId, in.seq() - 1);
+        if (before != null && before.hash != null && in.prevHash() != null && !before.hash.equals(in.prevHash())) {
+            chainBreak(realm, in.seq());
+        }
+        IntakeRecord after = at(realm.realmId, in.seq() + 1);
+        if (after != null && after.prevHash != null && in.hash() != null && !after.prevHash.equals(in.hash())) {
+            chainBreak(realm, in.seq() + 1);
+        }
+    }
+
+    /** Keeps the lowest sequence number not received: opened by a gap, moved on when it is filled. */
+    private void holes(IntakeRealm realm, Incoming in, Instant now) {
+        if (in.seq() > realm.lastSeq + 1 && realm.firstHoleSeq == null) {
+            realm.firstHoleSeq = realm.lastSeq + 1;
+            realm.holeSince = now;
+        } else if (realm.firstHoleSeq != null && in.seq() == realm.firstHoleSeq) {
+            long next = in.seq() + 1;
+            for (Long seq : em.createQuery("select r.seq from IntakeRecord r where r.realmId = :realm and r.seq > :from"
+                            + " and r.seq <= :to order by r.seq", Long.class)
+                    .setParameter("realm", realm.realmId).setParameter("from", in.seq()).setParameter("to", realm.lastSeq)
+                    .getResultList()) {
+                if (seq < next) {
+                    continue; // two records under one number: the chain checks above tell
+                }
+                if (seq != next) {
+                    break;
+                }
+                next++;
+            }
+            realm.firstHoleSeq = next > realm.lastSeq ? null : next;
+            realm.holeSince = realm.firstHoleSeq == null ? null : now;
+        }
+    }
+
+    private IntakeRecord at(String realmId, long seq) {
+        List<IntakeRecord> found = em.createQuery("select r from IntakeRecord r where r.realmId = :realm and r.seq = :seq", IntakeRecord.class)
+                .setParameter("realm", realmId).setParameter("seq", seq).setMaxResults(1).getResultList();
+        return found.isEmpty() ? null : found.get(0);
     }
 
     private IntakeRealm lockRealm(Incoming in, Instant now) {

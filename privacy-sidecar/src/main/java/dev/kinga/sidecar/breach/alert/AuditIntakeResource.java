@@ -95,13 +95,17 @@ public class AuditIntakeResource {
                              @HeaderParam(RequestSignature.SIGNATURE_HEADER) String signature) {
         requireSigned(uri, "GET", timestamp, signature, new byte[0]);
         IntakeRealm r = intake.realm(realmId);
-        return r == null ? new SinkView(realmId, 0, null, null, null, null, 0)
-                : new SinkView(r.realmId, r.lastSeq, r.lastHash, r.lastAnchorSeq, r.lastAnchorHash, r.firstBreakSeq, r.gaps);
+        return r == null ? new SinkView(realmId, 0, null, null, null, null, null, null)
+                : new SinkView(r.realmId, r.lastSeq, r.lastHash, r.lastAnchorSeq, r.lastAnchorHash, r.firstBreakSeq, r.firstHoleSeq,
+                        r.holeSince);
     }
 
-    /** @param firstBreakSeq the first record received that did not continue the chain (null: none) */
+    /**
+     * @param firstBreakSeq the first record received that did not continue the chain (null: none)
+     * @param firstHoleSeq  the lowest sequence number not received below {@code lastSeq} (null: none), missing since {@code holeSince}
+     */
     public record SinkView(String realmId, long lastSeq, String lastHash, Long lastAnchorSeq, String lastAnchorHash,
-                           Long firstBreakSeq, long gaps) {
+                           Long firstBreakSeq, Long firstHoleSeq, Instant holeSince) {
     }
 
     private void requireSigned(UriInfo uri, String method, String timestamp, String signature, byte[] body) {

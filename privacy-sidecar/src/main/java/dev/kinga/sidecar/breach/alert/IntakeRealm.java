@@ -51,6 +51,13 @@ public class IntakeRealm {
     @Column(name = "chain_breaks")
     public long chainBreaks;
 
+    /** The lowest sequence number not received (null: none below lastSeq), and since when it is the lowest. */
+    @Column(name = "first_hole_seq")
+    public Long firstHoleSeq;
+
+    @Column(name = "hole_since")
+    public Instant holeSince;
+
     /** The first record that did not continue the chain received so far; never cleared. */
     @Column(name = "first_break_seq")
     public Long firstBreakSeq;

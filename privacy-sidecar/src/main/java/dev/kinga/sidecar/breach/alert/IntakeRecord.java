@@ -26,4 +26,9 @@ public class IntakeRecord {
 
     @Column(name = "received_at")
     public Instant receivedAt;
+
+    public String hash;
+
+    @Column(name = "prev_hash")
+    public String prevHash;
 }

@@ -157,6 +157,27 @@ class AlertsTest {
                 .get(view).statusCode(), "signed for another realm's path");
     }
 
+    @Test
+    void aRecordMissingAtTheSinkIsAHoleUntilItArrivesAndALateOneIsCheckedAgainstItsNeighbours() {
+        String realm = UUID.randomUUID().toString();
+        String view = "/api/v1/audit/events/realms/" + realm;
+        for (long seq : new long[]{1, 2, 4, 5}) {
+            String id = UUID.randomUUID().toString();
+            assertEquals(200, deliver(id, record(id, realm, seq, "LOGIN", "h" + (seq - 1), "h" + seq, Map.of())).statusCode());
+        }
+        JsonPath holed = sinkView(view, KEY).jsonPath();
+        assertEquals(3, holed.getLong("firstHoleSeq"), "3 never arrived");
+        assertNotNull(holed.getString("holeSince"));
+        assertNull(holed.get("firstBreakSeq"), "nothing after the hole could be linked, nothing broke");
+
+        // 3 arrives late, but not the 3 the chain had: it does not lead to 4.
+        String late = UUID.randomUUID().toString();
+        assertEquals(200, deliver(late, record(late, realm, 3, "LOGIN", "h2", "forged-h3", Map.of())).statusCode());
+        JsonPath filled = sinkView(view, KEY).jsonPath();
+        assertNull(filled.get("firstHoleSeq"), "filled");
+        assertEquals(4, filled.getLong("firstBreakSeq"), "4 does not continue the 3 that arrived");
+    }
+
     private static Response sinkView(String path, String key) {
         String ts = Long.toString(Instant.now().getEpochSecond());
         return RestAssured.given().header(RequestSignature.TIMESTAMP_HEADER, ts)
