@@ -77,8 +77,7 @@ public final class ChainVerifier {
         if (views.isEmpty()) {
             return chain;
         }
-        AuditChainHeadEntity head = em.find(AuditChainHeadEntity.class, realm.getId());
-        long headSeq = head == null ? 0 : head.getLastSeq();
+        long headSeq = chain.toSeq() == null ? 0 : chain.toSeq(); // verified to the head: its last sequence number
         long pruned = chain.checkpointSeq() == null ? 0 : chain.checkpointSeq();
         List<SinkViews.Report> reports = new ArrayList<>();
         Broken firstDisagreement = null;
@@ -179,7 +178,9 @@ public final class ChainVerifier {
                 if (PersonalPart.erased(r)) {
                     erased++;
                 }
-                String anchorProblem = anchorProblem(realm.getId(), r, checkpoint);
+                boolean anchor = anchorShaped(r);
+                boolean checkpointRecord = !anchor && checkpointShaped(r);
+                String anchorProblem = anchor || checkpointRecord ? anchorProblem(realm.getId(), r, anchor) : null;
                 if (anchorProblem != null) {
                     return broken(realm, checked, erased, lastAnchor, anchorsChecked, start, end, checkpointSeq, new Broken(r.getSeq(), r.getId(), anchorProblem));
                 }
@@ -196,7 +197,7 @@ public final class ChainVerifier {
                     return broken(realm, checked, erased, lastAnchor, anchorsChecked, start, end, checkpointSeq,
                             new Broken(r.getSeq(), r.getId(), "time_in_future"));
                 }
-                if (anchorShaped(r)) {
+                if (anchor) {
                     lastAnchor = r.getSeq();
                     anchorsChecked++;
                     firstUnanchoredTime = null;
@@ -209,7 +210,7 @@ public final class ChainVerifier {
                     return broken(realm, checked, erased, lastAnchor, anchorsChecked, start, end, checkpointSeq,
                             new Broken(firstUnanchoredSeq, null, "anchor_missing"));
                 }
-                if (checkpoint != null && checkpointShaped(r) && anchorsCheckpoint(realm.getId(), r, checkpoint)) {
+                if (checkpoint != null && checkpointRecord && anchorsCheckpoint(realm.getId(), r, checkpoint)) {
                     checkpointAnchored = true;
                 }
                 expectedPrev = r.getHash();
@@ -259,14 +260,10 @@ public final class ChainVerifier {
     }
 
     /**
-     * Why an anchoring record does not hold, or null: its MAC must verify under a configured
+     * Why an anchor (or, with {@code anchor} false, a checkpoint's prune record) does not hold, or null: its MAC must verify under a configured
      * anchor key, and an anchor must name the hash of the record just before it.
      */
-    private String anchorProblem(String realmId, AuditRecordEntity r, AuditCheckpointEntity checkpoint) {
-        boolean anchor = anchorShaped(r);
-        if (!anchor && !checkpointShaped(r)) {
-            return null;
-        }
+    private String anchorProblem(String realmId, AuditRecordEntity r, boolean anchor) {
         JsonNode d = details(r);
         String purpose = anchor ? Anchors.ANCHOR_PURPOSE : Anchors.CHECKPOINT_PURPOSE;
         long seq = d.path(anchor ? "anchoredSeq" : "checkpointSeq").asLong(-1);

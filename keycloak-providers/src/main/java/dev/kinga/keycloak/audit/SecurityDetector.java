@@ -162,18 +162,12 @@ final class SecurityDetector {
             boolean ofClient = "clients".equals(owner.group(1));
             ClientModel client = ofClient ? realm.getClientById(owner.group(2)) : null;
             ClientScopeModel scope = ofClient ? null : realm.getClientScopeById(owner.group(2));
-            List<ProtocolMapperModel> mappers = (client != null ? client.getProtocolMappersStream()
+            java.util.stream.Stream<ProtocolMapperModel> mappers = (client != null ? client.getProtocolMappersStream()
                     : scope != null ? scope.getProtocolMappersStream() : java.util.stream.Stream.<ProtocolMapperModel>empty())
-                    .filter(m -> owner.group(3) == null || m.getId().equals(owner.group(3))).toList();
-            List<String> granting = mappers.stream().filter(SecurityDetector::grantsKingaAccess).map(ProtocolMapperModel::getName).toList();
-            if (!granting.isEmpty()) {
-                AuditEntry alert = alert(entry, Severity.CRITICAL, "client-grants-kinga-access",
-                        "A mapper now puts the sidecar's audience, Kinga permissions or sign-in claims into a client's tokens");
-                ((ObjectNode) alert.details()).putPOJO("mappers", granting);
-                ((ObjectNode) alert.details()).put(ofClient ? "clientId" : "clientScope",
-                        client != null ? client.getClientId() : scope != null ? scope.getName() : owner.group(2));
-                alerts.add(alert);
-            }
+                    .filter(m -> owner.group(3) == null || m.getId().equals(owner.group(3)));
+            grantingMappers(entry, mappers, ofClient ? "clientId" : "clientScope",
+                    client != null ? client.getClientId() : scope != null ? scope.getName() : owner.group(2),
+                    "A mapper now puts the sidecar's audience, Kinga permissions or sign-in claims into a client's tokens", alerts);
             if (client != null && config.guardedClients().contains(client.getClientId())) {
                 alerts.add(guarded(entry, client, "A mapper of a client Kinga depends on was changed"));
             }
@@ -196,19 +190,26 @@ final class SecurityDetector {
                 ((ObjectNode) alert.details()).putPOJO("overrides", client.getAuthenticationFlowBindingOverrides());
                 alerts.add(alert);
             }
-            List<String> granting = client.getProtocolMappersStream().filter(SecurityDetector::grantsKingaAccess)
-                    .map(ProtocolMapperModel::getName).toList();
-            if ("CREATE".equals(operation) && !granting.isEmpty()) {
-                AuditEntry alert = alert(entry, Severity.CRITICAL, "client-grants-kinga-access",
-                        "A new client's mappers put the sidecar's audience, Kinga permissions or sign-in claims into its tokens");
-                ((ObjectNode) alert.details()).putPOJO("mappers", granting);
-                ((ObjectNode) alert.details()).put("clientId", client.getClientId());
-                alerts.add(alert);
+            if ("CREATE".equals(operation)) {
+                grantingMappers(entry, client.getProtocolMappersStream(), "clientId", client.getClientId(),
+                        "A new client's mappers put the sidecar's audience, Kinga permissions or sign-in claims into its tokens", alerts);
             }
         }
         if (config.guardedClients().contains(client.getClientId())) {
             alerts.add(guarded(entry, client, "client-secret".equals(sub) ? "A client Kinga depends on got a new secret"
                     : "A client Kinga depends on was changed"));
+        }
+    }
+
+    /** A {@code client-grants-kinga-access} alert naming the mappers among these that grant Kinga access, if any. */
+    private static void grantingMappers(AuditEntry entry, java.util.stream.Stream<ProtocolMapperModel> mappers, String ownerKind,
+                                        String owner, String summary, List<AuditEntry> alerts) {
+        List<String> granting = mappers.filter(SecurityDetector::grantsKingaAccess).map(ProtocolMapperModel::getName).toList();
+        if (!granting.isEmpty()) {
+            AuditEntry alert = alert(entry, Severity.CRITICAL, "client-grants-kinga-access", summary);
+            ((ObjectNode) alert.details()).putPOJO("mappers", granting);
+            ((ObjectNode) alert.details()).put(ownerKind, owner);
+            alerts.add(alert);
         }
     }
 

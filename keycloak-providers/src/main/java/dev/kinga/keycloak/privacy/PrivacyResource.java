@@ -59,7 +59,8 @@ public class PrivacyResource {
     private final AdminPermissionEvaluator auth;
     private final AdminEventBuilder adminEvent;
     private final Set<String> privilegedRoles;
-    private final String agentRole;
+    /** Whether the caller is the privacy sidecar's own account (one resource per request: decided once). */
+    private final boolean agent;
 
     PrivacyResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent,
                     Set<String> privilegedRoles, String agentRole) {
@@ -68,7 +69,7 @@ public class PrivacyResource {
         this.auth = auth;
         this.adminEvent = adminEvent.resource(ResourceType.USER);
         this.privilegedRoles = privilegedRoles;
-        this.agentRole = agentRole;
+        this.agent = agent(auth.adminAuth().getUser(), realm.getRole(agentRole));
     }
 
     /**
@@ -76,9 +77,7 @@ public class PrivacyResource {
      * realm-management roles: it reaches people only through this endpoint (look-up, export, hold,
      * erase), never the rest of the admin API (no password resets, no credential removal).
      */
-    private boolean agent() {
-        UserModel caller = auth.adminAuth().getUser();
-        RoleModel role = realm.getRole(agentRole);
+    private boolean agent(UserModel caller, RoleModel role) {
         if (caller == null || role == null || caller.getServiceAccountClientLink() == null) {
             return false;
         }
@@ -89,16 +88,21 @@ public class PrivacyResource {
                 && caller.getRealmRoleMappingsStream().anyMatch(role::equals);
     }
 
-    private void requireView(UserModel user) {
-        if (!agent()) {
+    /** Checked before any look-up, so no answer tells a caller without query rights whether an id exists. */
+    private void requireQuery() {
+        if (!agent) {
             auth.users().requireQuery();
+        }
+    }
+
+    private void requireView(UserModel user) {
+        if (!agent) {
             auth.users().requireView(user);
         }
     }
 
     private void requireManage(UserModel user) {
-        if (!agent()) {
-            auth.users().requireQuery();
+        if (!agent) {
             auth.users().requireManage(user);
         }
     }
@@ -111,9 +115,7 @@ public class PrivacyResource {
     @GET
     @Path("users/{id}")
     public Response lookUp(@PathParam("id") String id) {
-        if (!agent()) {
-            auth.users().requireQuery();
-        }
+        requireQuery();
         UserModel user = user(id);
         if (user == null) {
             return notFound();
@@ -126,9 +128,7 @@ public class PrivacyResource {
     @GET
     @Path("users")
     public Response byUsername(@QueryParam("username") String username) {
-        if (!agent()) {
-            auth.users().requireQuery();
-        }
+        requireQuery();
         if (username == null || username.isBlank() || username.length() > 255) {
             return error(Response.Status.BAD_REQUEST, "invalid_request", "username is required (at most 255 characters)");
         }
@@ -155,9 +155,7 @@ public class PrivacyResource {
     @GET
     @Path("users/{id}/export")
     public Response export(@PathParam("id") String id) {
-        if (!agent()) {
-            auth.users().requireQuery();
-        }
+        requireQuery();
         UserModel user = user(id);
         if (user == null) {
             return notFound();
@@ -171,9 +169,7 @@ public class PrivacyResource {
     @GET
     @Path("users/{id}/hold")
     public Response hold(@PathParam("id") String id) {
-        if (!agent()) {
-            auth.users().requireQuery();
-        }
+        requireQuery();
         UserModel user = user(id);
         if (user == null) {
             return notFound();
@@ -188,9 +184,7 @@ public class PrivacyResource {
     @POST
     @Path("users/{id}/hold")
     public Response placeHold(@PathParam("id") String id) {
-        if (!agent()) {
-            auth.users().requireQuery();
-        }
+        requireQuery();
         UserModel user = user(id);
         if (user == null) {
             return notFound();
@@ -210,9 +204,7 @@ public class PrivacyResource {
     @DELETE
     @Path("users/{id}/hold")
     public Response releaseHold(@PathParam("id") String id) {
-        if (!agent()) {
-            auth.users().requireQuery();
-        }
+        requireQuery();
         UserModel user = user(id);
         if (user == null) {
             return notFound();
@@ -229,10 +221,7 @@ public class PrivacyResource {
     @POST
     @Path("users/{id}/erase")
     public Response erase(@PathParam("id") String id) {
-        boolean agent = agent();
-        if (!agent) {
-            auth.users().requireQuery();
-        }
+        requireQuery();
         UserModel user = user(id);
         if (user == null) {
             // Gone already (erased, or deleted by an admin during the grace period): what is left under the id is erased still.

@@ -23,6 +23,7 @@ import static dev.kinga.keycloak.testing.DemoUsers.THERAPIST;
 import static dev.kinga.keycloak.testing.KeycloakClient.expect;
 import static dev.kinga.keycloak.testing.KeycloakClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -172,6 +173,57 @@ class PrivacyIT {
                 assertEquals(0, countMentions(db, table, person.email()), table + " still holds the e-mail");
             }
             assertEquals(0, count(db, "SELECT COUNT(*) FROM EVENT_ENTITY WHERE USER_ID = ?", person.id));
+        }
+        kc.admin("DELETE", "/" + REALM + "/groups/" + person.groupId, null);
+    }
+
+    @Test
+    void anErasureNeverSealsAnOutboxRowKeycloakDidNotQueue(KeycloakServer server, KeycloakClient kc) throws Exception {
+        // The second attacker's review: an erasure rebuilt the payloads of every waiting delivery about the person
+        // and sealed them, forged rows (set aside as dead letters) included; resent, they reached the intake signed.
+        Person person = Person.create(kc);
+        String realmId = kc.adminGet("/" + REALM).path("id").asText();
+        String forgedRow = UUID.randomUUID().toString();
+        String forgedPayload = "{\"type\":\"SECURITY_ALERT\",\"forged\":true}";
+        try (Connection db = server.openDatabase()) {
+            String recordId;
+            long seq;
+            try (var st = db.prepareStatement("SELECT ID, SEQ FROM KINGA_AUDIT_RECORD WHERE REALM_ID = ? AND SUBJECT = ? ORDER BY SEQ")) {
+                st.setString(1, realmId);
+                st.setString(2, person.id);
+                try (var rs = st.executeQuery()) {
+                    assertTrue(rs.next(), "a record about the person");
+                    recordId = rs.getString(1);
+                    seq = rs.getLong(2);
+                }
+            }
+            try (var st = db.prepareStatement("INSERT INTO KINGA_AUDIT_OUTBOX (ID, RECORD_ID, REALM_ID, SEQ, SINK, PAYLOAD, CREATED_AT,"
+                    + " ATTEMPTS, NEXT_ATTEMPT_AT) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                st.setString(1, forgedRow);
+                st.setString(2, recordId);
+                st.setString(3, realmId);
+                st.setLong(4, seq);
+                st.setString(5, "http://localhost:9/api/v1/audit/events");
+                st.setString(6, forgedPayload);
+                st.setLong(7, System.currentTimeMillis());
+                st.setInt(8, 5);
+                st.setLong(9, Long.MAX_VALUE); // set aside already, as the forwarder does with an unsealed row
+                assertEquals(1, st.executeUpdate());
+            }
+        }
+        expect(kc.send("POST", kc.baseUrl() + PRIVACY + person.id + "/erase", null, sidecarToken(kc)), 200);
+        try (Connection db = server.openDatabase();
+             var st = db.prepareStatement("SELECT PAYLOAD, PAYLOAD_MAC FROM KINGA_AUDIT_OUTBOX WHERE ID = ?")) {
+            st.setString(1, forgedRow);
+            try (var rs = st.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals(forgedPayload, rs.getString(1), "not rewritten");
+                assertNull(rs.getString(2), "not sealed");
+            }
+            try (var delete = db.prepareStatement("DELETE FROM KINGA_AUDIT_OUTBOX WHERE ID = ?")) {
+                delete.setString(1, forgedRow);
+                delete.executeUpdate();
+            }
         }
         kc.admin("DELETE", "/" + REALM + "/groups/" + person.groupId, null);
     }

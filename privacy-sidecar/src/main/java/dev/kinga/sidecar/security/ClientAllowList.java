@@ -13,13 +13,11 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The sidecar serves the clients it is for, and people, not machines. A realm admin who can
@@ -37,12 +35,11 @@ public class ClientAllowList {
 
     private static final Logger LOG = Logger.getLogger(ClientAllowList.class);
     private static final Set<String> TEXT_ONLY = Set.of("/api/v1/pii/detect", "/api/v1/pii/anonymize");
-    private static final long RECORD_EVERY_MILLIS = 60_000;
 
     private final String pageClient;
     private final List<String> officerClients;
     private final List<String> integrationClients;
-    private final Map<String, Instant> recorded = new ConcurrentHashMap<>();
+    private final OncePerMinute recorded = new OncePerMinute();
 
     @Inject
     CurrentIdentityAssociation identities;
@@ -97,14 +94,7 @@ public class ClientAllowList {
 
     private Response refuse(JsonWebToken jwt, String path, String reason) {
         String azp = String.valueOf(claim(jwt, "azp"));
-        Instant now = Instant.now();
-        String key = azp + "/" + reason;
-        Instant last = recorded.get(key);
-        if (last == null || now.toEpochMilli() - last.toEpochMilli() >= RECORD_EVERY_MILLIS) {
-            if (recorded.size() > 10_000) {
-                recorded.clear();
-            }
-            recorded.put(key, now);
+        if (recorded.due(azp + "/" + reason, System.currentTimeMillis())) {
             LOG.warnf("refused a token of client %s for %s (%s)", azp.length() > 64 ? azp.substring(0, 64) : azp, path, reason);
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("reason", reason);

@@ -2,6 +2,7 @@ package dev.kinga.sidecar.selfservice;
 
 import dev.kinga.sidecar.audit.AuditTrail;
 import dev.kinga.sidecar.security.ApiError;
+import dev.kinga.sidecar.security.OncePerMinute;
 import dev.kinga.sidecar.subject.KeycloakPrivacy;
 import dev.kinga.sidecar.subject.KeycloakPrivacy.AccountState;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -16,9 +17,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -38,8 +37,6 @@ public class OpenAccountsOnly {
     private static final Logger LOG = Logger.getLogger(OpenAccountsOnly.class);
     private static final String OWN_DATA = "own-data:";
     private static final Pattern STATUS_READ = Pattern.compile("/api/v1/me/requests(/[^/]+)?");
-    /** A refused account is recorded once a minute at most, whatever it keeps sending. */
-    private static final long RECORD_EVERY_MILLIS = 60_000;
 
     @Inject
     CurrentIdentityAssociation identities;
@@ -50,7 +47,8 @@ public class OpenAccountsOnly {
     @Inject
     AuditTrail trail;
 
-    private final Map<String, Instant> recorded = new ConcurrentHashMap<>();
+    /** A refused account is recorded once a minute at most, whatever it keeps sending. */
+    private final OncePerMinute recorded = new OncePerMinute();
 
     @ServerRequestFilter
     public Uni<Response> openAccountsOnly(ContainerRequestContext context) {
@@ -95,15 +93,9 @@ public class OpenAccountsOnly {
     }
 
     private void record(JsonWebToken person, AccountState state, String method, String path) {
-        Instant now = Instant.now();
-        Instant last = recorded.get(person.getSubject());
-        if (last != null && now.toEpochMilli() - last.toEpochMilli() < RECORD_EVERY_MILLIS) {
+        if (!recorded.due(person.getSubject(), System.currentTimeMillis())) {
             return;
         }
-        if (recorded.size() > 10_000) {
-            recorded.clear();
-        }
-        recorded.put(person.getSubject(), now);
         QuarkusTransaction.requiringNew().run(() -> trail.append("SELF_SERVICE_REFUSED", person,
                 Map.of("reason", state == AccountState.GONE ? "account_gone" : "account_closed", "method", method,
                         "path", path.replaceAll("/archives/[^/]+", "/archives/…"))));
