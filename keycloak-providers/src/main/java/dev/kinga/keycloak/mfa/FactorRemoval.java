@@ -82,6 +82,22 @@ public final class FactorRemoval {
         return "1".equals(userSession.getNote(CODE_CHECKED));
     }
 
+    /**
+     * When the latest authentication of this user session passed Kinga MFA with a code of a
+     * factor the user already had (epoch seconds), or 0: what the privacy sidecar compares a
+     * token's {@code amr} and {@code auth_time} with before it reveals personal data.
+     */
+    public static long lastCodeCheck(UserSessionModel userSession) {
+        if (!passedInThisAuthentication(userSession)) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Long.parseLong(userSession.getNote(MFA_AT)));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** An application-initiated action is running: MFA must not be skipped by a trusted device. */
     public static boolean actionInProgress(AuthenticationSessionModel authSession) {
         return authSession.getClientNote(Constants.KC_ACTION) != null;

@@ -1,6 +1,7 @@
 package dev.kinga.keycloak.privacy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kinga.keycloak.mfa.FactorRemoval;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -18,6 +19,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
@@ -150,6 +152,30 @@ public class PrivacyResource {
         summary.put("firstName", user.getFirstName());
         summary.put("locale", user.getFirstAttribute(UserModel.LOCALE));
         return summary;
+    }
+
+    /**
+     * {@code GET .../users/{id}/sessions/{sid}}: what Keycloak itself knows of one sign-in session
+     * of the user, for the sidecar's check that a token's {@code amr} and {@code auth_time} are
+     * true (a client's mapper can write any claim): whether the session is open, and when its
+     * latest authentication passed Kinga MFA with a code ({@code mfaAt}, epoch seconds, 0 when it
+     * did not). 404 for a session that is not open or is someone else's. No admin event (a read).
+     */
+    @GET
+    @Path("users/{id}/sessions/{sid}")
+    public Response signInSession(@PathParam("id") String id, @PathParam("sid") String sid) {
+        requireQuery();
+        UserModel user = user(id);
+        if (user == null) {
+            return notFound();
+        }
+        requireView(user);
+        UserSessionModel signIn = sid == null || !USER_ID.matcher(sid).matches() ? null : session.sessions().getUserSession(realm, sid);
+        if (signIn == null || signIn.getUser() == null || !user.getId().equals(signIn.getUser().getId())
+                || signIn.getState() != UserSessionModel.State.LOGGED_IN) {
+            return error(Response.Status.NOT_FOUND, "session_not_found", "The user has no open session with this id");
+        }
+        return Response.ok(Map.of("active", true, "mfaAt", FactorRemoval.lastCodeCheck(signIn))).cacheControl(NO_STORE).build();
     }
 
     @GET

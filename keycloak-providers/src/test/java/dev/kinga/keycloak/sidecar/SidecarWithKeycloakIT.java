@@ -142,9 +142,56 @@ class SidecarWithKeycloakIT {
             String steppedUp = kc.deviceLogin(REALM, "kinga-compliance-cli", plainUser, PASSWORD, null, Map.of()).path("access_token").asText();
             HttpResponse<String> afterStepUp = kc.send("POST", sidecarUrl + "/api/v1/pii/detokenize", request, steppedUp);
             assertEquals(200, afterStepUp.statusCode(), afterStepUp.body());
+
+            // The claims are not believed on their own: once that session is signed out, its token
+            // (still unexpired, still saying MFA) is asked to step up, since Keycloak has no such session.
+            String sid = KeycloakClient.claims(steppedUp).path("sid").asText();
+            expect(kc.admin("DELETE", "/" + REALM + "/sessions/" + sid, null), 204);
+            HttpResponse<String> signedOut = kc.send("POST", sidecarUrl + "/api/v1/pii/detokenize", request, steppedUp);
+            assertEquals(401, signedOut.statusCode(), signedOut.body());
+            assertEquals("insufficient_user_authentication", json(signedOut).path("error").asText());
         } finally {
             expect(kc.admin("DELETE", "/" + REALM + "/roles/" + role, null), 204);
             expect(kc.admin("DELETE", "/" + REALM + "/users/" + plainUserId, null), 204);
+        }
+    }
+
+    /**
+     * Issue 29: an admin who manages clients writes {@code amr} into the compliance CLI's tokens
+     * with a hardcoded-claim mapper. A holder of the permission whose sign-in passed no MFA then
+     * carries a token that says it did; the sidecar asks Keycloak about the session and refuses.
+     */
+    @Test
+    void anAmrClaimAMapperWroteIsNotTakenForMfa(KeycloakClient kc) {
+        String tokenized = tokenize(kc, cli(kc, PRIVACY_OFFICER), "forged@example.com");
+        String cliClient = kc.adminGet("/" + REALM + "/clients?clientId=kinga-compliance-cli").get(0).path("id").asText();
+        String apiClient = kc.adminGet("/" + REALM + "/clients?clientId=kinga-api").get(0).path("id").asText();
+        JsonNode permission = kc.adminGet("/" + REALM + "/clients/" + apiClient + "/roles/pii:detokenize");
+        String username = "it-forger-" + UUID.randomUUID().toString().substring(0, 6);
+        String userId = kc.createUser(REALM, username, PASSWORD);
+        String mapperName = "it-forged-amr-" + UUID.randomUUID().toString().substring(0, 6);
+        expect(kc.admin("POST", "/" + REALM + "/clients/" + cliClient + "/protocol-mappers/models", Map.of(
+                "name", mapperName, "protocol", "openid-connect", "protocolMapper", "oidc-hardcoded-claim-mapper",
+                "config", Map.of("claim.name", "amr", "claim.value", "[\"mfa\",\"otp\"]", "jsonType.label", "JSON",
+                        "access.token.claim", "true", "id.token.claim", "false", "userinfo.token.claim", "false"))), 201);
+        try {
+            expect(kc.admin("POST", "/" + REALM + "/users/" + userId + "/role-mappings/clients/" + apiClient, List.of(permission)), 204);
+            // The sign-in that enrols the factor: the password alone, so Kinga records no MFA for it.
+            String forged = kc.deviceLogin(REALM, "kinga-compliance-cli", username, PASSWORD, null, Map.of()).path("access_token").asText();
+            assertTrue(KeycloakClient.claims(forged).path("amr").toString().contains("mfa"), "the mapper wrote amr: " + KeycloakClient.claims(forged));
+            HttpResponse<String> refused = kc.send("POST", sidecarUrl + "/api/v1/pii/detokenize",
+                    Map.of("tokens", List.of(tokenized), "purpose", "IT: forged amr"), forged);
+            assertEquals(401, refused.statusCode(), refused.body());
+            assertEquals("insufficient_user_authentication", json(refused).path("error").asText());
+            assertTrue(!refused.body().contains("forged@example.com"), refused.body());
+        } finally {
+            JsonNode mappers = kc.adminGet("/" + REALM + "/clients/" + cliClient + "/protocol-mappers/models");
+            for (JsonNode mapper : mappers) {
+                if (mapperName.equals(mapper.path("name").asText())) {
+                    expect(kc.admin("DELETE", "/" + REALM + "/clients/" + cliClient + "/protocol-mappers/models/" + mapper.path("id").asText(), null), 204);
+                }
+            }
+            expect(kc.admin("DELETE", "/" + REALM + "/users/" + userId, null), 204);
         }
     }
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Recent, multi-factor authentication for sensitive operations (detokenization): the token's
@@ -18,6 +19,9 @@ import java.util.Optional;
  * checked in that authentication, never for a trusted-device skip) or an {@code acr} of
  * {@code kinga.detokenize.acr-values}. Otherwise {@link StepUpRequiredException}: a 401 in the style
  * of RFC 9470 that tells the client what to ask Keycloak for.
+ * <p>The claims alone are not believed: a client's mapper can write any {@code amr} or
+ * {@code auth_time}. The token's session ({@code sid}) must be open in Keycloak and its latest
+ * authentication must have passed MFA with a code within the same age ({@link SignInSessions}).
  */
 @ApplicationScoped
 public class StepUp {
@@ -26,21 +30,24 @@ public class StepUp {
     private final List<String> amr;
     private final List<String> acrValues;
     private final String challengeAcr;
+    private final SignInSessions sessions;
     private final Clock clock;
 
     @Inject
     public StepUp(@ConfigProperty(name = "kinga.detokenize.max-auth-age", defaultValue = "PT5M") Duration maxAuthAge,
                   @ConfigProperty(name = "kinga.detokenize.amr", defaultValue = "mfa") List<String> amr,
                   @ConfigProperty(name = "kinga.detokenize.acr-values") Optional<List<String>> acrValues,
-                  @ConfigProperty(name = "kinga.detokenize.challenge-acr", defaultValue = "kinga-mfa") String challengeAcr) {
-        this(maxAuthAge, amr, acrValues.orElse(List.of()), challengeAcr, Clock.systemUTC());
+                  @ConfigProperty(name = "kinga.detokenize.challenge-acr", defaultValue = "kinga-mfa") String challengeAcr,
+                  SignInSessions sessions) {
+        this(maxAuthAge, amr, acrValues.orElse(List.of()), challengeAcr, sessions, Clock.systemUTC());
     }
 
-    StepUp(Duration maxAuthAge, List<String> amr, List<String> acrValues, String challengeAcr, Clock clock) {
+    StepUp(Duration maxAuthAge, List<String> amr, List<String> acrValues, String challengeAcr, SignInSessions sessions, Clock clock) {
         this.maxAuthAge = maxAuthAge;
         this.amr = amr;
         this.acrValues = acrValues;
         this.challengeAcr = challengeAcr;
+        this.sessions = sessions;
         this.clock = clock;
     }
 
@@ -54,6 +61,21 @@ public class StepUp {
         if (!multiFactor(token)) {
             throw challenge("A sign-in with multi-factor authentication is required");
         }
+        if (!sessionConfirms(token, now)) {
+            throw challenge("Keycloak has no record of a multi-factor sign-in within the last " + maxAuthAge.toSeconds()
+                    + " seconds for this token's session");
+        }
+    }
+
+    /** Keycloak's own record of the token's session: open, the person's, and through MFA recently enough. */
+    private boolean sessionConfirms(JsonWebToken token, long now) {
+        String sid = text(token.getClaim("sid"));
+        if (sid == null || token.getSubject() == null) {
+            return false;
+        }
+        OptionalLong mfaAt = sessions.lastMfa(token.getSubject(), sid);
+        return mfaAt.isPresent() && mfaAt.getAsLong() > 0 && now - mfaAt.getAsLong() <= maxAuthAge.toSeconds()
+                && mfaAt.getAsLong() <= now + 60;
     }
 
     /**
@@ -86,6 +108,14 @@ public class StepUp {
     private StepUpRequiredException challenge(String why) {
         return new StepUpRequiredException(why + " (ask for acr_values=" + challengeAcr + " and max_age=" + maxAuthAge.toSeconds()
                 + ", then call again with the new token)", challengeAcr, maxAuthAge.toSeconds());
+    }
+
+    private static String text(Object claim) {
+        if (claim == null) {
+            return null;
+        }
+        String s = unquote(claim);
+        return s.isBlank() ? null : s;
     }
 
     /** JSON-P values print with quotes; plain strings do not. */

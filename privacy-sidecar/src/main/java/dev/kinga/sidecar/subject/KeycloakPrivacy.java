@@ -6,7 +6,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import dev.kinga.sidecar.security.Refusal;
+import dev.kinga.sidecar.security.SignInSessions;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.net.URI;
@@ -21,6 +24,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -33,8 +37,9 @@ import java.util.regex.Pattern;
  * {@link ConnectorException} the caller retries; a person Keycloak does not know is {@code null}.
  */
 @ApplicationScoped
-public class KeycloakPrivacy {
+public class KeycloakPrivacy implements SignInSessions {
 
+    private static final Logger LOG = Logger.getLogger(KeycloakPrivacy.class);
     private static final Pattern USER_ID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     @ConfigProperty(name = "kinga.keycloak.url")
@@ -184,6 +189,23 @@ public class KeycloakPrivacy {
         }
         activeUntil.put(userId, Instant.now().plus(accountCheckCache));
         return AccountState.ACTIVE;
+    }
+
+    /** Keycloak's record of one of the person's sessions ({@code kinga-privacy/users/{id}/sessions/{sid}}). */
+    @Override
+    public OptionalLong lastMfa(String userId, String sessionId) {
+        HttpResponse<String> response;
+        try {
+            response = call("GET", admin("/kinga-privacy/users/" + URLEncoder.encode(userId, StandardCharsets.UTF_8) + "/sessions/"
+                    + URLEncoder.encode(sessionId, StandardCharsets.UTF_8)));
+            if (response.statusCode() == 404) {
+                return OptionalLong.empty();
+            }
+            return OptionalLong.of(Math.max(0, read(expect(response, 200)).path("mfaAt").asLong(0)));
+        } catch (ConnectorException e) {
+            LOG.warnf("step-up: cannot ask Keycloak about a sign-in session (%s)", e.getMessage());
+            throw new Refusal(503, "temporarily_unavailable", "Keycloak cannot confirm the sign-in now; try again shortly");
+        }
     }
 
     /** Disables the account for the grace period (idempotent); false when the user is gone. */

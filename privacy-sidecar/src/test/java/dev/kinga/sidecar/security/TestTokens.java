@@ -138,6 +138,8 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
         private PrivateKey key = TRUSTED.getPrivate();
         /** The Keycloak session the token came from; null for a service account's client_credentials token. */
         private String sid = java.util.UUID.randomUUID().toString();
+        /** What Keycloak records of that session: its sign-in passed MFA at auth_time (the truth of the claims), no MFA, or no session at all. */
+        private String keycloakRecords = "claims";
 
         public Builder permissions(String... permissions) {
             this.permissions = List.of(permissions);
@@ -188,6 +190,18 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
             return this;
         }
 
+        /** Keycloak's record of the session says its latest sign-in passed no MFA, whatever the claims say (a mapper wrote them). */
+        public Builder keycloakRecordsNoMfa() {
+            this.keycloakRecords = "no-mfa";
+            return this;
+        }
+
+        /** Keycloak has no open session with the token's {@code sid} (signed out, expired, or made up). */
+        public Builder sessionUnknownToKeycloak() {
+            this.keycloakRecords = "none";
+            return this;
+        }
+
         public Builder expired() {
             this.lifetimeSeconds = -60;
             return this;
@@ -225,6 +239,10 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
             }
             if (sid != null) {
                 claims.claim("sid", sid);
+                if (!keycloakRecords.equals("none")) {
+                    long mfaAt = keycloakRecords.equals("no-mfa") || authAgeSeconds == null ? 0 : now - authAgeSeconds;
+                    dev.kinga.sidecar.subject.FakeKeycloak.signedIn(subject, sid, mfaAt);
+                }
             }
             return claims.jws().keyId("test").sign(key);
         }

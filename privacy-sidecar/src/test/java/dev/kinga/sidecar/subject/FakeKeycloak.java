@@ -30,6 +30,9 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
     /** Erase calls per user id, whether or not the user was still there. */
     static final Map<String, AtomicInteger> ERASE_CALLS = new ConcurrentHashMap<>();
     private static final Pattern PRIVACY = Pattern.compile("/admin/realms/kinga/kinga-privacy/users/([^/]+)/(export|hold|erase)");
+    /** Open sign-in sessions by sid: the user and when its sign-in passed MFA (0: not). */
+    static final Map<String, Map.Entry<String, Long>> SESSIONS = new ConcurrentHashMap<>();
+    private static final Pattern SESSION = Pattern.compile("/admin/realms/kinga/kinga-privacy/users/([^/]+)/sessions/([^/]+)");
     private static final Pattern USER = Pattern.compile("/admin/realms/kinga/kinga-privacy/users/([^/?]+)");
     private HttpServer server;
 
@@ -59,6 +62,11 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
     /** Makes sure Keycloak knows an open account with this id (the subject of a token minted without one). */
     public static void knownPerson(String id) {
         USERS.computeIfAbsent(id, k -> new User(k, k));
+    }
+
+    /** Keycloak holds an open session {@code sid} of this user, whose sign-in passed MFA at {@code mfaAt} (epoch seconds; 0: no MFA). */
+    public static void signedIn(String userId, String sid, long mfaAt) {
+        SESSIONS.put(sid, Map.entry(userId, mfaAt));
     }
 
     /** A user Keycloak knows, for tests in other packages: its id. */
@@ -120,6 +128,16 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
         }
         if (!"Bearer fake-token".equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
             answer(exchange, 401, "{}");
+            return;
+        }
+        Matcher signIn = SESSION.matcher(path);
+        if (signIn.matches() && method.equals("GET")) {
+            Map.Entry<String, Long> open = SESSIONS.get(signIn.group(2));
+            if (open == null || !open.getKey().equals(signIn.group(1))) {
+                answer(exchange, 404, "{\"error\":\"session_not_found\"}");
+            } else {
+                answer(exchange, 200, "{\"active\":true,\"mfaAt\":" + open.getValue() + "}");
+            }
             return;
         }
         Matcher privacy = PRIVACY.matcher(path);
