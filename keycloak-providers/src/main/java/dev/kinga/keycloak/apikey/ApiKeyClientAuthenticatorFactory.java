@@ -24,9 +24,9 @@ import java.util.Set;
  * Registers itself in every realm's client authentication flow (an alternative that only runs
  * for clients set to it).
  */
-public class ApiKeyClientAuthenticatorFactory implements ClientAuthenticatorFactory {
+public class ApiKeyClientAuthenticatorFactory implements ClientAuthenticatorFactory, ApiKeys.Source {
 
-    public static final String PROVIDER_ID = "kinga-api-key";
+    public static final String PROVIDER_ID = ApiKeys.SOURCE_ID;
     private static final Logger LOG = Logger.getLogger(ApiKeyClientAuthenticatorFactory.class);
 
     private ApiKeys keys;
@@ -70,7 +70,8 @@ public class ApiKeyClientAuthenticatorFactory implements ClientAuthenticatorFact
         return create();
     }
 
-    ApiKeys keys() {
+    @Override
+    public ApiKeys apiKeys() {
         return keys;
     }
 

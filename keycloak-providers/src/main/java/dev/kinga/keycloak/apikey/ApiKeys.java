@@ -24,9 +24,16 @@ record ApiKeys(ApiKeyConfig config, ApiKeyVerifier verifier, KeyCache cache, Key
                 new ApiKeyFormat(new SecureRandom()));
     }
 
-    /** The node's instance, built by the {@code kinga-api-key} client authenticator factory. */
+    /** The {@code kinga-api-key} client authenticator's id: its factory builds and holds the node's instance. */
+    static final String SOURCE_ID = "kinga-api-key";
+
+    /** What holds the node's instance (the client authenticator factory, which reads the options). */
+    interface Source {
+        ApiKeys apiKeys();
+    }
+
+    /** The node's instance, from its holder. */
     static ApiKeys of(KeycloakSessionFactory factory) {
-        return ((ApiKeyClientAuthenticatorFactory) factory.getProviderFactory(ClientAuthenticator.class,
-                ApiKeyClientAuthenticatorFactory.PROVIDER_ID)).keys();
+        return ((Source) factory.getProviderFactory(ClientAuthenticator.class, SOURCE_ID)).apiKeys();
     }
 }

@@ -1,6 +1,8 @@
 package dev.kinga.keycloak.audit;
 
 import org.keycloak.Config;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.models.KeycloakSessionFactory;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -75,6 +77,19 @@ public record AuditConfig(
     static final String DEFAULT_PRIVILEGED_ROLES =
             "admin,administrator,supervisor,privacy-officer,security-officer,realm-admin,manage-users,manage-realm,manage-clients,"
                     + "kinga-privacy-agent";
+
+    /** The {@code kinga-audit} event listener's id: its factory reads the options and holds them. */
+    static final String SOURCE_ID = "kinga-audit";
+
+    /** What holds the node's audit configuration (the event listener factory). */
+    interface Source {
+        AuditConfig auditConfig();
+    }
+
+    /** The node's audit configuration, for the trail's own resources and for capabilities that follow its rules (privileged roles). */
+    public static AuditConfig of(KeycloakSessionFactory factory) {
+        return ((Source) factory.getProviderFactory(EventListenerProvider.class, SOURCE_ID)).auditConfig();
+    }
 
     static AuditConfig from(Config.Scope scope) {
         List<String> sinks = new ArrayList<>();

@@ -48,9 +48,7 @@ public final class AuditErasure {
 
     public static Result erase(KeycloakSession session, RealmModel realm, String userId, List<String> subjects) {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
-        byte[] signingKey = ((AuditEventListenerProviderFactory) session.getKeycloakSessionFactory()
-                .getProviderFactory(org.keycloak.events.EventListenerProvider.class, AuditEventListenerProviderFactory.PROVIDER_ID))
-                .config().sinkSigningKey();
+        byte[] signingKey = AuditConfig.of(session.getKeycloakSessionFactory()).sinkSigningKey();
         em.flush();
         long legacy = em.createNamedQuery("kingaAuditCountLegacyAbout", Long.class)
                 .setParameter("realmId", realm.getId()).setParameter("subjects", subjects).getSingleResult()

@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
  * The {@code kinga-audit} event listener: tamper-evident audit trail, outbox forwarding to
  * sinks, security detection and retention. Global by default, so no realm can be left out.
  */
-public class AuditEventListenerProviderFactory implements EventListenerProviderFactory {
+public class AuditEventListenerProviderFactory implements EventListenerProviderFactory, AuditConfig.Source {
 
-    public static final String PROVIDER_ID = "kinga-audit";
+    public static final String PROVIDER_ID = AuditConfig.SOURCE_ID;
     private static final Logger LOG = Logger.getLogger(AuditEventListenerProviderFactory.class);
     private static final long RETENTION_INTERVAL_HOURS = 6;
 
@@ -56,7 +56,8 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
         return config.global();
     }
 
-    public AuditConfig config() {
+    @Override
+    public AuditConfig auditConfig() {
         return config;
     }
 

@@ -1,7 +1,6 @@
 package dev.kinga.keycloak.audit;
 
 import org.keycloak.Config;
-import org.keycloak.events.EventListenerProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -39,8 +38,7 @@ public class AuditResourceProviderFactory implements AdminRealmResourceProviderF
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        config = ((AuditEventListenerProviderFactory) factory.getProviderFactory(EventListenerProvider.class,
-                AuditEventListenerProviderFactory.PROVIDER_ID)).config();
+        config = AuditConfig.of(factory);
     }
 
     @Override

@@ -1,9 +1,13 @@
 package dev.kinga.keycloak.mfa;
 
-import dev.kinga.keycloak.vault.RealmVault;
 import dev.kinga.keycloak.crypto.SecretSealer;
+import dev.kinga.keycloak.mfa.model.MfaIds;
+import dev.kinga.keycloak.vault.RealmVault;
+
 import org.keycloak.Config;
+import org.keycloak.credential.CredentialProvider;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
@@ -22,6 +26,14 @@ public final class MfaKeys {
     static final String SEALING_KEYS = "sealing-keys";
     static final String ACTIVE_KEY_ID = "active-key-id";
     static final String VAULT_SECRET = "sealing-keys-vault-secret";
+
+    /**
+     * The provider that holds the node's keys (Kinga's TOTP credential provider factory, configured
+     * with the options above): what every MFA piece that seals or hashes asks, through {@link #of}.
+     */
+    public interface Source {
+        MfaKeys mfaKeys();
+    }
 
     private final SecretSealer configured;
     private final String vaultSecret;
@@ -51,6 +63,15 @@ public final class MfaKeys {
             }
         }
         return new MfaKeys(null, vault.trim(), active);
+    }
+
+    /** The node's keys, from the provider that holds them. */
+    public static MfaKeys of(KeycloakSessionFactory factory) {
+        return ((Source) factory.getProviderFactory(CredentialProvider.class, MfaIds.TOTP)).mfaKeys();
+    }
+
+    public static MfaKeys of(KeycloakSession session) {
+        return of(session.getKeycloakSessionFactory());
     }
 
     /** The keys come from each realm's vault secret (not from the SPI option). */

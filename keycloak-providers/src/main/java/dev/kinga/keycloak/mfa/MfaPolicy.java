@@ -1,6 +1,6 @@
 package dev.kinga.keycloak.mfa;
 
-import dev.kinga.keycloak.mfa.flow.MfaAuthenticatorFactory;
+import dev.kinga.keycloak.mfa.model.MfaIds;
 
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticationFlowModel;
@@ -50,6 +50,12 @@ public record MfaPolicy(List<String> enforcedRoles, int trustDays, boolean trust
         return of(browser == null ? null : find(realm, browser.getId(), 0));
     }
 
+    /** Whether any flow of the realm runs a Kinga MFA step (browser or direct grant). */
+    public static boolean runsIn(RealmModel realm) {
+        return realm.getAuthenticationFlowsStream().anyMatch(flow -> realm.getAuthenticationExecutionsStream(flow.getId())
+                .anyMatch(e -> e.getAuthenticator() != null && MfaIds.AUTHENTICATORS.contains(e.getAuthenticator())));
+    }
+
     private static AuthenticatorConfigModel find(RealmModel realm, String flowId, int depth) {
         if (depth > 10) {
             return null;
@@ -60,7 +66,7 @@ public record MfaPolicy(List<String> enforcedRoles, int trustDays, boolean trust
                 if (found != null) {
                     return found;
                 }
-            } else if (MfaAuthenticatorFactory.PROVIDER_ID.equals(execution.getAuthenticator()) && execution.getAuthenticatorConfig() != null) {
+            } else if (MfaIds.AUTHENTICATOR.equals(execution.getAuthenticator()) && execution.getAuthenticatorConfig() != null) {
                 return realm.getAuthenticatorConfigById(execution.getAuthenticatorConfig());
             }
         }

@@ -1,7 +1,7 @@
 package dev.kinga.keycloak.privacy;
 
+import dev.kinga.keycloak.mfa.model.MfaSession;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kinga.keycloak.mfa.FactorRemoval;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -175,7 +175,7 @@ public class PrivacyResource {
                 || signIn.getState() != UserSessionModel.State.LOGGED_IN) {
             return error(Response.Status.NOT_FOUND, "session_not_found", "The user has no open session with this id");
         }
-        return Response.ok(Map.of("active", true, "mfaAt", FactorRemoval.lastCodeCheck(signIn))).cacheControl(NO_STORE).build();
+        return Response.ok(Map.of("active", true, "mfaAt", MfaSession.lastCodeCheck(signIn))).cacheControl(NO_STORE).build();
     }
 
     @GET

@@ -1,8 +1,8 @@
 package dev.kinga.keycloak.privacy;
 
-import dev.kinga.keycloak.audit.AuditEventListenerProviderFactory;
+import dev.kinga.keycloak.audit.AuditConfig;
+
 import org.keycloak.Config;
-import org.keycloak.events.EventListenerProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -59,8 +59,7 @@ public class PrivacyResourceProviderFactory implements AdminRealmResourceProvide
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         // The roles the audit trail treats as privileged: accounts holding one are not erased here.
-        privilegedRoles = Set.copyOf(((AuditEventListenerProviderFactory) factory.getProviderFactory(EventListenerProvider.class,
-                AuditEventListenerProviderFactory.PROVIDER_ID)).config().privilegedRoles());
+        privilegedRoles = Set.copyOf(AuditConfig.of(factory).privilegedRoles());
     }
 
     @Override

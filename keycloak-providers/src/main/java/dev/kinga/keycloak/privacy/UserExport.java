@@ -1,5 +1,6 @@
 package dev.kinga.keycloak.privacy;
 
+import dev.kinga.keycloak.mfa.model.MfaIds;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,8 +9,6 @@ import dev.kinga.keycloak.audit.AuditErasure;
 import dev.kinga.keycloak.audit.AuditRecordJson;
 import dev.kinga.keycloak.audit.Scrubber;
 import dev.kinga.keycloak.audit.jpa.AuditRecordEntity;
-import dev.kinga.keycloak.mfa.backup.BackupCodeCredentialProvider;
-import dev.kinga.keycloak.mfa.trust.TrustedDevices;
 import jakarta.persistence.EntityManager;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.credential.CredentialModel;
@@ -40,7 +39,7 @@ final class UserExport {
 
     static final String SCHEMA = "kinga.keycloak-user-export/1";
     /** Kinga credential types whose stored metadata ({@code credentialData}) the person may read: never their secret part. */
-    private static final Set<String> READABLE_CREDENTIAL_DATA = Set.of(BackupCodeCredentialProvider.TYPE, TrustedDevices.TYPE);
+    private static final Set<String> READABLE_CREDENTIAL_DATA = Set.of(MfaIds.BACKUP_CODES, MfaIds.TRUSTED_DEVICE);
     private static final Set<String> PROFILE_ATTRIBUTES = Set.of(UserModel.USERNAME, UserModel.EMAIL,
             UserModel.FIRST_NAME, UserModel.LAST_NAME, UserModel.EMAIL_VERIFIED);
     private static final ObjectMapper JSON = new ObjectMapper();

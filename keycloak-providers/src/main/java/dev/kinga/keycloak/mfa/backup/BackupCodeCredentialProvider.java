@@ -2,7 +2,11 @@ package dev.kinga.keycloak.mfa.backup;
 
 import dev.kinga.keycloak.mfa.CredentialRowLock;
 import dev.kinga.keycloak.mfa.FactorRemoval;
+import dev.kinga.keycloak.mfa.Factors;
 import dev.kinga.keycloak.mfa.MfaKeys;
+import dev.kinga.keycloak.mfa.model.BackupCodeCount;
+import dev.kinga.keycloak.mfa.model.BackupCodeSet;
+import dev.kinga.keycloak.mfa.model.MfaIds;
 
 import dev.kinga.keycloak.crypto.SecretSealer;
 import org.keycloak.common.util.Time;
@@ -21,7 +25,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.OptionalInt;
 
 /**
  * The {@value #TYPE} credential: one set of backup codes, stored as keyed hashes (see
@@ -31,7 +34,7 @@ import java.util.OptionalInt;
  */
 public class BackupCodeCredentialProvider implements CredentialProvider<CredentialModel>, CredentialInputValidator {
 
-    public static final String TYPE = "kinga-backup-codes";
+    private static final String TYPE = MfaIds.BACKUP_CODES;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String KEY_LABEL = "kinga-backup-codes";
 
@@ -130,14 +133,8 @@ public class BackupCodeCredentialProvider implements CredentialProvider<Credenti
         return new Use(Check.ACCEPTED, count.remaining());
     }
 
-    /** Codes left in the user's set; empty when the user has no set (a used-up set is 0, not empty). */
-    public OptionalInt remainingInSet(UserModel user) {
-        return user.credentialManager().getStoredCredentialsByTypeStream(TYPE).findFirst()
-                .map(c -> OptionalInt.of(BackupCodeCount.parse(c.getCredentialData()).remaining())).orElse(OptionalInt.empty());
-    }
-
     public int remaining(UserModel user) {
-        return remainingInSet(user).orElse(0);
+        return Factors.remainingInSet(user).orElse(0);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.kinga.keycloak.mfa.backup;
 
-import dev.kinga.keycloak.mfa.totp.TotpCredentialProviderFactory;
+import dev.kinga.keycloak.mfa.MfaKeys;
+import dev.kinga.keycloak.mfa.model.MfaIds;
 
 import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialProviderFactory;
@@ -9,7 +10,7 @@ import org.keycloak.models.KeycloakSession;
 /** {@code kinga-backup-codes}: the backup code credential type (keys from {@code kinga-totp}). */
 public class BackupCodeCredentialProviderFactory implements CredentialProviderFactory<BackupCodeCredentialProvider> {
 
-    public static final String PROVIDER_ID = BackupCodeCredentialProvider.TYPE;
+    public static final String PROVIDER_ID = MfaIds.BACKUP_CODES;
 
     @Override
     public String getId() {
@@ -18,7 +19,7 @@ public class BackupCodeCredentialProviderFactory implements CredentialProviderFa
 
     @Override
     public BackupCodeCredentialProvider create(KeycloakSession session) {
-        return new BackupCodeCredentialProvider(session, TotpCredentialProviderFactory.keys(session));
+        return new BackupCodeCredentialProvider(session, MfaKeys.of(session));
     }
 
     public static BackupCodeCredentialProvider of(KeycloakSession session) {

@@ -1,6 +1,7 @@
 package dev.kinga.keycloak.mfa.backup;
 
 import dev.kinga.keycloak.mfa.FactorRemoval;
+import dev.kinga.keycloak.mfa.model.MfaIds;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.Config;
@@ -104,11 +105,11 @@ public class BackupCodesAction implements RequiredActionProvider, RequiredAction
             return;
         }
         boolean regenerated = context.getUser().credentialManager()
-                .getStoredCredentialsByTypeStream(BackupCodeCredentialProvider.TYPE).findAny().isPresent();
+                .getStoredCredentialsByTypeStream(MfaIds.BACKUP_CODES).findAny().isPresent();
         codes.store(context.getUser(), pending);
         authSession.removeAuthNote(PENDING_NOTE);
         authSession.removeAuthNote(LOW_NOTE);
-        context.getEvent().event(EventType.UPDATE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, BackupCodeCredentialProvider.TYPE)
+        context.getEvent().event(EventType.UPDATE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, MfaIds.BACKUP_CODES)
                 .detail("action", regenerated ? "regenerated" : "generated")
                 .detail("count", Integer.toString(count(context.getConfig()))).success();
         context.success();

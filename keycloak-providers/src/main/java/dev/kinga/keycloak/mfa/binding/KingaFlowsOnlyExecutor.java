@@ -1,7 +1,6 @@
 package dev.kinga.keycloak.mfa.binding;
 
-import dev.kinga.keycloak.mfa.flow.MfaAuthenticatorFactory;
-import dev.kinga.keycloak.mfa.flow.MfaDirectGrantAuthenticatorFactory;
+import dev.kinga.keycloak.mfa.model.MfaIds;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticationFlowModel;
@@ -26,10 +25,6 @@ import java.util.Map;
  * binding made some other way (an import, the database) is refused where it would be used.
  */
 final class KingaFlowsOnlyExecutor implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
-
-    /** Kinga's second-factor steps: the browser one and the direct-grant one. */
-    private static final java.util.Set<String> KINGA_MFA = java.util.Set.of(MfaAuthenticatorFactory.PROVIDER_ID,
-            MfaDirectGrantAuthenticatorFactory.PROVIDER_ID);
 
     private final KeycloakSession session;
 
@@ -86,7 +81,7 @@ final class KingaFlowsOnlyExecutor implements ClientPolicyExecutorProvider<Clien
     private static boolean runsKingaMfa(RealmModel realm, String flowId, int depth) {
         return depth < 16 && realm.getAuthenticationExecutionsStream(flowId)
                 .filter(e -> e.getRequirement() != AuthenticationExecutionModel.Requirement.DISABLED)
-                .anyMatch(e -> e.isAuthenticatorFlow() ? runsKingaMfa(realm, e.getFlowId(), depth + 1) : KINGA_MFA.contains(e.getAuthenticator()));
+                .anyMatch(e -> e.isAuthenticatorFlow() ? runsKingaMfa(realm, e.getFlowId(), depth + 1) : MfaIds.AUTHENTICATORS.contains(e.getAuthenticator()));
     }
 
     @Override

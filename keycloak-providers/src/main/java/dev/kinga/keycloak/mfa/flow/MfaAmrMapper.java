@@ -1,6 +1,6 @@
 package dev.kinga.keycloak.mfa.flow;
 
-import dev.kinga.keycloak.mfa.FactorRemoval;
+import dev.kinga.keycloak.mfa.model.MfaSession;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
@@ -65,7 +65,7 @@ public class MfaAmrMapper extends AbstractOIDCProtocolMapper
     @Override
     protected void setClaim(IDToken token, ProtocolMapperModel mappingModel, UserSessionModel userSession,
                             KeycloakSession keycloakSession, ClientSessionContext clientSessionCtx) {
-        if (!FactorRemoval.passedInThisAuthentication(userSession)) {
+        if (!MfaSession.passedInThisAuthentication(userSession)) {
             return;
         }
         List<String> amr = new ArrayList<>();

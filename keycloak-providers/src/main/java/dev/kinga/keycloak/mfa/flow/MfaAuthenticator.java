@@ -1,11 +1,12 @@
 package dev.kinga.keycloak.mfa.flow;
 
-import dev.kinga.keycloak.mfa.FactorRemoval;
 import dev.kinga.keycloak.mfa.Factors;
 import dev.kinga.keycloak.mfa.MfaPolicy;
 import dev.kinga.keycloak.mfa.backup.BackupCodeCredentialProvider;
 import dev.kinga.keycloak.mfa.backup.BackupCodeCredentialProviderFactory;
 import dev.kinga.keycloak.mfa.backup.BackupCodesAction;
+import dev.kinga.keycloak.mfa.model.MfaIds;
+import dev.kinga.keycloak.mfa.model.MfaSession;
 import dev.kinga.keycloak.mfa.totp.TotpCredentialProvider;
 import dev.kinga.keycloak.mfa.totp.TotpCredentialProviderFactory;
 import dev.kinga.keycloak.mfa.totp.TotpEnrolAction;
@@ -82,16 +83,16 @@ final class MfaAuthenticator implements Authenticator {
                 context.getAuthenticationSession().addRequiredAction(TotpEnrolAction.PROVIDER_ID);
                 context.getEvent().detail("mfa", "enrolment_required");
             }
-            FactorRemoval.notPassed(context.getAuthenticationSession());
+            MfaSession.notPassed(context.getAuthenticationSession());
             context.success();
             return;
         }
-        if (policy.trustOffered(enforced) && !FactorRemoval.actionInProgress(context.getAuthenticationSession())
+        if (policy.trustOffered(enforced) && !MfaSession.actionInProgress(context.getAuthenticationSession())
                 && !stepUpRequested(context.getAuthenticationSession())) {
             String device = TrustedDevices.recognise(session, user);
             if (device != null && !recentFailures(session, realm, user, policy)) {
                 context.getEvent().detail("mfa", "trusted_device").detail("trusted_device", device);
-                FactorRemoval.notPassed(context.getAuthenticationSession());
+                MfaSession.notPassed(context.getAuthenticationSession());
                 context.success();
                 return;
             }
@@ -130,7 +131,7 @@ final class MfaAuthenticator implements Authenticator {
         if (SecondFactorFailures.lockedOut(context.getSession(), realm, user)) {
             // Locked out by wrong codes (or passwords): not even the right code is checked until the lockout ends.
             context.getEvent().user(user).detail(Details.CREDENTIAL_TYPE, mode == Mode.TOTP
-                    ? TotpCredentialProvider.TYPE : BackupCodeCredentialProvider.TYPE).error(Errors.USER_TEMPORARILY_DISABLED);
+                    ? MfaIds.TOTP : MfaIds.BACKUP_CODES).error(Errors.USER_TEMPORARILY_DISABLED);
             context.challenge(form(context, factors, mode, policy, enforced, mode == Mode.TOTP ? "kingaInvalidTotp" : "kingaInvalidBackupCode"));
             return;
         }
@@ -153,11 +154,11 @@ final class MfaAuthenticator implements Authenticator {
         if ("on".equals(form.getFirst(FIELD_TRUST)) && policy.trustOffered(enforced)) {
             String device = TrustedDevices.trust(context.getSession(), realm, user, policy.trustDays(),
                     context.getHttpRequest().getHttpHeaders().getHeaderString(HttpHeaders.USER_AGENT));
-            event(context, EventType.UPDATE_CREDENTIAL, TrustedDevices.TYPE)
+            event(context, EventType.UPDATE_CREDENTIAL, MfaIds.TRUSTED_DEVICE)
                     .detail("action", "trusted").detail("trusted_device", device)
                     .detail("days", Integer.toString(policy.trustDays())).success();
         }
-        FactorRemoval.passed(context.getAuthenticationSession());
+        MfaSession.passed(context.getAuthenticationSession());
         SecondFactorFailures.passed(context);
         context.success();
     }
@@ -165,25 +166,25 @@ final class MfaAuthenticator implements Authenticator {
     private Outcome checkTotp(AuthenticationFlowContext context, String code) {
         TotpCredentialProvider.Check check = TotpCredentialProviderFactory.of(context.getSession())
                 .check(context.getRealm(), context.getUser(), code);
-        context.getEvent().detail(Details.CREDENTIAL_TYPE, TotpCredentialProvider.TYPE);
+        context.getEvent().detail(Details.CREDENTIAL_TYPE, MfaIds.TOTP);
         if (check != TotpCredentialProvider.Check.ACCEPTED) {
             context.getEvent().detail("reason", check.name().toLowerCase());
             return check == TotpCredentialProvider.Check.KEY_UNAVAILABLE ? Outcome.KEY_UNAVAILABLE : Outcome.WRONG;
         }
-        context.getEvent().detail("mfa", TotpCredentialProvider.TYPE);
+        context.getEvent().detail("mfa", MfaIds.TOTP);
         return Outcome.ACCEPTED;
     }
 
     private Outcome useBackupCode(AuthenticationFlowContext context, String typed) {
         BackupCodeCredentialProvider.Use use = BackupCodeCredentialProviderFactory.of(context.getSession())
                 .use(context.getRealm(), context.getUser(), typed);
-        context.getEvent().detail(Details.CREDENTIAL_TYPE, BackupCodeCredentialProvider.TYPE);
+        context.getEvent().detail(Details.CREDENTIAL_TYPE, MfaIds.BACKUP_CODES);
         if (use.check() != BackupCodeCredentialProvider.Check.ACCEPTED) {
             context.getEvent().detail("reason", use.check().name().toLowerCase());
             return use.check() == BackupCodeCredentialProvider.Check.KEY_UNAVAILABLE ? Outcome.KEY_UNAVAILABLE : Outcome.WRONG;
         }
-        context.getEvent().detail("mfa", BackupCodeCredentialProvider.TYPE);
-        event(context, EventType.UPDATE_CREDENTIAL, BackupCodeCredentialProvider.TYPE)
+        context.getEvent().detail("mfa", MfaIds.BACKUP_CODES);
+        event(context, EventType.UPDATE_CREDENTIAL, MfaIds.BACKUP_CODES)
                 .detail("action", "code_used").detail("remaining", Integer.toString(use.remaining())).success();
         if (use.remaining() <= BackupCodesAction.lowThreshold(context.getRealm())) {
             context.getAuthenticationSession().setAuthNote(BackupCodesAction.LOW_NOTE, Integer.toString(use.remaining()));

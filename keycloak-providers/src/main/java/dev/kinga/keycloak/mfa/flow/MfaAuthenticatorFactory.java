@@ -1,9 +1,7 @@
 package dev.kinga.keycloak.mfa.flow;
 
 import dev.kinga.keycloak.mfa.MfaPolicy;
-import dev.kinga.keycloak.mfa.backup.BackupCodeCredentialProvider;
-import dev.kinga.keycloak.mfa.totp.TotpCredentialProvider;
-import dev.kinga.keycloak.mfa.trust.TrustedDevices;
+import dev.kinga.keycloak.mfa.model.MfaIds;
 
 import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
@@ -21,12 +19,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code kinga-mfa} ("Kinga MFA" in the flow editor): the browser flow's second factor. Also
- * registers the two enrolment required actions in every realm.
+ * {@code kinga-mfa} ("Kinga MFA" in the flow editor): the browser flow's second factor. At every
+ * start it also registers the two enrolment required actions in every realm and checks that each
+ * realm running Kinga MFA can open its sealing keys.
  */
 public class MfaAuthenticatorFactory implements AuthenticatorFactory {
 
-    public static final String PROVIDER_ID = "kinga-mfa";
+    public static final String PROVIDER_ID = MfaIds.AUTHENTICATOR;
     private static final MfaAuthenticator SINGLETON = new MfaAuthenticator();
 
     @Override
@@ -55,6 +54,7 @@ public class MfaAuthenticatorFactory implements AuthenticatorFactory {
                         session.realms().getRealmsStream().forEach(realm -> {
                             RequiredActionRegistration.register(realm);
                             PostBrokerBinding.bindAll(session, realm);
+                            SealingKeysCheck.check(session, realm);
                         }));
             }
         });
@@ -73,12 +73,12 @@ public class MfaAuthenticatorFactory implements AuthenticatorFactory {
 
     @Override
     public String getReferenceCategory() {
-        return TotpCredentialProvider.TYPE;
+        return MfaIds.TOTP;
     }
 
     @Override
     public Set<String> getOptionalReferenceCategories(KeycloakSession session) {
-        return Set.of(BackupCodeCredentialProvider.TYPE, TrustedDevices.TYPE);
+        return Set.of(MfaIds.BACKUP_CODES, MfaIds.TRUSTED_DEVICE);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.kinga.keycloak.mfa.flow;
 
 import dev.kinga.keycloak.mfa.Factors;
 import dev.kinga.keycloak.mfa.MfaPolicy;
+import dev.kinga.keycloak.mfa.model.MfaIds;
 import dev.kinga.keycloak.mfa.totp.TotpCredentialProvider;
 import dev.kinga.keycloak.mfa.totp.TotpCredentialProviderFactory;
 
@@ -31,7 +32,7 @@ import java.util.Map;
  */
 public class MfaDirectGrantAuthenticatorFactory implements AuthenticatorFactory, Authenticator {
 
-    public static final String PROVIDER_ID = "kinga-mfa-direct-grant";
+    public static final String PROVIDER_ID = MfaIds.DIRECT_GRANT_AUTHENTICATOR;
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
@@ -44,7 +45,7 @@ public class MfaDirectGrantAuthenticatorFactory implements AuthenticatorFactory,
             context.success();
             return;
         }
-        context.getEvent().detail(Details.CREDENTIAL_TYPE, TotpCredentialProvider.TYPE);
+        context.getEvent().detail(Details.CREDENTIAL_TYPE, MfaIds.TOTP);
         if (SecondFactorFailures.lockedOut(session, realm, user)) {
             context.getEvent().user(user).error(Errors.USER_TEMPORARILY_DISABLED);
             refuse(context);
@@ -115,7 +116,7 @@ public class MfaDirectGrantAuthenticatorFactory implements AuthenticatorFactory,
 
     @Override
     public String getReferenceCategory() {
-        return TotpCredentialProvider.TYPE;
+        return MfaIds.TOTP;
     }
 
     @Override

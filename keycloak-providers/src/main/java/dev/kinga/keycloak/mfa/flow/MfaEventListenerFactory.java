@@ -1,7 +1,6 @@
 package dev.kinga.keycloak.mfa.flow;
 
-import dev.kinga.keycloak.mfa.backup.BackupCodeCredentialProvider;
-import dev.kinga.keycloak.mfa.totp.TotpCredentialProvider;
+import dev.kinga.keycloak.mfa.model.MfaIds;
 import dev.kinga.keycloak.mfa.trust.TrustedDevices;
 
 import org.jboss.logging.Logger;
@@ -33,7 +32,7 @@ public class MfaEventListenerFactory implements EventListenerProviderFactory {
 
     public static final String PROVIDER_ID = "kinga-mfa";
     private static final Logger LOG = Logger.getLogger(MfaEventListenerFactory.class);
-    private static final Set<String> SECOND_FACTORS = Set.of(TotpCredentialProvider.TYPE, BackupCodeCredentialProvider.TYPE, "otp");
+    private static final Set<String> SECOND_FACTORS = Set.of(MfaIds.TOTP, MfaIds.BACKUP_CODES, "otp");
     private static final Pattern ADMIN_PASSWORD = Pattern.compile("users/([^/]+)/reset-password");
     private static final Pattern ADMIN_CREDENTIAL = Pattern.compile("users/([^/]+)/credentials/[^/]+");
 
@@ -92,7 +91,7 @@ public class MfaEventListenerFactory implements EventListenerProviderFactory {
         if (revoked > 0) {
             LOG.debugf("Kinga MFA: revoked %d trusted device(s) of a user of realm %s (%s)", revoked, realm.getName(), reason);
             new EventBuilder(realm, session).event(EventType.REMOVE_CREDENTIAL).user(user)
-                    .detail(Details.CREDENTIAL_TYPE, TrustedDevices.TYPE).detail("reason", reason)
+                    .detail(Details.CREDENTIAL_TYPE, MfaIds.TRUSTED_DEVICE).detail("reason", reason)
                     .detail("count", Integer.toString(revoked)).success();
         }
     }

@@ -1,5 +1,6 @@
 package dev.kinga.keycloak.mfa.flow;
 
+import dev.kinga.keycloak.mfa.MfaPolicy;
 import dev.kinga.keycloak.mfa.backup.BackupCodesAction;
 import dev.kinga.keycloak.mfa.totp.TotpEnrolAction;
 
@@ -26,7 +27,7 @@ final class RequiredActionRegistration {
     static void register(RealmModel realm) {
         add(realm, TotpEnrolAction.PROVIDER_ID, "Kinga: set up TOTP");
         add(realm, BackupCodesAction.PROVIDER_ID, "Kinga: backup codes");
-        if (usesKingaMfa(realm)) {
+        if (MfaPolicy.runsIn(realm)) {
             disableStockTotp(realm);
         }
     }
@@ -44,11 +45,6 @@ final class RequiredActionRegistration {
             stock.setDefaultAction(false);
             realm.updateRequiredActionProvider(stock);
         }
-    }
-
-    private static boolean usesKingaMfa(RealmModel realm) {
-        return realm.getAuthenticationFlowsStream().anyMatch(flow -> realm.getAuthenticationExecutionsStream(flow.getId())
-                .anyMatch(e -> MfaAuthenticatorFactory.PROVIDER_ID.equals(e.getAuthenticator())));
     }
 
     /** TOTP enrolment is registered and enabled in the realm, so a user can be made to enrol. */

@@ -2,6 +2,9 @@ package dev.kinga.keycloak.mfa.totp;
 
 import dev.kinga.keycloak.mfa.FactorRemoval;
 import dev.kinga.keycloak.mfa.MfaKeys;
+import dev.kinga.keycloak.mfa.model.MfaIds;
+import dev.kinga.keycloak.mfa.model.TotpCredentialData;
+import dev.kinga.keycloak.mfa.model.TotpSecretData;
 
 import dev.kinga.keycloak.crypto.SecretSealer;
 import org.keycloak.common.util.Time;
@@ -27,7 +30,7 @@ import java.util.OptionalLong;
  */
 public class TotpCredentialProvider implements CredentialProvider<CredentialModel>, CredentialInputValidator {
 
-    public static final String TYPE = "kinga-totp";
+    private static final String TYPE = MfaIds.TOTP;
 
     /** The outcome of checking a code. */
     public enum Check { ACCEPTED, MALFORMED, WRONG, REPLAYED, NOT_CONFIGURED, KEY_UNAVAILABLE }
@@ -51,7 +54,7 @@ public class TotpCredentialProvider implements CredentialProvider<CredentialMode
         model.setType(TYPE);
         model.setUserLabel(label);
         model.setCreatedDate(Time.currentTimeMillis());
-        model.setCredentialData(TotpCredentialData.of(totp, provenStep).json());
+        model.setCredentialData(new TotpCredentialData(totp.algorithm(), totp.digits(), totp.period(), provenStep).json());
         model.setSecretData(new TotpSecretData(sealer(realm).seal(secret, aad(user))).json());
         return user.credentialManager().createStoredCredential(model);
     }
@@ -66,7 +69,7 @@ public class TotpCredentialProvider implements CredentialProvider<CredentialMode
         long now = Time.currentTime();
         for (CredentialModel credential : credentials) {
             TotpCredentialData data = TotpCredentialData.parse(credential.getCredentialData());
-            Totp totp = data.totp();
+            Totp totp = new Totp(data.algorithm(), data.digits(), data.period());
             if (!totp.wellFormed(code)) {
                 continue;
             }

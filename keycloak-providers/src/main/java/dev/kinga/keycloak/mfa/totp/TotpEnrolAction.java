@@ -1,9 +1,11 @@
 package dev.kinga.keycloak.mfa.totp;
 
 import dev.kinga.keycloak.mfa.FactorRemoval;
+import dev.kinga.keycloak.mfa.Factors;
 import dev.kinga.keycloak.mfa.MfaKeys;
-import dev.kinga.keycloak.mfa.backup.BackupCodeCredentialProviderFactory;
 import dev.kinga.keycloak.mfa.backup.BackupCodesAction;
+import dev.kinga.keycloak.mfa.model.MfaIds;
+import dev.kinga.keycloak.mfa.model.MfaSession;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -115,12 +117,12 @@ public class TotpEnrolAction implements RequiredActionProvider, RequiredActionFa
             context.challenge(page(context, "kingaMissingCode"));
             return;
         }
-        MfaKeys keys = TotpCredentialProviderFactory.keys(context.getSession());
+        MfaKeys keys = MfaKeys.of(context.getSession());
         byte[] secret = keys.sealer(context.getSession(), context.getRealm()).open(sealed, aad(context));
         try {
             OptionalLong step = totp.wellFormed(code.strip()) ? totp.match(secret, code.strip(), Time.currentTime()) : OptionalLong.empty();
             if (step.isEmpty()) {
-                context.getEvent().event(EventType.UPDATE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, TotpCredentialProvider.TYPE)
+                context.getEvent().event(EventType.UPDATE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, MfaIds.TOTP)
                         .error("invalid_totp");
                 context.challenge(page(context, "kingaInvalidTotp"));
                 return;
@@ -137,19 +139,19 @@ public class TotpEnrolAction implements RequiredActionProvider, RequiredActionFa
             Arrays.fill(secret, (byte) 0);
         }
         authSession.removeAuthNote(PENDING_NOTE);
-        context.getEvent().event(EventType.UPDATE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, TotpCredentialProvider.TYPE)
+        context.getEvent().event(EventType.UPDATE_CREDENTIAL).detail(Details.CREDENTIAL_TYPE, MfaIds.TOTP)
                 .detail("action", "enrolled").success();
-        if (BackupCodeCredentialProviderFactory.of(context.getSession()).remaining(context.getUser()) == 0) {
+        if (Factors.remainingInSet(context.getUser()).orElse(0) == 0) {
             authSession.addRequiredAction(BackupCodesAction.PROVIDER_ID);
         }
-        FactorRemoval.enrolled(authSession); // backup codes may follow in this login; the sign-in is not MFA (amr)
+        MfaSession.enrolled(authSession); // backup codes may follow in this login; the sign-in is not MFA (amr)
         context.success();
     }
 
     private Response page(RequiredActionContext context, String error) {
         Totp totp = totp(context.getConfig());
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        MfaKeys keys = TotpCredentialProviderFactory.keys(context.getSession());
+        MfaKeys keys = MfaKeys.of(context.getSession());
         var sealer = keys.sealer(context.getSession(), context.getRealm());
         String sealed = authSession.getAuthNote(PENDING_NOTE);
         byte[] secret;

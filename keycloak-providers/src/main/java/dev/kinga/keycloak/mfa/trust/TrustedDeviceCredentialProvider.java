@@ -1,5 +1,6 @@
 package dev.kinga.keycloak.mfa.trust;
 
+import dev.kinga.keycloak.mfa.model.MfaIds;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialProviderFactory;
@@ -16,7 +17,7 @@ public class TrustedDeviceCredentialProvider implements CredentialProvider<Crede
 
     @Override
     public String getId() {
-        return TrustedDevices.TYPE;
+        return MfaIds.TRUSTED_DEVICE;
     }
 
     @Override
@@ -33,7 +34,7 @@ public class TrustedDeviceCredentialProvider implements CredentialProvider<Crede
 
     @Override
     public String getType() {
-        return TrustedDevices.TYPE;
+        return MfaIds.TRUSTED_DEVICE;
     }
 
     @Override
@@ -54,7 +55,7 @@ public class TrustedDeviceCredentialProvider implements CredentialProvider<Crede
     @Override
     public CredentialTypeMetadata getCredentialTypeMetadata(CredentialTypeMetadataContext metadataContext) {
         return CredentialTypeMetadata.builder()
-                .type(TrustedDevices.TYPE)
+                .type(MfaIds.TRUSTED_DEVICE)
                 .category(CredentialTypeMetadata.Category.TWO_FACTOR)
                 .displayName("kinga-trusted-device-display-name")
                 .helpText("kinga-trusted-device-help-text")

@@ -1,5 +1,7 @@
 package dev.kinga.keycloak.mfa.trust;
 
+import dev.kinga.keycloak.mfa.model.MfaIds;
+import dev.kinga.keycloak.mfa.model.TrustedDeviceData;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.NewCookie;
 import org.keycloak.common.util.Time;
@@ -25,7 +27,7 @@ import java.util.List;
  */
 public final class TrustedDevices {
 
-    public static final String TYPE = "kinga-trusted-device";
+    private static final String TYPE = MfaIds.TRUSTED_DEVICE;
     static final String COOKIE = "KINGA_TRUSTED_DEVICE";
     private static final SecureRandom RANDOM = new SecureRandom();
 

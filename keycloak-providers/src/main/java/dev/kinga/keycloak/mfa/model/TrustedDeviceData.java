@@ -1,20 +1,18 @@
-package dev.kinga.keycloak.mfa.trust;
-
-import dev.kinga.keycloak.mfa.StoredJson;
+package dev.kinga.keycloak.mfa.model;
 
 /**
  * A {@code kinga-trusted-device} credential as stored: until when it is trusted and the coarse
  * device name ({@code credentialData}), and the hash of the cookie secret ({@code secretData};
  * {@code bound}: the hash includes the user id, as it has for every device trusted since).
  */
-final class TrustedDeviceData {
+public final class TrustedDeviceData {
 
     private TrustedDeviceData() {
     }
 
-    record Data(long expiresAt, String device) {
+    public record Data(long expiresAt, String device) {
         /** Unreadable data counts as expired. */
-        static Data parse(String json) {
+        public static Data parse(String json) {
             try {
                 return StoredJson.read(json, Data.class);
             } catch (RuntimeException e) {
@@ -22,14 +20,14 @@ final class TrustedDeviceData {
             }
         }
 
-        String json() {
+        public String json() {
             return StoredJson.write(this);
         }
     }
 
-    record Secret(String sha256, boolean bound) {
+    public record Secret(String sha256, boolean bound) {
         /** Unreadable data matches nothing. */
-        static Secret parse(String json) {
+        public static Secret parse(String json) {
             try {
                 return StoredJson.read(json, Secret.class);
             } catch (RuntimeException e) {
@@ -37,7 +35,7 @@ final class TrustedDeviceData {
             }
         }
 
-        String json() {
+        public String json() {
             return StoredJson.write(this);
         }
     }

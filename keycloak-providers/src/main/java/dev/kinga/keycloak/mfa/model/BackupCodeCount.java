@@ -1,20 +1,18 @@
-package dev.kinga.keycloak.mfa.backup;
-
-import dev.kinga.keycloak.mfa.StoredJson;
+package dev.kinga.keycloak.mfa.model;
 
 /** What a {@code kinga-backup-codes} credential keeps in {@code credentialData}: how many codes the set had and has left. */
-record BackupCodeCount(int total, int remaining) {
+public record BackupCodeCount(int total, int remaining) {
 
-    static BackupCodeCount parse(String json) {
+    public static BackupCodeCount parse(String json) {
         return StoredJson.read(json, BackupCodeCount.class);
     }
 
-    String json() {
+    public String json() {
         return StoredJson.write(this);
     }
 
     /** "7 of 10 left": the label the account console and the admin console show. */
-    String label() {
+    public String label() {
         return remaining + " of " + total + " left";
     }
 }

@@ -1,6 +1,4 @@
-package dev.kinga.keycloak.mfa.backup;
-
-import dev.kinga.keycloak.mfa.StoredJson;
+package dev.kinga.keycloak.mfa.model;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,21 +9,21 @@ import java.util.List;
  * hashes include the user id ({@code bound}; sets made before that are not), and the hashes of
  * the codes not used yet.
  */
-record BackupCodeSet(String kid, String salt, boolean bound, List<String> hashes) {
+public record BackupCodeSet(String kid, String salt, boolean bound, List<String> hashes) {
 
-    static BackupCodeSet parse(String json) {
+    public static BackupCodeSet parse(String json) {
         BackupCodeSet set = StoredJson.read(json, BackupCodeSet.class);
         return new BackupCodeSet(set.kid, set.salt, set.bound, set.hashes == null ? List.of() : List.copyOf(set.hashes));
     }
 
     /** The set without the hash at {@code index} (a used code). */
-    BackupCodeSet without(int index) {
+    public BackupCodeSet without(int index) {
         List<String> left = new ArrayList<>(hashes);
         left.remove(index);
         return new BackupCodeSet(kid, salt, bound, List.copyOf(left));
     }
 
-    String json() {
+    public String json() {
         return StoredJson.write(this);
     }
 }
