@@ -1,6 +1,7 @@
 package dev.kinga.sidecar.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.kinga.sidecar.security.SecurityTrail;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,7 +24,7 @@ import java.util.UUID;
  * forwarded to the configured sinks by {@link TrailForwarder}.
  */
 @ApplicationScoped
-public class AuditTrail {
+public class AuditTrail implements SecurityTrail {
 
     public static final String DETOKENIZE = "PII_DETOKENIZE";
     /** The actor of records the service writes on its own (background jobs). */
@@ -44,6 +45,12 @@ public class AuditTrail {
     @Transactional(Transactional.TxType.MANDATORY)
     public TrailRecord append(String action, JsonWebToken caller, Map<String, Object> details) {
         return append(action, caller.getSubject(), caller.getClaim("preferred_username"), caller.getClaim("azp"), details);
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void record(String action, JsonWebToken caller, Map<String, Object> details) {
+        append(action, caller, details);
     }
 
     /** Appends a record by the service itself (a background job): actor {@value #SERVICE_ACTOR}. */

@@ -144,16 +144,16 @@ public class BreachIncident {
 
     /** The categories of people concerned, or null when not given yet. */
     public List<String> subjectCategoryList() {
-        return IncidentFields.list(subjectCategories);
+        return IncidentJson.list(subjectCategories);
     }
 
     /** The categories of personal data concerned, or null when not given yet. */
     public List<String> dataCategoryList() {
-        return IncidentFields.list(dataCategories);
+        return IncidentJson.list(dataCategories);
     }
 
     /** The person's notice's texts per language besides English (empty when none were given). */
     public Map<String, Map<String, String>> translationsByLanguage() {
-        return translations == null ? Map.of() : IncidentFields.translations(translations);
+        return translations == null ? Map.of() : IncidentJson.translations(translations);
     }
 }

@@ -1,9 +1,6 @@
 package dev.kinga.sidecar.breach;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kinga.sidecar.security.BadRequestException;
 import dev.kinga.sidecar.security.Refusal;
@@ -36,7 +33,6 @@ final class IncidentFields {
     static final int MAX_ITEM = 200;
     /** A clock a little ahead of ours is not "the future". */
     static final Duration SKEW = Duration.ofMinutes(2);
-    private static final ObjectMapper LISTS = new ObjectMapper();
     private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}&&[^\\n\\r\\t]]");
 
     enum Kind { TITLE, SHORT, TEXT, LIST, COUNT, FLAG, INSTANT, RISK, TRANSLATIONS }
@@ -54,9 +50,9 @@ final class IncidentFields {
         add("awareAt", Kind.INSTANT, true, i -> i.awareAt, (i, v) -> i.awareAt = (Instant) v);
         add("risk", Kind.RISK, true, i -> i.risk, (i, v) -> i.risk = (Risk) v);
         add("nature", Kind.TEXT, true, i -> i.nature, (i, v) -> i.nature = (String) v);
-        add("subjectCategories", Kind.LIST, true, i -> list(i.subjectCategories), (i, v) -> i.subjectCategories = json(v));
+        add("subjectCategories", Kind.LIST, true, i -> IncidentJson.list(i.subjectCategories), (i, v) -> i.subjectCategories = IncidentJson.write(v));
         add("approxSubjects", Kind.COUNT, true, i -> i.approxSubjects, (i, v) -> i.approxSubjects = (Long) v);
-        add("dataCategories", Kind.LIST, true, i -> list(i.dataCategories), (i, v) -> i.dataCategories = json(v));
+        add("dataCategories", Kind.LIST, true, i -> IncidentJson.list(i.dataCategories), (i, v) -> i.dataCategories = IncidentJson.write(v));
         add("approxRecords", Kind.COUNT, true, i -> i.approxRecords, (i, v) -> i.approxRecords = (Long) v);
         add("specialCategories", Kind.FLAG, true, i -> i.specialCategories, (i, v) -> i.specialCategories = (Boolean) v);
         add("contactPoint", Kind.SHORT, true, i -> i.contactPoint, (i, v) -> i.contactPoint = (String) v);
@@ -69,7 +65,7 @@ final class IncidentFields {
         add("impactAssessment", Kind.TEXT, false, i -> i.impactAssessment, (i, v) -> i.impactAssessment = (String) v);
         add("remediationSteps", Kind.TEXT, false, i -> i.remediationSteps, (i, v) -> i.remediationSteps = (String) v);
         add("lessonsLearned", Kind.TEXT, false, i -> i.lessonsLearned, (i, v) -> i.lessonsLearned = (String) v);
-        add("translations", Kind.TRANSLATIONS, false, i -> translations(i.translations), (i, v) -> i.translations = json(v));
+        add("translations", Kind.TRANSLATIONS, false, i -> IncidentJson.translations(i.translations), (i, v) -> i.translations = IncidentJson.write(v));
     }
 
     /** The languages notices go out in besides English, the register's own language. */
@@ -181,7 +177,7 @@ final class IncidentFields {
             }
             all.put(language.getKey(), texts);
         }
-        if (json(all).length() > 150_000) {
+        if (IncidentJson.write(all).length() > 150_000) {
             throw new BadRequestException(name + " is too long altogether (150,000 characters of JSON at most)");
         }
         return all;
@@ -275,38 +271,6 @@ final class IncidentFields {
             return risk.wire();
         }
         return value;
-    }
-
-    static List<String> list(String stored) {
-        if (stored == null) {
-            return null;
-        }
-        try {
-            return LISTS.readValue(stored, new TypeReference<List<String>>() {
-            });
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored list is not JSON", e);
-        }
-    }
-
-    static Map<String, Map<String, String>> translations(String stored) {
-        if (stored == null) {
-            return null;
-        }
-        try {
-            return LISTS.readValue(stored, new TypeReference<Map<String, Map<String, String>>>() {
-            });
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored translations are not JSON", e);
-        }
-    }
-
-    private static String json(Object list) {
-        try {
-            return list == null ? null : LISTS.writeValueAsString(list);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String printable(String key) {

@@ -1,4 +1,4 @@
-package dev.kinga.sidecar.subject;
+package dev.kinga.sidecar.connector;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

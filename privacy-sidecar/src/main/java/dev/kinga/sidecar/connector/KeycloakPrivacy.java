@@ -1,4 +1,4 @@
-package dev.kinga.sidecar.subject;
+package dev.kinga.sidecar.connector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

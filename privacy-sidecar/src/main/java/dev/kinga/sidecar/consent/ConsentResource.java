@@ -1,9 +1,9 @@
 package dev.kinga.sidecar.consent;
 
+import dev.kinga.sidecar.connector.KeycloakPrivacy;
 import dev.kinga.sidecar.security.ApiError;
 import dev.kinga.sidecar.security.BadRequestException;
 import dev.kinga.sidecar.security.Permissions;
-import dev.kinga.sidecar.subject.KeycloakPrivacy;
 import dev.kinga.sidecar.security.Refusal;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;

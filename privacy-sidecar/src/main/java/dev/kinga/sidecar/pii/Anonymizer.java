@@ -1,6 +1,7 @@
 package dev.kinga.sidecar.pii;
 
 import dev.kinga.sidecar.keys.HashKey;
+import dev.kinga.sidecar.pii.model.EntityType;
 import dev.kinga.sidecar.security.BadRequestException;
 import dev.kinga.sidecar.security.MissingPermissionException;
 import dev.kinga.sidecar.security.Permissions;

@@ -24,26 +24,18 @@ final class Context {
      */
     Context(int reach, String... phrases) {
         this.reach = reach;
-        this.phrases = split(phrases).toArray(String[][]::new);
+        this.phrases = Words.split(phrases).toArray(String[][]::new);
         this.hashes = new int[this.phrases.length][];
         this.byLastWord = new long[this.phrases.length];
         for (int i = 0; i < this.phrases.length; i++) {
             String[] words = this.phrases[i];
             hashes[i] = new int[words.length];
             for (int w = 0; w < words.length; w++) {
-                hashes[i][w] = Scan.hash(words[w], 0, words[w].length());
+                hashes[i][w] = Words.hash(words[w], 0, words[w].length());
             }
             byLastWord[i] = (long) hashes[i][words.length - 1] << 32 | i;
         }
         Arrays.sort(byLastWord);
-    }
-
-    static List<String[]> split(String[] phrases) {
-        List<String[]> split = new ArrayList<>();
-        for (String phrase : phrases) {
-            split.add(phrase.split("[^\\p{L}\\p{N}']+"));
-        }
-        return split;
     }
 
     /** Whether a phrase ends within {@link #reach} tokens before token {@code first}. */

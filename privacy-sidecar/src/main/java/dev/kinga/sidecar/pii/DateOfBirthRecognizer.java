@@ -1,5 +1,6 @@
 package dev.kinga.sidecar.pii;
 
+import dev.kinga.sidecar.pii.model.EntityType;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -45,7 +46,7 @@ final class DateOfBirthRecognizer implements Recognizer {
             boolean inPlace = false;
             // skip filler words and, after "in"/"at", a place: "born in Nairobi on 3 May 1963"
             while (d < tokens && d - t <= MAX_GAP_TOKENS && !scan.has(d, Scan.DIGITS)
-                    && (FILLER.contains(scan, d) || inPlace && scan.isCapitalised(d))) {
+                    && (scan.listed(FILLER, d) || inPlace && scan.isCapitalised(d))) {
                 inPlace |= scan.is(d, "in") || scan.is(d, "at");
                 d++;
             }

@@ -1,5 +1,7 @@
 package dev.kinga.sidecar.pii;
 
+import dev.kinga.sidecar.pii.model.EntityType;
+
 /**
  * One recognised entity: {@code start}/{@code end} are Java String indices (UTF-16 code
  * units) into the scanned text, end exclusive; {@code score} in [0, 1].

@@ -1,5 +1,7 @@
 package dev.kinga.sidecar.pii;
 
+import dev.kinga.sidecar.pii.model.EntityType;
+
 /**
  * Kenya Revenue Authority PINs: a letter (A for individuals, P for organisations), nine digits
  * and a check letter, e.g. A012345678Z. The shape is distinctive; "KRA" or "PIN" nearby raises

@@ -132,7 +132,7 @@ final class Lexicon {
         lists.put(BIRTH, lastWords(BIRTH_KEYWORDS));
         if (!everything) {
             lists.values().forEach(words -> words.forEach(word -> {
-                int bit = filterBit(Scan.hash(word, 0, word.length()));
+                int bit = filterBit(Words.hash(word, 0, word.length()));
                 SMALL_FILTER[bit >>> 6] |= 1L << bit;
             }));
         }
@@ -140,6 +140,6 @@ final class Lexicon {
     }
 
     private static List<String> lastWords(String[] phrases) {
-        return Context.split(phrases).stream().map(words -> words[words.length - 1]).toList();
+        return Words.split(phrases).stream().map(words -> words[words.length - 1]).toList();
     }
 }

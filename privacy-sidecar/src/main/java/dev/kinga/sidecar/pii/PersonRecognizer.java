@@ -1,5 +1,6 @@
 package dev.kinga.sidecar.pii;
 
+import dev.kinga.sidecar.pii.model.EntityType;
 import java.util.List;
 
 /**

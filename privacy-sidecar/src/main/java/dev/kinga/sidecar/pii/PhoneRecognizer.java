@@ -1,5 +1,6 @@
 package dev.kinga.sidecar.pii;
 
+import dev.kinga.sidecar.pii.model.EntityType;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 

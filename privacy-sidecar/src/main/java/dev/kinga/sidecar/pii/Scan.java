@@ -121,7 +121,7 @@ final class Scan {
                 } else {
                     made |= LETTERS;
                     anyLower |= cls == LOWER;
-                    hash = 31 * hash + (c < 128 ? LOWERED[c] : lower(c));
+                    hash = 31 * hash + (c < 128 ? LOWERED[c] : Words.lower(c));
                 }
                 if (++i >= n) {
                     break;
@@ -132,7 +132,7 @@ final class Scan {
                     // An apostrophe between letters stays in the word (O'Brien, Thiong'o), except a
                     // possessive 's at the end of a word (John's).
                     if ((c == '\'' || c == '’') && i + 1 < n && (made & LETTERS) != 0 && isLetter(s[i + 1])
-                            && !(lower(s[i + 1]) == 's' && (i + 2 >= n || !isLetter(s[i + 2])))) {
+                            && !(Words.lower(s[i + 1]) == 's' && (i + 2 >= n || !isLetter(s[i + 2])))) {
                         hash = 31 * hash + '\'';
                         c = s[++i];
                         cls = c < 128 ? ASCII[c] : kind(c);
@@ -174,23 +174,6 @@ final class Scan {
     static boolean isLetter(char c) {
         byte k = kind(c);
         return k == UPPER || k == LOWER;
-    }
-
-    static char lower(char c) {
-        if (c < 128) {
-            return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
-        }
-        return Character.toLowerCase(c);
-    }
-
-    /** The word-list hash of {@code s[from, to)}: the same function the tokenizer computes. */
-    static int hash(CharSequence s, int from, int to) {
-        int h = 0;
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            h = 31 * h + (c == '’' ? '\'' : lower(c));
-        }
-        return h;
     }
 
     private void add(int start, int end, int f, int words, int hash) {
@@ -278,6 +261,11 @@ final class Scan {
         return ends[t] - starts[t];
     }
 
+    /** Whether token {@code t} is in {@code list}. */
+    boolean listed(WordList list, int t) {
+        return list.get(text, start(t), end(t), hash(t)) != 0;
+    }
+
     int hash(int t) {
         return hashes[t];
     }
@@ -354,7 +342,7 @@ final class Scan {
         }
         for (int i = 0; i < length; i++) {
             char c = chars[starts[t] + i];
-            if ((c < 128 ? LOWERED[c] : lower(c)) != word.charAt(i)) {
+            if ((c < 128 ? LOWERED[c] : Words.lower(c)) != word.charAt(i)) {
                 return false;
             }
         }

@@ -1,5 +1,7 @@
 package dev.kinga.sidecar.pii;
 
+import dev.kinga.sidecar.pii.model.EntityType;
+
 /**
  * Uganda's National Identification Numbers (NIRA): 14 characters, C (citizen) or F (foreign
  * resident), M or F (sex), two digits of the birth year, then a 10-character serial, e.g.

@@ -48,7 +48,7 @@ final class WordList {
         if (word.isEmpty()) {
             return;
         }
-        int h = nonZero(Scan.hash(word, 0, word.length()));
+        int h = nonZero(Words.hash(word, 0, word.length()));
         int slot = mix(h) & mask;
         while (hashes[slot] != 0) {
             if (hashes[slot] == h && same(words[slot], word, 0, word.length())) {
@@ -59,7 +59,7 @@ final class WordList {
         }
         char[] lowered = new char[word.length()];
         for (int i = 0; i < lowered.length; i++) {
-            lowered[i] = Scan.lower(word.charAt(i));
+            lowered[i] = Words.lower(word.charAt(i));
         }
         words[slot] = lowered;
         hashes[slot] = h;
@@ -83,10 +83,6 @@ final class WordList {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    boolean contains(Scan scan, int token) {
-        return get(scan.text, scan.start(token), scan.end(token), scan.hash(token)) != 0;
     }
 
     /** The word's bits, or 0 if it is not listed. */

@@ -1,6 +1,5 @@
 package dev.kinga.sidecar.security;
 
-import dev.kinga.sidecar.audit.AuditTrail;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
@@ -45,7 +44,7 @@ public class ClientAllowList {
     CurrentIdentityAssociation identities;
 
     @Inject
-    AuditTrail trail;
+    SecurityTrail trail;
 
     @Inject
     TokenAlarm alarm;
@@ -101,7 +100,7 @@ public class ClientAllowList {
             details.put("client", azp.length() > 255 ? azp.substring(0, 255) : azp);
             details.put("path", path.length() > 255 ? path.substring(0, 255) : path);
             QuarkusTransaction.requiringNew().run(() -> {
-                trail.append("TOKEN_CLIENT_REFUSED", jwt, details);
+                trail.record("TOKEN_CLIENT_REFUSED", jwt, details);
                 if (!"own_data_only".equals(reason)) { // an officer using the page's token is a mistake, not an attack
                     alarm.unexpectedClient((String) details.get("client"), jwt.getSubject(), reason,
                             path.length() > 200 ? path.substring(0, 200) : path);

@@ -1,10 +1,10 @@
 package dev.kinga.sidecar.selfservice;
 
 import dev.kinga.sidecar.audit.AuditTrail;
+import dev.kinga.sidecar.connector.KeycloakPrivacy.AccountState;
+import dev.kinga.sidecar.connector.KeycloakPrivacy;
 import dev.kinga.sidecar.security.ApiError;
 import dev.kinga.sidecar.security.OncePerMinute;
-import dev.kinga.sidecar.subject.KeycloakPrivacy;
-import dev.kinga.sidecar.subject.KeycloakPrivacy.AccountState;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;

@@ -1,5 +1,6 @@
 package dev.kinga.sidecar.subject;
 
+import dev.kinga.sidecar.connector.KeycloakPrivacy;
 import dev.kinga.sidecar.security.ApiError;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;

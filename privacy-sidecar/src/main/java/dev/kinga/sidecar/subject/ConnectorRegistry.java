@@ -1,6 +1,7 @@
 package dev.kinga.sidecar.subject;
 
 import dev.kinga.sidecar.audit.AuditTrail;
+import dev.kinga.sidecar.connector.KeycloakPrivacy;
 import dev.kinga.sidecar.keys.KeyEncryptionKeys;
 import dev.kinga.sidecar.security.Refusal;
 import io.quarkus.runtime.StartupEvent;
@@ -49,7 +50,7 @@ public class ConnectorRegistry {
     AuditTrail trail;
 
     @Inject
-    AppConnectors apps;
+    ConfiguredConnectors configured;
 
     /** The outcome of a registration: the stored row, and the secret when the sidecar made it (shown once). */
     public record Registration(RegisteredConnector connector, boolean created, String generatedSecret) {
@@ -57,8 +58,8 @@ public class ConnectorRegistry {
 
     /** Registered connectors with their secrets opened; one whose secret no configured KEK opens is left out, loudly. */
     @Transactional
-    public List<AppConnectors.Connector> registered() {
-        List<AppConnectors.Connector> out = new ArrayList<>();
+    public List<Connector> registered() {
+        List<Connector> out = new ArrayList<>();
         for (RegisteredConnector c : list()) {
             Optional<String> secret = open(c);
             if (secret.isEmpty()) {
@@ -66,7 +67,7 @@ public class ConnectorRegistry {
                         + " register it again", c.name, c.kekId);
                 throw new KeycloakPrivacy.ConnectorException("connector " + c.name + " cannot be called: its secret's key is not configured");
             }
-            out.add(new AppConnectors.Connector(c.name, c.url, secret.get(), AppConnectors.Connector.API));
+            out.add(new Connector(c.name, c.url, secret.get(), Connector.API));
         }
         return out;
     }
@@ -89,7 +90,7 @@ public class ConnectorRegistry {
      */
     @Transactional
     public Registration put(String name, String url, String secret, JsonWebToken caller) {
-        if (apps.configured().containsKey(name)) {
+        if (configured.configured().containsKey(name)) {
             throw new Refusal(409, "configured_connector", "This connector is defined in the sidecar's configuration;"
                     + " change it there, or register the API one under another name");
         }
@@ -109,7 +110,7 @@ public class ConnectorRegistry {
             secret = open(c).orElseThrow(() -> new Refusal(409, "secret_unreadable",
                     "The stored secret's key is no longer configured: send a new secret"));
         }
-        String problem = AppConnectors.problem(name, url, secret);
+        String problem = ConfiguredConnectors.problem(name, url, secret);
         if (problem != null) {
             throw new Refusal(400, "invalid_request", problem);
         }
@@ -134,7 +135,7 @@ public class ConnectorRegistry {
 
     @Transactional
     public void remove(String name, JsonWebToken caller) {
-        if (apps.configured().containsKey(name)) {
+        if (configured.configured().containsKey(name)) {
             throw new Refusal(409, "configured_connector", "This connector is defined in the sidecar's configuration; remove it there");
         }
         RegisteredConnector c = em.find(RegisteredConnector.class, name, LockModeType.PESSIMISTIC_WRITE);

@@ -38,7 +38,7 @@ public class ConnectorResource {
     ConnectorRegistry registry;
 
     @Inject
-    AppConnectors apps;
+    ConfiguredConnectors configured;
 
     @Inject
     JsonWebToken jwt;
@@ -50,14 +50,14 @@ public class ConnectorResource {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record View(String name, String url, String source, Instant createdAt, Instant updatedAt, String secret) {
         static View of(RegisteredConnector c, String secret) {
-            return new View(c.name, c.url, AppConnectors.Connector.API, c.createdAt, c.updatedAt, secret);
+            return new View(c.name, c.url, Connector.API, c.createdAt, c.updatedAt, secret);
         }
     }
 
     @GET
     public List<View> list() {
         List<View> all = new ArrayList<>();
-        apps.configured().values().forEach(c -> all.add(new View(c.name(), c.url(), c.source(), null, null, null)));
+        configured.configured().values().forEach(c -> all.add(new View(c.name(), c.url(), c.source(), null, null, null)));
         registry.list().forEach(c -> all.add(View.of(c, null)));
         return all;
     }
@@ -65,9 +65,9 @@ public class ConnectorResource {
     @GET
     @Path("{name}")
     public View get(@PathParam("name") String name) {
-        AppConnectors.Connector configured = apps.configured().get(name);
-        if (configured != null) {
-            return new View(configured.name(), configured.url(), configured.source(), null, null, null);
+        Connector fromConfiguration = configured.configured().get(name);
+        if (fromConfiguration != null) {
+            return new View(fromConfiguration.name(), fromConfiguration.url(), fromConfiguration.source(), null, null, null);
         }
         return View.of(registry.find(name), null);
     }

@@ -1,6 +1,7 @@
 package dev.kinga.sidecar.subject;
 
 import dev.kinga.sidecar.audit.AuditTrail;
+import dev.kinga.sidecar.connector.KeycloakPrivacy;
 import dev.kinga.sidecar.security.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,5 +1,6 @@
 package dev.kinga.sidecar.subject;
 
+import dev.kinga.sidecar.connector.KeycloakPrivacy;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,6 @@
 package dev.kinga.sidecar.subject;
 
+import dev.kinga.sidecar.connector.KeycloakPrivacy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -252,7 +253,7 @@ public class DsrWorker {
         ObjectNode connectors = receipt.putObject("connectors");
         // Keycloak first says whether it will erase this account (it refuses administrators, service accounts)
         // and disables it, before any app erases anything: no partial erasure of an account that cannot be erased.
-        Map<String, AppConnectors.Connector> toCall = apps.all(); // every app's secret opens, before anything changes
+        Map<String, Connector> toCall = apps.all(); // every app's secret opens, before anything changes
         keycloak.hold(r.subjectId);
         toCall.forEach((name, connector) -> {
             ConnectorCall done = em.find(ConnectorCall.class, new ConnectorCall.Key(r.id, name));

@@ -1,5 +1,6 @@
 package dev.kinga.sidecar.subject;
 
+import dev.kinga.sidecar.connector.KeycloakPrivacy;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.kinga.sidecar.security.BadRequestException;
 import dev.kinga.sidecar.security.Permissions;

@@ -2,7 +2,7 @@ package dev.kinga.sidecar.vault;
 
 import dev.kinga.sidecar.keys.HashKey;
 import dev.kinga.sidecar.keys.KeyEncryptionKeys;
-import dev.kinga.sidecar.pii.EntityType;
+import dev.kinga.sidecar.pii.model.EntityType;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

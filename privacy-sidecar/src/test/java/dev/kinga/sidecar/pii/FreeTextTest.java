@@ -1,5 +1,6 @@
 package dev.kinga.sidecar.pii;
 
+import dev.kinga.sidecar.pii.model.EntityType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -11,19 +11,19 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Which connector URLs the sidecar accepts, and what the request signature covers. */
-class AppConnectorsTest {
+class ConfiguredConnectorsTest {
 
     @Test
     void connectorsAreReachedOverHttpsOrOnThisMachineOnly() {
-        assertTrue(AppConnectors.acceptable("https://care-notes.internal/kinga"));
-        assertTrue(AppConnectors.acceptable("http://127.0.0.1:8085/kinga"));
-        assertTrue(AppConnectors.acceptable("http://localhost:8085/kinga"));
-        assertFalse(AppConnectors.acceptable("http://care-notes.internal/kinga"), "plain http across the network");
-        assertFalse(AppConnectors.acceptable("https://user:pass@care-notes.internal/kinga"));
-        assertFalse(AppConnectors.acceptable("https://care-notes.internal/kinga?token=x"));
-        assertFalse(AppConnectors.acceptable("https://care-notes.internal/kinga#x"));
-        assertFalse(AppConnectors.acceptable("ftp://care-notes.internal/"));
-        assertFalse(AppConnectors.acceptable("not a url"));
+        assertTrue(ConfiguredConnectors.acceptable("https://care-notes.internal/kinga"));
+        assertTrue(ConfiguredConnectors.acceptable("http://127.0.0.1:8085/kinga"));
+        assertTrue(ConfiguredConnectors.acceptable("http://localhost:8085/kinga"));
+        assertFalse(ConfiguredConnectors.acceptable("http://care-notes.internal/kinga"), "plain http across the network");
+        assertFalse(ConfiguredConnectors.acceptable("https://user:pass@care-notes.internal/kinga"));
+        assertFalse(ConfiguredConnectors.acceptable("https://care-notes.internal/kinga?token=x"));
+        assertFalse(ConfiguredConnectors.acceptable("https://care-notes.internal/kinga#x"));
+        assertFalse(ConfiguredConnectors.acceptable("ftp://care-notes.internal/"));
+        assertFalse(ConfiguredConnectors.acceptable("not a url"));
     }
 
     @Test

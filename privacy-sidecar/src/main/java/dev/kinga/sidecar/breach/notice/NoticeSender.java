@@ -3,7 +3,7 @@ package dev.kinga.sidecar.breach.notice;
 import dev.kinga.sidecar.audit.AuditTrail;
 import dev.kinga.sidecar.breach.BreachClock;
 import dev.kinga.sidecar.breach.BreachIncident;
-import dev.kinga.sidecar.subject.KeycloakPrivacy;
+import dev.kinga.sidecar.connector.KeycloakPrivacy;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
 import io.quarkus.scheduler.Scheduled;
