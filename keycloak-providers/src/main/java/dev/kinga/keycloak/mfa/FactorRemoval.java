@@ -3,6 +3,8 @@ package dev.kinga.keycloak.mfa;
 import dev.kinga.keycloak.mfa.model.MfaIds;
 import dev.kinga.keycloak.mfa.model.MfaSession;
 
+import org.keycloak.authentication.RequiredActionContext;
+import org.keycloak.events.Errors;
 import org.keycloak.http.HttpRequest;
 import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
@@ -54,6 +56,21 @@ public final class FactorRemoval {
      */
     public static boolean changeAllowed(KeycloakSession session, RealmModel realm, UserModel user, AuthenticationSessionModel authSession) {
         return !Factors.of(session, realm, user).any() || recentMfa(session, realm, authSession);
+    }
+
+    /**
+     * The guard of every required action that changes a factor: a user who already has one changes
+     * factors only after Kinga MFA in this login (a trusted-device skip or an old session is not
+     * enough). Otherwise the action fails (an application-initiated one returns
+     * {@code error=access_denied} to the app) with an event, and this answers true.
+     */
+    public static boolean refusedWithoutFreshMfa(RequiredActionContext context) {
+        if (changeAllowed(context.getSession(), context.getRealm(), context.getUser(), context.getAuthenticationSession())) {
+            return false;
+        }
+        context.getEvent().detail("reason", "fresh_mfa_required").error(Errors.NOT_ALLOWED);
+        context.failure();
+        return true;
     }
 
     private static boolean recentMfa(KeycloakSession session, RealmModel realm, AuthenticationSessionModel authSession) {

@@ -2,6 +2,7 @@ package dev.kinga.keycloak.mfa.backup;
 
 import dev.kinga.keycloak.mfa.CredentialRowLock;
 import dev.kinga.keycloak.mfa.FactorRemoval;
+import dev.kinga.keycloak.mfa.KingaCredentialProvider;
 import dev.kinga.keycloak.mfa.Factors;
 import dev.kinga.keycloak.mfa.MfaKeys;
 import dev.kinga.keycloak.mfa.model.BackupCodeCount;
@@ -13,7 +14,6 @@ import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialInput;
 import org.keycloak.credential.CredentialInputValidator;
 import org.keycloak.credential.CredentialModel;
-import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialTypeMetadata;
 import org.keycloak.credential.CredentialTypeMetadataContext;
 import org.keycloak.models.KeycloakSession;
@@ -32,7 +32,7 @@ import java.util.List;
  * code's hash leaves the set (and is claimed in the replicated single-use store first, so two
  * nodes cannot both accept it). Regenerating replaces the whole set.
  */
-public class BackupCodeCredentialProvider implements CredentialProvider<CredentialModel>, CredentialInputValidator {
+public class BackupCodeCredentialProvider extends KingaCredentialProvider implements CredentialInputValidator {
 
     private static final String TYPE = MfaIds.BACKUP_CODES;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -48,17 +48,11 @@ public class BackupCodeCredentialProvider implements CredentialProvider<Credenti
 
     public enum Check { ACCEPTED, MALFORMED, WRONG, NOT_CONFIGURED, KEY_UNAVAILABLE }
 
-    private final KeycloakSession session;
     private final MfaKeys keys;
 
     BackupCodeCredentialProvider(KeycloakSession session, MfaKeys keys) {
-        this.session = session;
+        super(session, TYPE, "the kinga-backup-codes required action");
         this.keys = keys;
-    }
-
-    @Override
-    public String getType() {
-        return TYPE;
     }
 
     /** New codes; {@code pending} holds their hashes until the user confirms they stored them. */
@@ -138,26 +132,6 @@ public class BackupCodeCredentialProvider implements CredentialProvider<Credenti
     }
 
     @Override
-    public CredentialModel createCredential(RealmModel realm, UserModel user, CredentialModel credentialModel) {
-        throw new UnsupportedOperationException("kinga-backup-codes credentials are created by the kinga-backup-codes required action");
-    }
-
-    @Override
-    public boolean deleteCredential(RealmModel realm, UserModel user, String credentialId) {
-        return user.credentialManager().removeStoredCredentialById(credentialId);
-    }
-
-    @Override
-    public CredentialModel getCredentialFromModel(CredentialModel model) {
-        return model;
-    }
-
-    @Override
-    public boolean supportsCredentialType(String credentialType) {
-        return TYPE.equals(credentialType);
-    }
-
-    @Override
     public boolean isConfiguredFor(RealmModel realm, UserModel user, String credentialType) {
         return supportsCredentialType(credentialType) && remaining(user) > 0;
     }
@@ -169,12 +143,7 @@ public class BackupCodeCredentialProvider implements CredentialProvider<Credenti
 
     @Override
     public CredentialTypeMetadata getCredentialTypeMetadata(CredentialTypeMetadataContext metadataContext) {
-        return CredentialTypeMetadata.builder()
-                .type(TYPE)
-                .category(CredentialTypeMetadata.Category.TWO_FACTOR)
-                .displayName("kinga-backup-codes-display-name")
-                .helpText("kinga-backup-codes-help-text")
-                .iconCssClass("kcAuthenticatorRecoveryAuthnCodesClass")
+        return metadata("kcAuthenticatorRecoveryAuthnCodesClass")
                 .createAction(BackupCodesAction.PROVIDER_ID) // running it again makes a new set, voiding the old
                 .removeable(FactorRemoval.allowed(session, metadataContext.getUser(), TYPE))
                 .build(session);

@@ -10,7 +10,6 @@ import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.events.Details;
-import org.keycloak.events.Errors;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -63,23 +62,9 @@ public class BackupCodesAction implements RequiredActionProvider, RequiredAction
         // added after TOTP enrolment and when few codes are left
     }
 
-    /**
-     * A user who already has a factor changes factors only after Kinga MFA in this login (a
-     * trusted-device skip or an old session is not enough): otherwise the action fails (an
-     * application-initiated one returns {@code error=access_denied} to the app) with an event.
-     */
-    private static boolean refusedWithoutFreshMfa(RequiredActionContext context) {
-        if (FactorRemoval.changeAllowed(context.getSession(), context.getRealm(), context.getUser(), context.getAuthenticationSession())) {
-            return false;
-        }
-        context.getEvent().detail("reason", "fresh_mfa_required").error(Errors.NOT_ALLOWED);
-        context.failure();
-        return true;
-    }
-
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
-        if (refusedWithoutFreshMfa(context)) {
+        if (FactorRemoval.refusedWithoutFreshMfa(context)) {
             return;
         }
         context.challenge(page(context));
@@ -87,7 +72,7 @@ public class BackupCodesAction implements RequiredActionProvider, RequiredAction
 
     @Override
     public void processAction(RequiredActionContext context) {
-        if (refusedWithoutFreshMfa(context)) {
+        if (FactorRemoval.refusedWithoutFreshMfa(context)) {
             return;
         }
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();

@@ -1,6 +1,7 @@
 package dev.kinga.keycloak.mfa.totp;
 
 import dev.kinga.keycloak.mfa.FactorRemoval;
+import dev.kinga.keycloak.mfa.KingaCredentialProvider;
 import dev.kinga.keycloak.mfa.MfaKeys;
 import dev.kinga.keycloak.mfa.model.MfaIds;
 import dev.kinga.keycloak.mfa.model.TotpCredentialData;
@@ -11,7 +12,6 @@ import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialInput;
 import org.keycloak.credential.CredentialInputValidator;
 import org.keycloak.credential.CredentialModel;
-import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialTypeMetadata;
 import org.keycloak.credential.CredentialTypeMetadataContext;
 import org.keycloak.models.KeycloakSession;
@@ -28,24 +28,18 @@ import java.util.OptionalLong;
  * code refuses any step at or before the last one (replay in this database) and claims the step
  * in Keycloak's replicated single-use store first (replay across nodes at the same moment).
  */
-public class TotpCredentialProvider implements CredentialProvider<CredentialModel>, CredentialInputValidator {
+public class TotpCredentialProvider extends KingaCredentialProvider implements CredentialInputValidator {
 
     private static final String TYPE = MfaIds.TOTP;
 
     /** The outcome of checking a code. */
     public enum Check { ACCEPTED, MALFORMED, WRONG, REPLAYED, NOT_CONFIGURED, KEY_UNAVAILABLE }
 
-    private final KeycloakSession session;
     private final MfaKeys keys;
 
     TotpCredentialProvider(KeycloakSession session, MfaKeys keys) {
-        this.session = session;
+        super(session, TYPE, "the kinga-totp-enrol required action");
         this.keys = keys;
-    }
-
-    @Override
-    public String getType() {
-        return TYPE;
     }
 
     /** Stores a new credential for a secret the user has just proven (its first step is already used). */
@@ -119,27 +113,6 @@ public class TotpCredentialProvider implements CredentialProvider<CredentialMode
     }
 
     @Override
-    public CredentialModel createCredential(RealmModel realm, UserModel user, CredentialModel credentialModel) {
-        // Only enrol() creates these: a sealed secret needs the key and a proven first code.
-        throw new UnsupportedOperationException("kinga-totp credentials are created by the kinga-totp-enrol required action");
-    }
-
-    @Override
-    public boolean deleteCredential(RealmModel realm, UserModel user, String credentialId) {
-        return user.credentialManager().removeStoredCredentialById(credentialId);
-    }
-
-    @Override
-    public CredentialModel getCredentialFromModel(CredentialModel model) {
-        return model;
-    }
-
-    @Override
-    public boolean supportsCredentialType(String credentialType) {
-        return TYPE.equals(credentialType);
-    }
-
-    @Override
     public boolean isConfiguredFor(RealmModel realm, UserModel user, String credentialType) {
         return supportsCredentialType(credentialType) && user.credentialManager().getStoredCredentialsByTypeStream(TYPE).findAny().isPresent();
     }
@@ -151,12 +124,7 @@ public class TotpCredentialProvider implements CredentialProvider<CredentialMode
 
     @Override
     public CredentialTypeMetadata getCredentialTypeMetadata(CredentialTypeMetadataContext metadataContext) {
-        return CredentialTypeMetadata.builder()
-                .type(TYPE)
-                .category(CredentialTypeMetadata.Category.TWO_FACTOR)
-                .displayName("kinga-totp-display-name")
-                .helpText("kinga-totp-help-text")
-                .iconCssClass("kcAuthenticatorOTPClass")
+        return metadata("kcAuthenticatorOTPClass")
                 .createAction(TotpEnrolAction.PROVIDER_ID)
                 .removeable(FactorRemoval.allowed(session, metadataContext.getUser(), TYPE))
                 .build(session);

@@ -16,7 +16,6 @@ import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
-import org.keycloak.events.Errors;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -77,23 +76,9 @@ public class TotpEnrolAction implements RequiredActionProvider, RequiredActionFa
         // added by the kinga-mfa authenticator when a role requires it
     }
 
-    /**
-     * A user who already has a factor changes factors only after Kinga MFA in this login (a
-     * trusted-device skip or an old session is not enough): otherwise the action fails (an
-     * application-initiated one returns {@code error=access_denied} to the app) with an event.
-     */
-    private static boolean refusedWithoutFreshMfa(RequiredActionContext context) {
-        if (FactorRemoval.changeAllowed(context.getSession(), context.getRealm(), context.getUser(), context.getAuthenticationSession())) {
-            return false;
-        }
-        context.getEvent().detail("reason", "fresh_mfa_required").error(Errors.NOT_ALLOWED);
-        context.failure();
-        return true;
-    }
-
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
-        if (refusedWithoutFreshMfa(context)) {
+        if (FactorRemoval.refusedWithoutFreshMfa(context)) {
             return;
         }
         context.challenge(page(context, null));
@@ -101,7 +86,7 @@ public class TotpEnrolAction implements RequiredActionProvider, RequiredActionFa
 
     @Override
     public void processAction(RequiredActionContext context) {
-        if (refusedWithoutFreshMfa(context)) {
+        if (FactorRemoval.refusedWithoutFreshMfa(context)) {
             return;
         }
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();

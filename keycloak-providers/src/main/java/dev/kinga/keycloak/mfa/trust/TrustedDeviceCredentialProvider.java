@@ -1,66 +1,25 @@
 package dev.kinga.keycloak.mfa.trust;
 
+import dev.kinga.keycloak.mfa.KingaCredentialProvider;
 import dev.kinga.keycloak.mfa.model.MfaIds;
-import org.keycloak.credential.CredentialModel;
-import org.keycloak.credential.CredentialProvider;
-import org.keycloak.credential.CredentialProviderFactory;
+
 import org.keycloak.credential.CredentialTypeMetadata;
 import org.keycloak.credential.CredentialTypeMetadataContext;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 
-/** {@code kinga-trusted-device}: makes trusted devices a credential type the account console lists and removes. */
-public class TrustedDeviceCredentialProvider implements CredentialProvider<CredentialModel>, CredentialProviderFactory<TrustedDeviceCredentialProvider> {
+/**
+ * The {@code kinga-trusted-device} credential type: a browser the person chose to trust, listed in
+ * the account console so they can see and revoke it. Made only by the {@code kinga-mfa} step
+ * ({@link TrustedDevices}).
+ */
+public class TrustedDeviceCredentialProvider extends KingaCredentialProvider {
 
-    private KeycloakSession session;
-
-    @Override
-    public String getId() {
-        return MfaIds.TRUSTED_DEVICE;
-    }
-
-    @Override
-    public TrustedDeviceCredentialProvider create(KeycloakSession session) {
-        TrustedDeviceCredentialProvider provider = new TrustedDeviceCredentialProvider();
-        provider.session = session;
-        return provider;
-    }
-
-    @Override
-    public void close() {
-        // nothing held
-    }
-
-    @Override
-    public String getType() {
-        return MfaIds.TRUSTED_DEVICE;
-    }
-
-    @Override
-    public CredentialModel createCredential(RealmModel realm, UserModel user, CredentialModel credentialModel) {
-        throw new UnsupportedOperationException("trusted devices are created by the kinga-mfa authenticator");
-    }
-
-    @Override
-    public boolean deleteCredential(RealmModel realm, UserModel user, String credentialId) {
-        return user.credentialManager().removeStoredCredentialById(credentialId);
-    }
-
-    @Override
-    public CredentialModel getCredentialFromModel(CredentialModel model) {
-        return model;
+    TrustedDeviceCredentialProvider(KeycloakSession session) {
+        super(session, MfaIds.TRUSTED_DEVICE, "the kinga-mfa authenticator");
     }
 
     @Override
     public CredentialTypeMetadata getCredentialTypeMetadata(CredentialTypeMetadataContext metadataContext) {
-        return CredentialTypeMetadata.builder()
-                .type(MfaIds.TRUSTED_DEVICE)
-                .category(CredentialTypeMetadata.Category.TWO_FACTOR)
-                .displayName("kinga-trusted-device-display-name")
-                .helpText("kinga-trusted-device-help-text")
-                .iconCssClass("kcAuthenticatorDefaultClass")
-                .removeable(true)
-                .build(session);
+        return metadata("kcAuthenticatorDefaultClass").removeable(true).build(session);
     }
 }
