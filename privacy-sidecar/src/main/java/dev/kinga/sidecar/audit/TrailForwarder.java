@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.net.URI;
@@ -19,10 +18,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Forwards the trail to the sinks of {@code kinga.audit.sinks} as the Keycloak trail does: one
@@ -48,16 +45,13 @@ public class TrailForwarder {
     @Inject
     ObjectMapper json;
 
-    @ConfigProperty(name = "kinga.audit.sinks")
-    Optional<List<String>> sinks;
-
-    @ConfigProperty(name = "kinga.audit.sink-timeout", defaultValue = "5s")
-    Duration timeout;
+    @Inject
+    TrailConfig config;
 
     private HttpClient http;
 
     void warnWithoutSinks(@Observes StartupEvent start) {
-        if (sinks.orElse(List.of()).stream().allMatch(String::isBlank)) {
+        if (config.sinks().orElse(List.of()).stream().allMatch(String::isBlank)) {
             LOG.warn("kinga.audit.sinks is empty: the sidecar's audit trail is kept in its database only; "
                     + "forward it to a SIEM or log store (docs/configuration.md)");
         }
@@ -65,7 +59,7 @@ public class TrailForwarder {
 
     @Scheduled(every = "${kinga.audit.forward-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void forward() {
-        for (String sink : sinks.orElse(List.of())) {
+        for (String sink : config.sinks().orElse(List.of())) {
             if (!sink.isBlank()) {
                 deliver(sink.strip());
             }
@@ -137,7 +131,7 @@ public class TrailForwarder {
             return null;
         }
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(sink)).timeout(timeout)
+            HttpRequest request = HttpRequest.newBuilder(URI.create(sink)).timeout(config.sinkTimeout())
                     .header("Content-Type", "application/json")
                     .header("Idempotency-Key", r.id)
                     .header("X-Kinga-Audit-Seq", Long.toString(r.seq))
@@ -154,7 +148,7 @@ public class TrailForwarder {
 
     private synchronized HttpClient client() {
         if (http == null) {
-            http = HttpClient.newBuilder().connectTimeout(timeout).build();
+            http = HttpClient.newBuilder().connectTimeout(config.sinkTimeout()).build();
         }
         return http;
     }

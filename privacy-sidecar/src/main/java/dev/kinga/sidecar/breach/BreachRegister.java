@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.time.Instant;
@@ -52,8 +51,8 @@ public class BreachRegister {
     @Inject
     ObjectMapper json;
 
-    @ConfigProperty(name = "kinga.breach.register-role", defaultValue = "controller")
-    String registerRole;
+    @Inject
+    BreachConfig config;
 
     /** A step of the workflow as asked: the target, and what that step records. */
     public record Transition(BreachStatus to, String note, Instant at, String reason, String delayReasons, String authorityReference) {
@@ -72,7 +71,7 @@ public class BreachRegister {
         incident.id = UUID.randomUUID().toString();
         incident.reference = nextReference(now);
         incident.status = BreachStatus.DETECTED;
-        incident.registerRole = "processor".equals(registerRole) ? "processor" : "controller";
+        incident.registerRole = "processor".equals(config.registerRole()) ? "processor" : "controller";
         incident.createdAt = now;
         incident.createdBy = caller.getSubject();
         Map<String, Object> changes = IncidentFields.apply(incident, values);

@@ -8,7 +8,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import dev.kinga.sidecar.security.Refusal;
 import dev.kinga.sidecar.security.SignInSessions;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -40,36 +39,14 @@ import java.util.regex.Pattern;
 public class KeycloakPrivacy implements SignInSessions {
 
     private static final Logger LOG = Logger.getLogger(KeycloakPrivacy.class);
+    /** What Keycloak's user and session ids look like (UUIDs, or URL-safe ids): nothing that could leave the path. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern USER_ID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-    @ConfigProperty(name = "kinga.keycloak.url")
-    String url;
-
-    @ConfigProperty(name = "kinga.keycloak.realm", defaultValue = "kinga")
-    String realm;
-
-    @ConfigProperty(name = "kinga.keycloak.client-id", defaultValue = "kinga-sidecar")
-    String clientId;
-
-    @ConfigProperty(name = "kinga.keycloak.client-secret")
-    Optional<String> clientSecret;
-
-    /** The sidecar's private key (PKCS#8 PEM): with it, the sidecar signs in with private_key_jwt instead of a secret. */
-    @ConfigProperty(name = "kinga.keycloak.client-key-file")
-    Optional<String> clientKeyFile;
-
-    @ConfigProperty(name = "kinga.keycloak.client-key-id", defaultValue = "kinga-sidecar")
-    String clientKeyId;
-
-    /** The audience of the sidecar's client assertions: the realm's issuer as Keycloak names itself. */
-    @ConfigProperty(name = "kinga.keycloak.client-assertion-audience")
-    Optional<String> assertionAudience;
+    @Inject
+    KeycloakConfig config;
 
     private ClientAssertion assertion;
-
-    /** How long an account Keycloak answered as enabled is taken as such without asking again. */
-    @ConfigProperty(name = "kinga.keycloak.account-check-cache", defaultValue = "PT5S")
-    Duration accountCheckCache;
 
     @Inject
     ObjectMapper json;
@@ -101,19 +78,19 @@ public class KeycloakPrivacy implements SignInSessions {
     /** A key file that cannot be read stops the start, instead of every data-subject request failing later. */
     void loadKey(@Observes StartupEvent started) {
         if (keyFile().isPresent()) {
-            if (!clientKeyId.matches("[A-Za-z0-9._:-]{1,64}") || !clientId.matches("[A-Za-z0-9._:-]{1,255}")) {
+            if (!config.clientKeyId().matches("[A-Za-z0-9._:-]{1,64}") || !config.clientId().matches("[A-Za-z0-9._:-]{1,255}")) {
                 throw new IllegalStateException("kinga.keycloak.client-id and client-key-id are plain names");
             }
-            assertion = ClientAssertion.fromPemFile(clientId, clientKeyId, Path.of(keyFile().get()));
+            assertion = ClientAssertion.fromPemFile(config.clientId(), config.clientKeyId(), Path.of(keyFile().get()));
         }
     }
 
     public boolean configured() {
-        return keyFile().isPresent() || clientSecret.filter(s -> !s.isBlank()).isPresent();
+        return keyFile().isPresent() || config.clientSecret().filter(s -> !s.isBlank()).isPresent();
     }
 
     private Optional<String> keyFile() {
-        return clientKeyFile.filter(s -> !s.isBlank());
+        return config.clientKeyFile().filter(s -> !s.isBlank());
     }
 
     /** The Keycloak user id of a person named by id or username, or null when the realm has no such user. */
@@ -187,19 +164,26 @@ public class KeycloakPrivacy implements SignInSessions {
         if (activeUntil.size() > 10_000) {
             activeUntil.clear(); // bounded: a cache miss only costs one look-up
         }
-        activeUntil.put(userId, Instant.now().plus(accountCheckCache));
+        activeUntil.put(userId, Instant.now().plus(config.accountCheckCache()));
         return AccountState.ACTIVE;
     }
 
     /** Keycloak's record of one of the person's sessions ({@code kinga-privacy/users/{id}/sessions/{sid}}). */
     @Override
     public OptionalLong lastMfa(String userId, String sessionId) {
+        if (userId == null || sessionId == null || !ID.matcher(userId).matches() || !ID.matcher(sessionId).matches()) {
+            return OptionalLong.empty(); // no id Keycloak makes: no such session
+        }
         HttpResponse<String> response;
         try {
-            response = call("GET", admin("/kinga-privacy/users/" + URLEncoder.encode(userId, StandardCharsets.UTF_8) + "/sessions/"
-                    + URLEncoder.encode(sessionId, StandardCharsets.UTF_8)));
+            response = call("GET", admin("/kinga-privacy/users/" + userId + "/sessions/" + sessionId));
             if (response.statusCode() == 404) {
-                return OptionalLong.empty();
+                String error = errorCode(response);
+                if ("session_not_found".equals(error) || "user_not_found".equals(error)) {
+                    return OptionalLong.empty();
+                }
+                // Not Kinga's answer (a Keycloak without the current providers jar, a proxy): never read as "signed out".
+                throw new ConnectorException("Keycloak answered 404 without Kinga's error to a session look-up: is its Kinga jar current?");
             }
             return OptionalLong.of(Math.max(0, read(expect(response, 200)).path("mfaAt").asLong(0)));
         } catch (ConnectorException e) {
@@ -237,7 +221,7 @@ public class KeycloakPrivacy implements SignInSessions {
     }
 
     private URI admin(String path) {
-        return URI.create(url + "/admin/realms/" + realm + path);
+        return URI.create(config.url() + "/admin/realms/" + config.realm() + path);
     }
 
     /** Kinga's look-up of one person ({@code kinga-privacy/users/{id}}): the sidecar's account holds no admin-API role. */
@@ -266,15 +250,15 @@ public class KeycloakPrivacy implements SignInSessions {
             throw new ConnectorException("neither kinga.keycloak.client-key-file nor kinga.keycloak.client-secret is set: "
                     + "the sidecar cannot reach Keycloak's privacy endpoint");
         }
-        String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8);
+        String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(config.clientId(), StandardCharsets.UTF_8);
         if (keyFile().isPresent()) {
-            String audience = assertionAudience.filter(a -> !a.isBlank()).orElse(url + "/realms/" + realm);
+            String audience = config.clientAssertionAudience().filter(a -> !a.isBlank()).orElse(config.url() + "/realms/" + config.realm());
             form += "&client_assertion_type=" + URLEncoder.encode(ClientAssertion.TYPE, StandardCharsets.UTF_8)
                     + "&client_assertion=" + assertion.sign(audience, Instant.now());
         } else {
-            form += "&client_secret=" + URLEncoder.encode(clientSecret.get(), StandardCharsets.UTF_8);
+            form += "&client_secret=" + URLEncoder.encode(config.clientSecret().get(), StandardCharsets.UTF_8);
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/realms/" + realm + "/protocol/openid-connect/token"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(config.url() + "/realms/" + config.realm() + "/protocol/openid-connect/token"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form))
@@ -305,19 +289,22 @@ public class KeycloakPrivacy implements SignInSessions {
         if (response.statusCode() != status) {
             int code = response.statusCode();
             boolean permanent = code >= 400 && code < 500 && code != 401 && code != 404 && code != 429;
-            String error = null;
-            if (permanent) {
-                try {
-                    error = json.readTree(response.body()).path("error").asText(null);
-                } catch (IOException | RuntimeException notJson) {
-                    error = null;
-                }
-            }
+            String error = permanent ? errorCode(response) : null;
             throw new ConnectorException("Keycloak answered " + code + (error == null ? "" : " " + error) + " to "
-                    + response.request().method() + " " + response.request().uri().getPath().replaceAll("/users/[^/]+", "/users/{id}"),
+                    + response.request().method() + " " + response.request().uri().getPath()
+                    .replaceAll("/users/[^/]+", "/users/{id}").replaceAll("/sessions/[^/]+", "/sessions/{sid}"),
                     permanent, error);
         }
         return response;
+    }
+
+    /** The {@code error} of a JSON error answer, or null. */
+    private String errorCode(HttpResponse<String> response) {
+        try {
+            return json.readTree(response.body()).path("error").asText(null);
+        } catch (IOException | RuntimeException notJson) {
+            return null;
+        }
     }
 
     private JsonNode read(HttpResponse<String> response) {

@@ -1,8 +1,6 @@
 package dev.kinga.sidecar.pii;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The shared context enhancer: words near a candidate that turn a bare number or a capitalised

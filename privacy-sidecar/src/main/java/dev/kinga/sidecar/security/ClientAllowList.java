@@ -7,7 +7,6 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -15,7 +14,6 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -49,12 +47,10 @@ public class ClientAllowList {
     @Inject
     TokenAlarm alarm;
 
-    public ClientAllowList(@ConfigProperty(name = "kinga.self-service.client-id", defaultValue = "kinga-my-data") String pageClient,
-                           @ConfigProperty(name = "kinga.clients.officers", defaultValue = "kinga-compliance-cli") List<String> officerClients,
-                           @ConfigProperty(name = "kinga.clients.integrations") Optional<List<String>> integrationClients) {
-        this.pageClient = pageClient;
-        this.officerClients = List.copyOf(officerClients);
-        this.integrationClients = integrationClients.orElse(List.of());
+    public ClientAllowList(SelfServiceSettings selfService, ClientsConfig clients) {
+        this.pageClient = selfService.clientId();
+        this.officerClients = List.copyOf(clients.officers());
+        this.integrationClients = clients.integrations().orElse(List.of());
     }
 
     @ServerRequestFilter

@@ -3,7 +3,6 @@ package dev.kinga.sidecar.security;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.URI;
 
@@ -18,8 +17,8 @@ public class SecurityHeaders {
     private static final String API_POLICY = "default-src 'none'; frame-ancestors 'none'";
     private final String pagePolicy;
 
-    public SecurityHeaders(@ConfigProperty(name = "kinga.self-service.keycloak-url") String keycloakUrl) {
-        URI keycloak = URI.create(keycloakUrl);
+    public SecurityHeaders(SelfServiceSettings selfService) {
+        URI keycloak = URI.create(selfService.keycloakUrl());
         String origin = keycloak.getScheme() + "://" + keycloak.getRawAuthority();
         this.pagePolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' "
                 + origin + "; form-action 'self' " + origin + "; frame-ancestors 'none'; base-uri 'none'";

@@ -2,14 +2,12 @@ package dev.kinga.sidecar.security;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -34,12 +32,8 @@ public class StepUp {
     private final Clock clock;
 
     @Inject
-    public StepUp(@ConfigProperty(name = "kinga.detokenize.max-auth-age", defaultValue = "PT5M") Duration maxAuthAge,
-                  @ConfigProperty(name = "kinga.detokenize.amr", defaultValue = "mfa") List<String> amr,
-                  @ConfigProperty(name = "kinga.detokenize.acr-values") Optional<List<String>> acrValues,
-                  @ConfigProperty(name = "kinga.detokenize.challenge-acr", defaultValue = "kinga-mfa") String challengeAcr,
-                  SignInSessions sessions) {
-        this(maxAuthAge, amr, acrValues.orElse(List.of()), challengeAcr, sessions, Clock.systemUTC());
+    public StepUp(DetokenizeConfig config, SignInSessions sessions) {
+        this(config.maxAuthAge(), config.amr(), config.acrValues().orElse(List.of()), config.challengeAcr(), sessions, Clock.systemUTC());
     }
 
     StepUp(Duration maxAuthAge, List<String> amr, List<String> acrValues, String challengeAcr, SignInSessions sessions, Clock clock) {

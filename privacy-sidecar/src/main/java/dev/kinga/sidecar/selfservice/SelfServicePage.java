@@ -1,5 +1,9 @@
 package dev.kinga.sidecar.selfservice;
 
+import dev.kinga.sidecar.connector.KeycloakConfig;
+import dev.kinga.sidecar.security.SelfServiceSettings;
+import dev.kinga.sidecar.subject.DsrConfig;
+import jakarta.inject.Inject;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -7,7 +11,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,17 +34,14 @@ public class SelfServicePage {
             "messages.js", "text/javascript; charset=utf-8",
             "my-data.css", "text/css; charset=utf-8");
 
-    @ConfigProperty(name = "kinga.self-service.keycloak-url")
-    String keycloakUrl;
+    @Inject
+    SelfServiceSettings settings;
 
-    @ConfigProperty(name = "kinga.keycloak.realm")
-    String realm;
+    @Inject
+    KeycloakConfig keycloak;
 
-    @ConfigProperty(name = "kinga.self-service.client-id", defaultValue = "kinga-my-data")
-    String clientId;
-
-    @ConfigProperty(name = "kinga.dsr.erasure-grace-days", defaultValue = "21")
-    int graceDays;
+    @Inject
+    DsrConfig dsr;
 
     /** {@code /my-data/} and {@code /my-data}: the page refers to its files by absolute path, so both work. */
     @GET
@@ -56,10 +56,10 @@ public class SelfServicePage {
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> config() {
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("keycloakUrl", keycloakUrl.replaceAll("/+$", ""));
-        config.put("realm", realm);
-        config.put("clientId", clientId);
-        config.put("erasureGraceDays", graceDays);
+        config.put("keycloakUrl", settings.keycloakUrl().replaceAll("/+$", ""));
+        config.put("realm", keycloak.realm());
+        config.put("clientId", settings.clientId());
+        config.put("erasureGraceDays", dsr.erasureGraceDays());
         return config;
     }
 

@@ -9,7 +9,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +34,9 @@ public class DataSubjectRequests {
     static final String WORKER = AuditTrail.SERVICE_ACTOR;
 
     @Inject
+    DsrConfig config;
+
+    @Inject
     EntityManager em;
 
     @Inject
@@ -43,19 +45,13 @@ public class DataSubjectRequests {
     @Inject
     KeycloakPrivacy keycloak;
 
-    @ConfigProperty(name = "kinga.dsr.erasure-grace-days", defaultValue = "21")
-    int defaultGraceDays;
-
-    @ConfigProperty(name = "kinga.dsr.max-grace-days", defaultValue = "90")
-    int maxGraceDays;
-
     Clock clock = Clock.systemUTC();
 
 
     int graceDays(Integer asked) {
-        int days = asked == null ? defaultGraceDays : asked;
-        if (days < 0 || days > maxGraceDays) {
-            throw new Refusal(400, "invalid_request", "graceDays must be between 0 and " + maxGraceDays);
+        int days = asked == null ? config.erasureGraceDays() : asked;
+        if (days < 0 || days > config.maxGraceDays()) {
+            throw new Refusal(400, "invalid_request", "graceDays must be between 0 and " + config.maxGraceDays());
         }
         return days;
     }
@@ -81,13 +77,11 @@ public class DataSubjectRequests {
         } catch (PersistenceException duplicate) {
             throw new Refusal(409, "erasure_pending", "An erasure for this person is already open");
         }
-        transition(r, null, DsrStatus.RECEIVED, actor, reason);
+        record(r, null, DsrStatus.RECEIVED, actor, reason); // status RECEIVED from the start
         if (type == DsrType.ERASURE) {
             r.graceDays = graceDays;
             r.runAfter = now.plus(Duration.ofDays(graceDays));
-            transition(r, DsrStatus.RECEIVED, DsrStatus.SCHEDULED, actor,
-                    graceDays == 0 ? "no grace period" : "account disabled until " + r.runAfter);
-            r.status = DsrStatus.SCHEDULED;
+            moveTo(r, DsrStatus.SCHEDULED, actor, graceDays == 0 ? "no grace period" : "account disabled until " + r.runAfter);
         } else {
             r.runAfter = now;
         }
@@ -144,8 +138,7 @@ public class DataSubjectRequests {
         DsrRequest r = found.get(0);
         requireCancellable(r);
         keycloak.release(r.subjectId);
-        transition(r, r.status, DsrStatus.CANCELLED, r.subjectId, "cancelled by the person with their cancellation code");
-        r.status = DsrStatus.CANCELLED;
+        moveTo(r, DsrStatus.CANCELLED, r.subjectId, "cancelled by the person with their cancellation code");
         r.runAfter = null;
         return r;
     }
@@ -186,8 +179,7 @@ public class DataSubjectRequests {
         if (r.type == DsrType.ERASURE) {
             keycloak.release(r.subjectId);
         }
-        transition(r, r.status, DsrStatus.CANCELLED, actor, note);
-        r.status = DsrStatus.CANCELLED;
+        moveTo(r, DsrStatus.CANCELLED, actor, note);
         r.runAfter = null;
         return r;
     }
@@ -205,8 +197,7 @@ public class DataSubjectRequests {
             note = note + "; the account may still be disabled: release it in Keycloak (DELETE .../kinga-privacy/users/{id}/hold)";
         }
         if (r.status.cancellable()) {
-            transition(r, r.status, DsrStatus.CANCELLED, WORKER, note);
-            r.status = DsrStatus.CANCELLED;
+            moveTo(r, DsrStatus.CANCELLED, WORKER, note);
             r.runAfter = null;
         }
     }
@@ -239,12 +230,23 @@ public class DataSubjectRequests {
                     + latest.truncatedTo(ChronoUnit.SECONDS) + ")");
         }
         r.dueAt = due;
-        transition(r, r.status, r.status, actor, "due date moved to " + due.truncatedTo(ChronoUnit.SECONDS) + ": " + reason.strip());
+        recordChange(r, actor, "due date moved to " + due.truncatedTo(ChronoUnit.SECONDS) + ": " + reason.strip());
         return r;
     }
 
-    /** Records a change of status (or, with {@code from == to}, of something else) in the history and the trail. */
-    void transition(DsrRequest r, DsrStatus from, DsrStatus to, String actor, String note) {
+    /** Moves the request to {@code to}: the one place a request's status changes, always with its history and trail record. */
+    void moveTo(DsrRequest r, DsrStatus to, String actor, String note) {
+        record(r, r.status, to, actor, note);
+        r.status = to;
+    }
+
+    /** Records a change of something other than the status (the due date) in the history and the trail. */
+    private void recordChange(DsrRequest r, String actor, String note) {
+        record(r, r.status, r.status, actor, note);
+    }
+
+    /** Writes one history entry and its trail record. */
+    private void record(DsrRequest r, DsrStatus from, DsrStatus to, String actor, String note) {
         if (to.finished()) {
             r.openErasure = null;
         }

@@ -17,7 +17,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -45,6 +44,9 @@ public class DsrWorker {
     private static final Logger LOG = Logger.getLogger(DsrWorker.class);
 
     @Inject
+    DsrConfig config;
+
+    @Inject
     EntityManager em;
 
     @Inject
@@ -68,24 +70,6 @@ public class DsrWorker {
     @Inject
     Instance<PersonalDataStore> stores;
 
-    @ConfigProperty(name = "kinga.dsr.lease", defaultValue = "PT5M")
-    Duration lease;
-
-    @ConfigProperty(name = "kinga.dsr.max-attempts", defaultValue = "8")
-    int maxAttempts;
-
-    @ConfigProperty(name = "kinga.dsr.retry-delay", defaultValue = "PT10S")
-    Duration retryDelay;
-
-    @ConfigProperty(name = "kinga.dsr.archive-ttl", defaultValue = "PT24H")
-    Duration archiveTtl;
-
-    @ConfigProperty(name = "kinga.dsr.workers", defaultValue = "4")
-    int workers;
-
-    @ConfigProperty(name = "kinga.dsr.drain-limit", defaultValue = "PT50S")
-    Duration drainLimit;
-
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "kinga-dsr-worker");
         t.setDaemon(true);
@@ -104,9 +88,9 @@ public class DsrWorker {
      */
     @Scheduled(every = "${kinga.dsr.poll-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
-        Instant until = Instant.now().plus(drainLimit);
+        Instant until = Instant.now().plus(config.drainLimit());
         while (Instant.now().isBefore(until)) {
-            List<Claim> batch = claim(workers);
+            List<Claim> batch = claim(config.workers());
             if (batch.isEmpty()) {
                 break;
             }
@@ -161,18 +145,16 @@ public class DsrWorker {
                 continue;
             }
             DsrRequest r = em.find(DsrRequest.class, row[0]);
-            if (r.attempts >= maxAttempts) { // its workers kept dying (a job too big for memory, say): stop retrying
-                requests.transition(r, r.status, DsrStatus.FAILED, DataSubjectRequests.WORKER, "no worker finished it in " + r.attempts + " attempts");
-                r.status = DsrStatus.FAILED;
+            if (r.attempts >= config.maxAttempts()) { // its workers kept dying (a job too big for memory, say): stop retrying
+                requests.moveTo(r, DsrStatus.FAILED, DataSubjectRequests.WORKER, "no worker finished it in " + r.attempts + " attempts");
                 r.leaseUntil = null;
                 continue;
             }
             if (r.status != DsrStatus.IN_PROGRESS) {
-                requests.transition(r, r.status, DsrStatus.IN_PROGRESS, DataSubjectRequests.WORKER, null);
-                r.status = DsrStatus.IN_PROGRESS;
+                requests.moveTo(r, DsrStatus.IN_PROGRESS, DataSubjectRequests.WORKER, null);
             }
             r.attempts++;
-            r.leaseUntil = now.plus(lease);
+            r.leaseUntil = now.plus(config.lease());
             claims.add(new Claim(r.id, r.attempts));
         }
         return claims;
@@ -313,7 +295,7 @@ public class DsrWorker {
         }
         archive.content = content;
         archive.createdAt = requests.now();
-        archive.expiresAt = archive.createdAt.plus(archiveTtl);
+        archive.expiresAt = archive.createdAt.plus(config.archiveTtl());
         if (created) {
             em.persist(archive);
         }
@@ -335,8 +317,7 @@ public class DsrWorker {
         r.receipt = receipt.toString();
         r.leaseUntil = null;
         r.lastError = null;
-        requests.transition(r, DsrStatus.IN_PROGRESS, DsrStatus.COMPLETED, DataSubjectRequests.WORKER, null);
-        r.status = DsrStatus.COMPLETED;
+        requests.moveTo(r, DsrStatus.COMPLETED, DataSubjectRequests.WORKER, null);
         if (r.type == DsrType.ERASURE) {
             r.subject = r.subjectId;
             r.reason = null;
@@ -372,14 +353,13 @@ public class DsrWorker {
             return;
         }
         r.lastError = error.length() > 255 ? error.substring(0, 255) : error;
-        if (permanent || r.attempts >= maxAttempts) {
-            requests.transition(r, DsrStatus.IN_PROGRESS, DsrStatus.FAILED, DataSubjectRequests.WORKER, r.lastError);
-            r.status = DsrStatus.FAILED;
+        if (permanent || r.attempts >= config.maxAttempts()) {
+            requests.moveTo(r, DsrStatus.FAILED, DataSubjectRequests.WORKER, r.lastError);
             r.leaseUntil = null;
             LOG.warnf("data-subject request %s failed after %d attempts: %s", claim.id(), r.attempts, r.lastError);
         } else {
             long factor = 1L << Math.min(r.attempts - 1, 10);
-            r.leaseUntil = requests.now().plus(retryDelay.multipliedBy(factor)); // claimed again after the back-off
+            r.leaseUntil = requests.now().plus(config.retryDelay().multipliedBy(factor)); // claimed again after the back-off
             LOG.infof("data-subject request %s: attempt %d failed (%s), retrying at %s", claim.id(), r.attempts, r.lastError, r.leaseUntil);
         }
     }

@@ -1,5 +1,6 @@
 package dev.kinga.sidecar.subject;
 
+import dev.kinga.sidecar.security.SelfServiceSettings;
 import dev.kinga.sidecar.connector.KeycloakPrivacy;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.kinga.sidecar.security.BadRequestException;
@@ -20,7 +21,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.time.Duration;
@@ -69,8 +69,8 @@ public class MyRequestsResource {
     SecurityIdentity identity;
 
     /** How recent a sign-in must be to ask for erasure or to download a copy. */
-    @ConfigProperty(name = "kinga.self-service.erasure-max-auth-age", defaultValue = "PT5M")
-    Duration erasureMaxAuthAge;
+    @Inject
+    SelfServiceSettings selfService;
 
     /** @param graceDays erasure only: omitted for the configured grace period, 0 to erase at once */
     public record NewRequest(String type, Integer graceDays) {
@@ -130,7 +130,7 @@ public class MyRequestsResource {
             throw new BadRequestException("type must be export or erasure");
         }
         require(Permissions.OWN_DATA_DELETE);
-        stepUp.requireRecentSignIn(jwt, erasureMaxAuthAge);
+        stepUp.requireRecentSignIn(jwt, selfService.erasureMaxAuthAge());
         int grace = requests.graceDays(body.graceDays());
         DsrRequest created = requests.create(DsrType.ERASURE, me, me, null, grace, me);
         String code = null;
@@ -184,7 +184,7 @@ public class MyRequestsResource {
     public Response link(@PathParam("id") String id) {
         requests.findOwn(id, person());
         // A copy of everything about the person: not for a browser someone left signed in.
-        stepUp.requireRecentSignIn(jwt, erasureMaxAuthAge);
+        stepUp.requireRecentSignIn(jwt, selfService.erasureMaxAuthAge());
         DsrArchives.Link link = archives.link(id, jwt);
         return Response.status(201).entity(new DsrResource.LinkView("/api/v1/me/archives/" + link.token(), link.expiresAt()))
                 .cacheControl(NO_STORE).build();

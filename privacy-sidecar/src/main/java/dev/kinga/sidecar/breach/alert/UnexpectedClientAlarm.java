@@ -1,11 +1,11 @@
 package dev.kinga.sidecar.breach.alert;
 
+import dev.kinga.sidecar.connector.KeycloakConfig;
 import dev.kinga.sidecar.security.TokenAlarm;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -24,8 +24,8 @@ public class UnexpectedClientAlarm implements TokenAlarm {
     @Inject
     EntityManager em;
 
-    @ConfigProperty(name = "kinga.keycloak.realm", defaultValue = "kinga")
-    String realm;
+    @Inject
+    KeycloakConfig keycloak;
 
     @Override
     @Transactional(Transactional.TxType.MANDATORY)
@@ -33,8 +33,8 @@ public class UnexpectedClientAlarm implements TokenAlarm {
         SecurityAlert alert = new SecurityAlert();
         alert.id = UUID.randomUUID().toString();
         alert.recordId = "sidecar-" + alert.id;
-        alert.realmId = realm;
-        alert.realmName = realm;
+        alert.realmId = keycloak.realm();
+        alert.realmName = keycloak.realm();
         alert.seq = 0;
         alert.raisedAt = Instant.now();
         alert.receivedAt = alert.raisedAt;

@@ -1,5 +1,6 @@
 package dev.kinga.sidecar.breach.notice;
 
+import dev.kinga.sidecar.breach.BreachConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kinga.sidecar.breach.BreachEvent;
 import dev.kinga.sidecar.breach.BreachIncident;
@@ -9,7 +10,6 @@ import io.quarkus.qute.Engine;
 import io.quarkus.qute.Template;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -42,8 +42,8 @@ public class NoticeDrafts {
     @Inject
     ObjectMapper json;
 
-    @ConfigProperty(name = "kinga.breach.controller-name", defaultValue = "Kinga")
-    String controller;
+    @Inject
+    BreachConfig config;
 
     /** A rendered notice: the subject line (or title) and the body. */
     public record Draft(String language, String subject, String body) {
@@ -75,7 +75,7 @@ public class NoticeDrafts {
         String unknown = sw ? "haijulikani bado" : "not known yet";
         Map<String, String> translated = i.translationsByLanguage().getOrDefault(language, Map.of());
         Map<String, Object> data = new HashMap<>();
-        data.put("controller", controller);
+        data.put("controller", config.controllerName());
         data.put("reference", i.reference);
         data.put("title", translated.getOrDefault("title", i.title));
         Map<String, String> texts = new HashMap<>();

@@ -1,5 +1,6 @@
 package dev.kinga.sidecar.breach.notice;
 
+import dev.kinga.sidecar.breach.BreachConfig;
 import dev.kinga.sidecar.audit.AuditTrail;
 import dev.kinga.sidecar.breach.BreachClock;
 import dev.kinga.sidecar.breach.BreachIncident;
@@ -12,13 +13,11 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -58,21 +57,8 @@ public class NoticeSender {
     @Inject
     BreachClock clock;
 
-    @ConfigProperty(name = "kinga.breach.notice-max-attempts", defaultValue = "6")
-    int maxAttempts;
-
-    @ConfigProperty(name = "kinga.breach.notice-retry-delay", defaultValue = "PT30S")
-    Duration retryDelay;
-
-    @ConfigProperty(name = "kinga.breach.notice-lease", defaultValue = "PT2M")
-    Duration lease;
-
-    /**
-     * Send only to addresses Keycloak has as verified (an unverified one may be an attacker's after
-     * a takeover), unless the officer who queued the notice allowed unverified ones.
-     */
-    @ConfigProperty(name = "kinga.breach.notice-verified-addresses-only", defaultValue = "true")
-    boolean verifiedOnly;
+    @Inject
+    BreachConfig config;
 
     /** A notice this sender holds, and the attempt it is on: the fence against a sender whose lease ran out. */
     record Claim(String id, int attempt) {
@@ -97,7 +83,7 @@ public class NoticeSender {
         List<Claim> claimed = new ArrayList<>();
         for (String id : ids) {
             BreachNotice n = em.find(BreachNotice.class, id);
-            n.leaseUntil = now.plus(lease);
+            n.leaseUntil = now.plus(config.noticeLease());
             n.attempts++;
             claimed.add(new Claim(id, n.attempts));
         }
@@ -151,7 +137,7 @@ public class NoticeSender {
         if (!MailAddresses.usable(contact.email())) {
             return "the e-mail address in Keycloak is not one a mail server takes (e.g. quoted or with spaces)";
         }
-        if (verifiedOnly && !job.allowUnverified() && !contact.emailVerified()) {
+        if (config.noticeVerifiedAddressesOnly() && !job.allowUnverified() && !contact.emailVerified()) {
             return "the e-mail address is not verified (the person set it and never confirmed it)";
         }
         return null;
@@ -202,12 +188,12 @@ public class NoticeSender {
         }
         n.leaseUntil = null;
         n.lastError = reason.length() > 255 ? reason.substring(0, 255) : reason;
-        if (n.attempts >= maxAttempts) {
+        if (n.attempts >= config.noticeMaxAttempts()) {
             n.status = NoticeStatus.FAILED;
             trail.appendByService("BREACH_NOTICE_FAILED", Map.of("incident", n.incidentId, "notice", n.id, "user", n.userId,
                     "attempts", n.attempts));
         } else {
-            n.nextAttemptAt = clock.now().plus(retryDelay.multipliedBy(1L << Math.min(10, n.attempts - 1)));
+            n.nextAttemptAt = clock.now().plus(config.noticeRetryDelay().multipliedBy(1L << Math.min(10, n.attempts - 1)));
         }
     }
 }
