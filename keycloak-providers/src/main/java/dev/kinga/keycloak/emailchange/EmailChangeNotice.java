@@ -7,6 +7,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.UserModelDelegate;
 
+import java.net.IDN;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -60,6 +61,13 @@ final class EmailChangeNotice {
         if (at <= 0) {
             return "•••";
         }
-        return address.charAt(0) + "•••" + address.substring(at);
+        // The domain as DNS knows it, so a look-alike in other scripts shows as xn--…, not as the person's own domain.
+        String domain = address.substring(at + 1);
+        try {
+            domain = IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
+        } catch (IllegalArgumentException e) {
+            domain = "•••";
+        }
+        return address.charAt(0) + "•••@" + domain;
     }
 }

@@ -6,7 +6,6 @@ import org.keycloak.events.Details;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
-import org.keycloak.events.EventType;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
@@ -31,6 +30,7 @@ import org.keycloak.provider.ProviderEvent;
 public class EmailChangeNoticeFactory implements EventListenerProviderFactory {
 
     public static final String PROVIDER_ID = "kinga-email-change";
+    private static final String ACTION_PATH = "authentication/required-actions/" + UpdateEmailAction.ALIAS;
     private static final Logger LOG = Logger.getLogger(EmailChangeNoticeFactory.class);
     private KeycloakSessionFactory factory;
 
@@ -39,7 +39,8 @@ public class EmailChangeNoticeFactory implements EventListenerProviderFactory {
         return new EventListenerProvider() {
             @Override
             public void onEvent(Event event) {
-                if (event.getType() != EventType.UPDATE_EMAIL || event.getUserId() == null || event.getDetails() == null) {
+                // UPDATE_EMAIL, and any other event that changed the address (UPDATE_PROFILE carries the same details).
+                if (event.getUserId() == null || event.getDetails() == null) {
                     return;
                 }
                 String previous = event.getDetails().get(Details.PREVIOUS_EMAIL);
@@ -49,33 +50,49 @@ public class EmailChangeNoticeFactory implements EventListenerProviderFactory {
                 }
                 String realmId = event.getRealmId();
                 String userId = event.getUserId();
-                session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-                    @Override
-                    protected void commitImpl() {
-                        try {
-                            KeycloakModelUtils.runJobInTransaction(factory,
-                                    s -> EmailChangeNotice.send(s, realmId, userId, previous, updated));
-                        } catch (RuntimeException e) {
-                            // The change stands; only the notice is lost, and the event is in the trail.
-                            LOG.warnf("Kinga: could not tell a user's previous e-mail address of the change (%s)", causes(e));
-                        }
-                    }
-
-                    @Override
-                    protected void rollbackImpl() {
-                        // the address did not change
-                    }
-                });
+                session.getTransactionManager().enlistAfterCompletion(afterCommit(() ->
+                        KeycloakModelUtils.runJobInTransaction(factory, s -> EmailChangeNotice.send(s, realmId, userId, previous, updated))));
             }
 
             @Override
             public void onEvent(AdminEvent event, boolean includeRepresentation) {
-                // an admin's change is an admin event in the audit trail
+                // An admin who switches the action off or lengthens its maximum age: set right after their change commits.
+                String path = event.getResourcePath();
+                if (path == null || !path.startsWith(ACTION_PATH)) {
+                    return;
+                }
+                String realmId = event.getRealmId();
+                session.getTransactionManager().enlistAfterCompletion(afterCommit(() -> KeycloakModelUtils.runJobInTransaction(factory, s -> {
+                    RealmModel realm = s.realms().getRealm(realmId);
+                    if (realm != null) {
+                        UpdateEmailAction.require(realm);
+                    }
+                })));
             }
 
             @Override
             public void close() {
                 // nothing held
+            }
+        };
+    }
+
+    /** Runs {@code work} once the request's transaction has committed (nothing when it rolled back); a failure is a log line. */
+    private static AbstractKeycloakTransaction afterCommit(Runnable work) {
+        return new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                try {
+                    work.run();
+                } catch (RuntimeException e) {
+                    // The change stands; only the follow-up is lost, and the event is in the trail.
+                    LOG.warnf("Kinga: the follow-up of an e-mail change (the old address told, the action set right) failed (%s)", causes(e));
+                }
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                // nothing changed
             }
         };
     }
@@ -107,6 +124,7 @@ public class EmailChangeNoticeFactory implements EventListenerProviderFactory {
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         this.factory = factory;
+        UpdateEmailAction.warnIfFeatureOff();
         factory.register((ProviderEvent event) -> {
             if (event instanceof RealmModel.RealmPostCreateEvent created) {
                 UpdateEmailAction.require(created.getCreatedRealm());

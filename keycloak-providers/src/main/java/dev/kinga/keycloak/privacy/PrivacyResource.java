@@ -20,6 +20,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
@@ -159,7 +160,8 @@ public class PrivacyResource {
      * of the user, for the sidecar's check that a token's {@code amr} and {@code auth_time} are
      * true (a client's mapper can write any claim): whether the session is open, and when its
      * latest authentication passed Kinga MFA with a code ({@code mfaAt}, epoch seconds, 0 when it
-     * did not). 404 for a session that is not open or is someone else's. No admin event (a read).
+     * did not). 404 for a session that is not open, has expired, is someone else's, or belongs to a
+     * disabled account. No admin event (a read).
      */
     @GET
     @Path("users/{id}/sessions/{sid}")
@@ -172,7 +174,9 @@ public class PrivacyResource {
         requireView(user);
         UserSessionModel signIn = sid == null || !USER_ID.matcher(sid).matches() ? null : session.sessions().getUserSession(realm, sid);
         if (signIn == null || signIn.getUser() == null || !user.getId().equals(signIn.getUser().getId())
-                || signIn.getState() != UserSessionModel.State.LOGGED_IN) {
+                || signIn.getState() != UserSessionModel.State.LOGGED_IN || !user.isEnabled()
+                || !AuthenticationManager.isSessionValid(realm, signIn)) {
+            // A disabled (or erased-on-hold) account's sessions count as closed, as do expired ones.
             return error(Response.Status.NOT_FOUND, "session_not_found", "The user has no open session with this id");
         }
         return Response.ok(Map.of("active", true, "mfaAt", MfaSession.lastCodeCheck(signIn))).cacheControl(NO_STORE).build();

@@ -3,6 +3,7 @@ package dev.kinga.keycloak.emailchange;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.kinga.keycloak.testing.Await;
 import dev.kinga.keycloak.testing.KeycloakClient;
 import dev.kinga.keycloak.testing.KeycloakExtension;
 import dev.kinga.keycloak.testing.KeycloakServer;
@@ -100,6 +101,24 @@ class EmailChangeIT {
             assertFalse(body.contains(updated), body);
         } finally {
             expect(kc.admin("DELETE", "/" + REALM + "/authentication/required-actions/UPDATE_EMAIL/config", null), 204);
+        }
+    }
+
+    @Test
+    void anAdminWhoSwitchesTheGuardOffOrLengthensItsAgeFindsItSetRightAtOnce(KeycloakClient kc) {
+        String action = "/" + REALM + "/authentication/required-actions/UPDATE_EMAIL";
+        try {
+            JsonNode model = kc.adminGet(action);
+            java.util.Map<String, Object> off = new java.util.HashMap<>(Map.of("alias", "UPDATE_EMAIL", "providerId", "UPDATE_EMAIL",
+                    "name", model.path("name").asText(), "enabled", false, "defaultAction", false, "priority", model.path("priority").asInt()));
+            expect(kc.admin("PUT", action, off), 204);
+            Await.until(() -> kc.adminGet(action).path("enabled").asBoolean(), "the update-email action is on again");
+
+            expect(kc.admin("PUT", action + "/config", Map.of("config", Map.of("max_auth_age", "86400"))), 204);
+            Await.until(() -> "300".equals(kc.adminGet(action + "/config").at("/config/max_auth_age").asText()),
+                    "the action's maximum sign-in age is back at 5 minutes");
+        } finally {
+            kc.admin("DELETE", action + "/config", null);
         }
     }
 

@@ -160,6 +160,10 @@ class DetokenizationTrailTest {
             assertTrue(challenge.contains("acr_values=\"kinga-mfa\"") && challenge.contains("max_age=300"), challenge);
             assertFalse(r.asString().contains("stepup@"), r.asString());
         }
+        Response unsure = detokenize(TestTokens.token().permissions("pii:detokenize").keycloakWithoutKingaSessions().sign(), body);
+        assertEquals(503, unsure.statusCode(), "a 404 that is not Kinga's is not taken for a closed session: " + unsure.asString());
+        assertEquals("temporarily_unavailable", unsure.jsonPath().getString("error"));
+        assertFalse(unsure.asString().contains("stepup@"), unsure.asString());
         assertEquals(200, detokenize(TestTokens.token().permissions("pii:detokenize").amr().acr("gold").sign(), body).statusCode(),
                 "a configured ACR level counts as MFA");
         assertEquals(200, detokenize(TestTokens.token().permissions("pii:detokenize").authAgeSeconds(290L).sign(), body).statusCode());

@@ -202,6 +202,12 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
             return this;
         }
 
+        /** The session look-up meets a 404 that is not Kinga's (a Keycloak without the current Kinga jar, a proxy). */
+        public Builder keycloakWithoutKingaSessions() {
+            this.keycloakRecords = "not-kinga";
+            return this;
+        }
+
         public Builder expired() {
             this.lifetimeSeconds = -60;
             return this;
@@ -240,7 +246,8 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
             if (sid != null) {
                 claims.claim("sid", sid);
                 if (!keycloakRecords.equals("none")) {
-                    long mfaAt = keycloakRecords.equals("no-mfa") || authAgeSeconds == null ? 0 : now - authAgeSeconds;
+                    long mfaAt = keycloakRecords.equals("not-kinga") ? -1
+                            : keycloakRecords.equals("no-mfa") || authAgeSeconds == null ? 0 : now - authAgeSeconds;
                     dev.kinga.sidecar.subject.FakeKeycloak.signedIn(subject, sid, mfaAt);
                 }
             }

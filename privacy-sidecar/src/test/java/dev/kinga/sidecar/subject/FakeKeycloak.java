@@ -30,7 +30,7 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
     /** Erase calls per user id, whether or not the user was still there. */
     static final Map<String, AtomicInteger> ERASE_CALLS = new ConcurrentHashMap<>();
     private static final Pattern PRIVACY = Pattern.compile("/admin/realms/kinga/kinga-privacy/users/([^/]+)/(export|hold|erase)");
-    /** Open sign-in sessions by sid: the user and when its sign-in passed MFA (0: not). */
+    /** Open sign-in sessions by sid: the user and when its sign-in passed MFA (0: not; -1: answer a 404 that is not Kinga's). */
     static final Map<String, Map.Entry<String, Long>> SESSIONS = new ConcurrentHashMap<>();
     private static final Pattern SESSION = Pattern.compile("/admin/realms/kinga/kinga-privacy/users/([^/]+)/sessions/([^/]+)");
     private static final Pattern USER = Pattern.compile("/admin/realms/kinga/kinga-privacy/users/([^/?]+)");
@@ -133,7 +133,9 @@ public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
         Matcher signIn = SESSION.matcher(path);
         if (signIn.matches() && method.equals("GET")) {
             Map.Entry<String, Long> open = SESSIONS.get(signIn.group(2));
-            if (open == null || !open.getKey().equals(signIn.group(1))) {
+            if (open != null && open.getValue() < 0) {
+                answer(exchange, 404, "<html>Not Found</html>"); // a Keycloak without Kinga's session look-up
+            } else if (open == null || !open.getKey().equals(signIn.group(1))) {
                 answer(exchange, 404, "{\"error\":\"session_not_found\"}");
             } else {
                 answer(exchange, 200, "{\"active\":true,\"mfaAt\":" + open.getValue() + "}");

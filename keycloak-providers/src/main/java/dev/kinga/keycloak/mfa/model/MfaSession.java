@@ -19,14 +19,18 @@ public final class MfaSession {
     static final String MFA_AT = "kinga.mfa.at";
     /** "1" when the latest authentication of the session checked a code of a factor the user already had. */
     static final String CODE_CHECKED = "kinga.mfa.code";
+    /** When that code was checked (epoch seconds): written only by a code, never by an enrolment. */
+    static final String CODE_AT = "kinga.mfa.code-at";
 
     private MfaSession() {
     }
 
     /** The login passed Kinga MFA now, with a code of an existing factor. */
     public static void passed(AuthenticationSessionModel authSession) {
-        authSession.setUserSessionNote(MFA_AT, Long.toString(Time.currentTime()));
+        String now = Long.toString(Time.currentTime());
+        authSession.setUserSessionNote(MFA_AT, now);
         authSession.setUserSessionNote(CODE_CHECKED, "1");
+        authSession.setUserSessionNote(CODE_AT, now);
     }
 
     /**
@@ -45,6 +49,7 @@ public final class MfaSession {
     public static void notPassed(AuthenticationSessionModel authSession) {
         authSession.setUserSessionNote(MFA_AT, "0");
         authSession.setUserSessionNote(CODE_CHECKED, "0");
+        authSession.setUserSessionNote(CODE_AT, "0");
     }
 
     /** Whether the latest authentication of this user session checked a code of a factor the user already had. */
@@ -55,13 +60,14 @@ public final class MfaSession {
     /**
      * When the latest authentication of this user session passed Kinga MFA with a code of a
      * factor the user already had (epoch seconds), or 0: what the privacy sidecar compares a
-     * token's {@code amr} and {@code auth_time} with before it reveals personal data.
+     * token's {@code amr} and {@code auth_time} with before it reveals personal data. An enrolment
+     * later in the same session does not move it (it proves no factor).
      */
     public static long lastCodeCheck(UserSessionModel userSession) {
         if (!passedInThisAuthentication(userSession)) {
             return 0;
         }
-        return epochSeconds(userSession.getNote(MFA_AT));
+        return epochSeconds(userSession.getNote(CODE_AT));
     }
 
     /** An application-initiated action is running: MFA must not be skipped by a trusted device. */

@@ -49,6 +49,20 @@ class MfaSessionTest {
     }
 
     @Test
+    void anEnrolmentAfterACodeDoesNotMoveWhenTheCodeWasChecked() {
+        AuthenticationSessionModel login = login();
+        MfaSession.passed(login);
+        long checked = Time.currentTime();
+        Time.setOffset(240);
+        MfaSession.enrolled(login);
+
+        UserSessionModel session = userSession(notes);
+        assertTrue(MfaSession.passedInThisAuthentication(session));
+        assertTrue(Math.abs(checked - MfaSession.lastCodeCheck(session)) <= 1, "still the code's time, not the enrolment's");
+        assertTrue(MfaSession.passedWithin(login, () -> null, 300), "factor changes may follow the enrolment");
+    }
+
+    @Test
     void aTrustedDeviceSkipOverwritesAnEarlierPass() {
         AuthenticationSessionModel login = login();
         MfaSession.passed(login);
@@ -64,7 +78,7 @@ class MfaSessionTest {
         Map<String, String> earlier = new HashMap<>(Map.of(MfaSession.MFA_AT, Long.toString(Time.currentTime() - 10)));
         assertTrue(MfaSession.passedWithin(login(), () -> userSession(earlier), 300));
         assertFalse(MfaSession.passedWithin(login(), () -> null, 300), "no session, no pass");
-        Map<String, String> garbage = Map.of(MfaSession.MFA_AT, "soon", MfaSession.CODE_CHECKED, "1");
+        Map<String, String> garbage = Map.of(MfaSession.MFA_AT, "soon", MfaSession.CODE_CHECKED, "1", MfaSession.CODE_AT, "soon");
         assertFalse(MfaSession.passedWithin(login(), () -> userSession(garbage), 300));
         assertEquals(0, MfaSession.lastCodeCheck(userSession(garbage)));
         Map<String, String> future = Map.of(MfaSession.MFA_AT, Long.toString(Time.currentTime() + 60));
