@@ -2,6 +2,7 @@ package dev.kinga.keycloak.privacy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kinga.keycloak.apikey.ApiKeysOfPerson;
 import dev.kinga.keycloak.audit.AuditErasure;
 import jakarta.persistence.EntityManager;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -74,11 +75,8 @@ final class UserErasure {
                 .put("legacyRecordsKept", audit.legacyRecordsKept())
                 .put("pendingDeliveriesRewritten", audit.pendingDeliveriesRewritten());
 
-        int created = em.createQuery("update ApiKeyEntity k set k.createdBy = null where k.realmId = :realmId and k.createdBy = :user")
-                .setParameter("realmId", realm.getId()).setParameter("user", userId).executeUpdate();
-        int revoked = em.createQuery("update ApiKeyEntity k set k.revokedBy = null where k.realmId = :realmId and k.revokedBy = :user")
-                .setParameter("realmId", realm.getId()).setParameter("user", userId).executeUpdate();
-        receipt.putObject("apiKeys").put("creatorErased", created).put("revokerErased", revoked);
+        ApiKeysOfPerson.Result keys = ApiKeysOfPerson.erase(session, realm, userId);
+        receipt.putObject("apiKeys").put("creatorErased", keys.creatorErased()).put("revokerErased", keys.revokerErased());
 
         if (user == null) {
             keycloak.put("user", 0);

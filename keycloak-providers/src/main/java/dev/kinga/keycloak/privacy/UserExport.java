@@ -4,7 +4,7 @@ import dev.kinga.keycloak.mfa.model.MfaIds;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kinga.keycloak.apikey.jpa.ApiKeyEntity;
+import dev.kinga.keycloak.apikey.ApiKeysOfPerson;
 import dev.kinga.keycloak.audit.AuditErasure;
 import dev.kinga.keycloak.audit.AuditRecordJson;
 import dev.kinga.keycloak.audit.Scrubber;
@@ -23,7 +23,6 @@ import org.keycloak.models.utils.ModelToRepresentation;
 import org.keycloak.services.managers.UserConsentManager;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -203,24 +202,6 @@ final class UserExport {
     }
 
     private ArrayNode apiKeysCreated(UserModel user) {
-        ArrayNode keys = JSON.createArrayNode();
-        List<ApiKeyEntity> created = em.createQuery("select k from ApiKeyEntity k where k.realmId = :realmId"
-                        + " and k.createdBy = :user order by k.createdAt", ApiKeyEntity.class)
-                .setParameter("realmId", realm.getId())
-                .setParameter("user", user.getId())
-                .getResultList();
-        for (ApiKeyEntity key : created) {
-            ClientModel client = realm.getClientById(key.getClientId());
-            ObjectNode node = keys.addObject();
-            node.put("prefix", key.getPrefix());
-            node.put("name", key.getName());
-            node.put("clientId", client == null ? null : client.getClientId());
-            node.put("createdAt", Instant.ofEpochMilli(key.getCreatedAt()).toString());
-            node.put("expiresAt", Instant.ofEpochMilli(key.getExpiresAt()).toString());
-            if (key.getRevokedAt() != null) {
-                node.put("revokedAt", Instant.ofEpochMilli(key.getRevokedAt()).toString());
-            }
-        }
-        return keys;
+        return ApiKeysOfPerson.export(session, realm, user.getId());
     }
 }

@@ -91,6 +91,12 @@ class ApiKeyConsoleIT {
         String prefix = created.path("key").path("prefix").asText();
         assertEquals(PLATFORM_ADMIN, kc.adminGet("/" + REALM + "/users/" + created.path("key").path("createdBy").asText())
                 .path("username").asText(), "the key records who created it");
+        JsonNode export = kc.adminGet("/" + REALM + "/kinga-privacy/users/" + created.path("key").path("createdBy").asText() + "/export");
+        assertTrue(export.path("apiKeysCreated").toString().contains("\"prefix\":\"" + prefix + "\""),
+                "the creator's data export lists the key (never the key itself): " + export.path("apiKeysCreated"));
+        String secret = created.path("apiKey").asText();
+        assertTrue(secret.length() > 20, "the new key is shown once: " + created);
+        assertFalse(export.toString().contains(secret), "no key in an export");
         expect(kc.send("POST", api + "/clients/kinga-reports-service/keys/" + prefix + "/revoke", null, token), 200);
 
         // A therapist signs in the same way but has no realm-management roles.
