@@ -1,6 +1,8 @@
 package dev.kinga.sidecar.subject;
 
 import dev.kinga.sidecar.connector.KeycloakPrivacy;
+import dev.kinga.sidecar.jobs.LeasedJobs;
+import dev.kinga.sidecar.jobs.LeasedJobs.Claim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -76,10 +78,6 @@ public class DsrWorker {
         return t;
     });
 
-    /** A job this worker holds: the request and the attempt it is on (the fence: a worker whose lease was taken over finds another). */
-    record Claim(String id, int attempt) {
-    }
-
     /**
      * Drains the queue: claims up to {@code kinga.dsr.workers} jobs in one transaction (rows
      * locked with {@code SKIP LOCKED}, so other sidecars take others) and runs them at once, batch
@@ -88,28 +86,27 @@ public class DsrWorker {
      */
     @Scheduled(every = "${kinga.dsr.poll-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
-        Instant until = Instant.now().plus(config.drainLimit());
-        while (Instant.now().isBefore(until)) {
-            List<Claim> batch = claim(config.workers());
-            if (batch.isEmpty()) {
-                break;
-            }
-            List<Future<?>> running = new ArrayList<>();
-            for (Claim claim : batch) {
-                running.add(pool.submit(() -> run(claim)));
-            }
-            for (Future<?> job : running) {
-                try {
-                    job.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (ExecutionException e) {
-                    LOG.errorf("data-subject request worker: %s", e.getCause().getClass().getName());
-                }
+        LeasedJobs.drain(config.drainLimit(), () -> claim(config.workers()), this::runAll);
+        deleteExpiredArchives();
+    }
+
+    /** Runs a batch at once on the worker pool; false when this node is shutting down. */
+    private boolean runAll(List<Claim> batch) {
+        List<Future<?>> running = new ArrayList<>();
+        for (Claim claim : batch) {
+            running.add(pool.submit(() -> run(claim)));
+        }
+        for (Future<?> job : running) {
+            try {
+                job.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (ExecutionException e) {
+                LOG.errorf("data-subject request worker: %s", e.getCause().getClass().getName());
             }
         }
-        deleteExpiredArchives();
+        return true;
     }
 
     void stopWorkers(@Observes ShutdownEvent stop) {
@@ -358,8 +355,7 @@ public class DsrWorker {
             r.leaseUntil = null;
             LOG.warnf("data-subject request %s failed after %d attempts: %s", claim.id(), r.attempts, r.lastError);
         } else {
-            long factor = 1L << Math.min(r.attempts - 1, 10);
-            r.leaseUntil = requests.now().plus(config.retryDelay().multipliedBy(factor)); // claimed again after the back-off
+            r.leaseUntil = requests.now().plus(LeasedJobs.backoff(config.retryDelay(), r.attempts)); // claimed again after the back-off
             LOG.infof("data-subject request %s: attempt %d failed (%s), retrying at %s", claim.id(), r.attempts, r.lastError, r.leaseUntil);
         }
     }

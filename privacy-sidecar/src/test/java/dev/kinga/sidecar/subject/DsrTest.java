@@ -1,5 +1,6 @@
 package dev.kinga.sidecar.subject;
 
+import dev.kinga.sidecar.jobs.LeasedJobs;
 import dev.kinga.sidecar.security.RequestSignature;
 import dev.kinga.sidecar.security.TestTokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -419,7 +420,7 @@ class DsrTest {
             List<java.util.concurrent.Future<?>> racers = new java.util.ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 racers.add(pool.submit(() -> {
-                    for (DsrWorker.Claim claimed = worker.claim(); claimed != null; claimed = worker.claim()) {
+                    for (LeasedJobs.Claim claimed = worker.claim(); claimed != null; claimed = worker.claim()) {
                         worker.run(claimed);
                     }
                 }));

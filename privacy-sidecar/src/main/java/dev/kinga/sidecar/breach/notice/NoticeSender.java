@@ -5,6 +5,8 @@ import dev.kinga.sidecar.audit.AuditTrail;
 import dev.kinga.sidecar.breach.BreachClock;
 import dev.kinga.sidecar.breach.BreachIncident;
 import dev.kinga.sidecar.connector.KeycloakPrivacy;
+import dev.kinga.sidecar.jobs.LeasedJobs;
+import dev.kinga.sidecar.jobs.LeasedJobs.Claim;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
 import io.quarkus.scheduler.Scheduled;
@@ -18,6 +20,7 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -38,6 +41,8 @@ public class NoticeSender {
 
     private static final Logger LOG = Logger.getLogger(NoticeSender.class);
     private static final int BATCH = 20;
+    /** One poll sends for at most this long, then lets the next start. */
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(50);
 
     @Inject
     EntityManager em;
@@ -60,17 +65,12 @@ public class NoticeSender {
     @Inject
     BreachConfig config;
 
-    /** A notice this sender holds, and the attempt it is on: the fence against a sender whose lease ran out. */
-    record Claim(String id, int attempt) {
-    }
-
     @Scheduled(every = "${kinga.breach.notice-poll:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
-        Instant until = Instant.now().plusSeconds(50);
-        List<Claim> batch;
-        while (Instant.now().isBefore(until) && !(batch = claim()).isEmpty()) {
+        LeasedJobs.drain(DRAIN_LIMIT, this::claim, batch -> {
             batch.forEach(this::deliver);
-        }
+            return true;
+        });
     }
 
     @Transactional
@@ -193,7 +193,7 @@ public class NoticeSender {
             trail.appendByService("BREACH_NOTICE_FAILED", Map.of("incident", n.incidentId, "notice", n.id, "user", n.userId,
                     "attempts", n.attempts));
         } else {
-            n.nextAttemptAt = clock.now().plus(config.noticeRetryDelay().multipliedBy(1L << Math.min(10, n.attempts - 1)));
+            n.nextAttemptAt = clock.now().plus(LeasedJobs.backoff(config.noticeRetryDelay(), n.attempts));
         }
     }
 }
