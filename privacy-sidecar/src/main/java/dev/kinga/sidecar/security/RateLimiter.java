@@ -1,5 +1,6 @@
 package dev.kinga.sidecar.security;
 
+import dev.kinga.signature.RequestSignature;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;

@@ -2,7 +2,7 @@ package dev.kinga.sidecar.selfservice;
 
 import dev.kinga.sidecar.connector.KeycloakConfig;
 import dev.kinga.sidecar.security.SelfServiceSettings;
-import dev.kinga.sidecar.subject.DsrConfig;
+import dev.kinga.sidecar.dsr.DsrConfig;
 import jakarta.inject.Inject;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;

@@ -1,7 +1,7 @@
 package dev.kinga.sidecar.breach;
 
 import dev.kinga.sidecar.security.TestTokens;
-import dev.kinga.sidecar.subject.FakeKeycloak;
+import dev.kinga.sidecar.dsr.FakeKeycloak;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(TestTokens.class)
-@QuarkusTestResource(dev.kinga.sidecar.subject.FakeKeycloak.class)
+@QuarkusTestResource(dev.kinga.sidecar.dsr.FakeKeycloak.class)
 class BreachRegisterTest {
 
     private static final String DPO = TestTokens.token().subject("dpo-" + UUID.randomUUID()).permissions("breach:manage", "breach:read",

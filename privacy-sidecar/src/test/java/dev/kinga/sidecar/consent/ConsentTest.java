@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(TestTokens.class)
-@QuarkusTestResource(dev.kinga.sidecar.subject.FakeKeycloak.class)
+@QuarkusTestResource(dev.kinga.sidecar.dsr.FakeKeycloak.class)
 class ConsentTest {
 
     private static final String OFFICER = TestTokens.withPermissions("consent:manage", "audit:read");
@@ -61,9 +61,9 @@ class ConsentTest {
     void grantsAndWithdrawalsAreAddedAndTheLatestCounts() {
         String key = purpose();
         as(OFFICER, "PUT", "/api/v1/consent/purposes/" + key, Map.of("text", "v1", "version", 1));
-        var early = dev.kinga.sidecar.subject.FakeKeycloak.addUser("early-" + System.nanoTime());
-        var late = dev.kinga.sidecar.subject.FakeKeycloak.addUser("late-" + System.nanoTime());
-        var gone = dev.kinga.sidecar.subject.FakeKeycloak.addUser("gone-" + System.nanoTime());
+        var early = dev.kinga.sidecar.dsr.FakeKeycloak.addUser("early-" + System.nanoTime());
+        var late = dev.kinga.sidecar.dsr.FakeKeycloak.addUser("late-" + System.nanoTime());
+        var gone = dev.kinga.sidecar.dsr.FakeKeycloak.addUser("gone-" + System.nanoTime());
         assertEquals(201, record(early, key, "grant", null).statusCode());
         as(OFFICER, "PUT", "/api/v1/consent/purposes/" + key, Map.of("text", "v2", "version", 2));
         Response granted = record(late, key, "grant", "paper-form");
@@ -90,7 +90,7 @@ class ConsentTest {
     void peopleSeeAndChangeOnlyTheirOwnConsents() {
         String key = purpose();
         as(OFFICER, "PUT", "/api/v1/consent/purposes/" + key, Map.of("text", "Reminders by SMS", "version", 1));
-        String me = dev.kinga.sidecar.subject.FakeKeycloak.addUser("me-" + UUID.randomUUID());
+        String me = dev.kinga.sidecar.dsr.FakeKeycloak.addUser("me-" + UUID.randomUUID());
         String token = TestTokens.person(me).permissions("own-data:read", "own-data:write").sign();
         Response stale = as(token, "POST", "/api/v1/me/consents", Map.of("purpose", key, "action", "grant", "version", 7));
         assertEquals(409, stale.statusCode(), "a grant to a text the person was not shown is refused");
@@ -105,7 +105,7 @@ class ConsentTest {
         assertEquals(201, as(token, "POST", "/api/v1/me/consents", Map.of("purpose", key, "action", "withdraw")).statusCode());
         assertFalse(as(token, "GET", "/api/v1/me/consents", null).jsonPath().getBoolean("mine.current[0].granted"));
 
-        String other = TestTokens.person(dev.kinga.sidecar.subject.FakeKeycloak.addUser("someone-else-" + UUID.randomUUID()))
+        String other = TestTokens.person(dev.kinga.sidecar.dsr.FakeKeycloak.addUser("someone-else-" + UUID.randomUUID()))
                 .permissions("own-data:read").sign();
         assertEquals(List.of(), as(other, "GET", "/api/v1/me/consents", null).jsonPath().getList("mine.history"));
         assertEquals(403, as(other, "POST", "/api/v1/me/consents", Map.of("purpose", key, "action", "grant")).statusCode(),
@@ -117,7 +117,7 @@ class ConsentTest {
     void badInputGetsAClearError() {
         String key = purpose();
         as(OFFICER, "PUT", "/api/v1/consent/purposes/" + key, Map.of("text", "t", "version", 1));
-        String person = dev.kinga.sidecar.subject.FakeKeycloak.addUser("bad-" + System.nanoTime());
+        String person = dev.kinga.sidecar.dsr.FakeKeycloak.addUser("bad-" + System.nanoTime());
         assertEquals(400, as(OFFICER, "PUT", "/api/v1/consent/purposes/Bad Key", Map.of("text", "t", "version", 1)).statusCode());
         assertEquals(400, as(OFFICER, "PUT", "/api/v1/consent/purposes/" + purpose(), Map.of("version", 1)).statusCode());
         assertEquals(400, as(OFFICER, "PUT", "/api/v1/consent/purposes/" + purpose(), Map.of("text", "t", "version", 0)).statusCode());

@@ -225,7 +225,7 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
 
         public String sign() {
             if (defaultSubject) {
-                dev.kinga.sidecar.subject.FakeKeycloak.knownPerson(subject);
+                dev.kinga.sidecar.dsr.FakeKeycloak.knownPerson(subject);
             }
             long now = System.currentTimeMillis() / 1000;
             var claims = Jwt.issuer(issuer)
@@ -248,7 +248,7 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
                 if (!keycloakRecords.equals("none")) {
                     long mfaAt = keycloakRecords.equals("not-kinga") ? -1
                             : keycloakRecords.equals("no-mfa") || authAgeSeconds == null ? 0 : now - authAgeSeconds;
-                    dev.kinga.sidecar.subject.FakeKeycloak.signedIn(subject, sid, mfaAt);
+                    dev.kinga.sidecar.dsr.FakeKeycloak.signedIn(subject, sid, mfaAt);
                 }
             }
             return claims.jws().keyId("test").sign(key);

@@ -3,7 +3,7 @@ package dev.kinga.sidecar.breach.alert;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.kinga.sidecar.subject.PersonalDataStore;
+import dev.kinga.sidecar.dsr.PersonalDataStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

@@ -6,7 +6,7 @@ import dev.kinga.sidecar.security.BadRequestException;
 import dev.kinga.sidecar.security.Permissions;
 import dev.kinga.sidecar.security.RateLimiter;
 import dev.kinga.sidecar.security.Refusal;
-import dev.kinga.sidecar.security.RequestSignature;
+import dev.kinga.signature.RequestSignature;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;

@@ -1,7 +1,7 @@
 package dev.kinga.sidecar.breach.alert;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kinga.sidecar.security.RequestSignature;
+import dev.kinga.signature.RequestSignature;
 import dev.kinga.sidecar.security.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(TestTokens.class)
-@QuarkusTestResource(dev.kinga.sidecar.subject.FakeKeycloak.class)
+@QuarkusTestResource(dev.kinga.sidecar.dsr.FakeKeycloak.class)
 class AlertsTest {
 
     static final String KEY = "test-audit-intake-key-0123456789abcdef";
