@@ -1,16 +1,14 @@
 package dev.kinga.keycloak.apikey;
 
-import org.keycloak.Config;
+import dev.kinga.keycloak.adminapi.AdminResourceFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
-import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
-import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /** Serves {@link ApiKeyAdminResource} at {@code /admin/realms/{realm}/kinga-api-keys}. */
-public class ApiKeyAdminResourceProviderFactory implements AdminRealmResourceProviderFactory, AdminRealmResourceProvider {
+public class ApiKeyAdminResourceProviderFactory extends AdminResourceFactory {
 
     public static final String PROVIDER_ID = "kinga-api-keys";
     private ApiKeys keys;
@@ -21,28 +19,13 @@ public class ApiKeyAdminResourceProviderFactory implements AdminRealmResourcePro
     }
 
     @Override
-    public AdminRealmResourceProvider create(KeycloakSession session) {
-        return this;
-    }
-
-    @Override
     public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
                               AdminEventBuilder adminEvent) {
         return new ApiKeyAdminResource(session, realm, auth, adminEvent, keys);
     }
 
     @Override
-    public void init(Config.Scope scope) {
-        // configured through the kinga-api-key client authenticator
-    }
-
-    @Override
     public void postInit(KeycloakSessionFactory factory) {
         keys = ApiKeys.of(factory);
-    }
-
-    @Override
-    public void close() {
-        // nothing held
     }
 }

@@ -1,7 +1,7 @@
 package dev.kinga.keycloak.audit;
 
 import dev.kinga.keycloak.audit.jpa.AuditOutboxEntity;
-import dev.kinga.keycloak.crypto.Hmac;
+import dev.kinga.signature.RequestSignature;
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 import org.keycloak.cluster.ClusterProvider;
@@ -15,13 +15,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -202,8 +199,8 @@ final class AuditForwarder {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
             if (config.sinkSigningKey() != null) {
                 String timestamp = Long.toString(System.currentTimeMillis() / 1000);
-                request.header("X-Kinga-Timestamp", timestamp)
-                        .header("X-Kinga-Signature", "v1=" + signature(config.sinkSigningKey(), "POST", uri.getRawPath(), timestamp, body));
+                request.header(RequestSignature.TIMESTAMP_HEADER, timestamp).header(RequestSignature.SIGNATURE_HEADER,
+                        RequestSignature.header(config.sinkSigningKey(), "POST", uri.getRawPath(), timestamp, body));
             }
             int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             return status >= 200 && status < 300 ? null : new Failure("HTTP " + status, REFUSED.contains(status));
@@ -212,20 +209,6 @@ final class AuditForwarder {
             return new Failure("interrupted", false);
         } catch (Exception e) {
             return new Failure(e.getClass().getSimpleName(), false);
-        }
-    }
-
-    /**
-     * {@code HMAC-SHA256(key, method "\n" path "\n" timestamp "\n" hex(SHA-256(body)))} in hex: the
-     * scheme the sidecar also uses towards application connectors (docs/connectors.md).
-     */
-    static String signature(byte[] key, String method, String path, String timestamp, byte[] body) {
-        try {
-            String bodyHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-            return HexFormat.of().formatHex(Hmac.sha256(key,
-                    (method + "\n" + path + "\n" + timestamp + "\n" + bodyHash).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
         }
     }
 

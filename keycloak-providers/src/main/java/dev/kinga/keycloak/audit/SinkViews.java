@@ -1,5 +1,6 @@
 package dev.kinga.keycloak.audit;
 
+import dev.kinga.signature.RequestSignature;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jboss.logging.Logger;
@@ -65,8 +66,8 @@ final class SinkViews {
             HttpRequest request = HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofMillis(config.sinkTimeoutMillis()))
                     .header("Accept", "application/json")
-                    .header("X-Kinga-Timestamp", timestamp)
-                    .header("X-Kinga-Signature", "v1=" + AuditForwarder.signature(config.sinkSigningKey(), "GET", uri.getRawPath(),
+                    .header(RequestSignature.TIMESTAMP_HEADER, timestamp)
+                    .header(RequestSignature.SIGNATURE_HEADER, RequestSignature.header(config.sinkSigningKey(), "GET", uri.getRawPath(),
                             timestamp, new byte[0]))
                     .GET().build();
             HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());

@@ -1,5 +1,6 @@
 package dev.kinga.keycloak.privacy;
 
+import dev.kinga.keycloak.adminapi.AdminResourceFactory;
 import dev.kinga.keycloak.audit.AuditConfig;
 
 import org.keycloak.Config;
@@ -9,15 +10,13 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
-import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
-import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 import java.util.List;
 import java.util.Set;
 
 /** Serves {@link PrivacyResource} at {@code /admin/realms/{realm}/kinga-privacy}. */
-public class PrivacyResourceProviderFactory implements AdminRealmResourceProviderFactory, AdminRealmResourceProvider {
+public class PrivacyResourceProviderFactory extends AdminResourceFactory {
 
     public static final String PROVIDER_ID = "kinga-privacy";
     static final String AGENT_ROLE = "agent-role";
@@ -28,11 +27,6 @@ public class PrivacyResourceProviderFactory implements AdminRealmResourceProvide
     @Override
     public String getId() {
         return PROVIDER_ID;
-    }
-
-    @Override
-    public AdminRealmResourceProvider create(KeycloakSession session) {
-        return this;
     }
 
     @Override
@@ -60,10 +54,5 @@ public class PrivacyResourceProviderFactory implements AdminRealmResourceProvide
     public void postInit(KeycloakSessionFactory factory) {
         // The roles the audit trail treats as privileged: accounts holding one are not erased here.
         privilegedRoles = Set.copyOf(AuditConfig.of(factory).privilegedRoles());
-    }
-
-    @Override
-    public void close() {
-        // nothing held
     }
 }
