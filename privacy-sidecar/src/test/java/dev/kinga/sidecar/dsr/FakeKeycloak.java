@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 /**
  * Unit-test stand-in for Keycloak's token endpoint, user look-up and {@code kinga-privacy}
  * endpoint, with users in memory; it counts erasures and can be told to fail. The real endpoint
- * is tested against a real Keycloak (keycloak-providers' PrivacyIT and the sidecar end-to-end IT).
+ * is tested against a real Keycloak (system-tests' PrivacyIT and SidecarWithKeycloakIT).
  */
 public class FakeKeycloak implements QuarkusTestResourceLifecycleManager {
 

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Load script (not a test of speed) for data-subject requests on the real stack: the export of a
  * person with 10,000 audit records in Keycloak and 1,000 records in an app, and 1,000 erasures
  * (no grace period, one app connector) queued at once and drained by one sidecar. Run with
- * {@code mvn verify -Pbenchmark -pl keycloak-providers -Dit.test=DsrBenchmark}; figures are printed
+ * {@code mvn verify -Pbenchmark -pl system-tests -Dit.test=DsrBenchmark}; figures are printed
  * and written to target/benchmarks/dsr.md (copied into docs/benchmarks.md by hand).
  */
 class DsrBenchmark {

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stock browser flow with its OTP form (realm "stock", same brute-force and event settings).
  * Each login is a fresh browser: login page, credentials, code, redirect to the app; logins
  * alternate between the two and run one at a time. Each user logs in once (codes are one-time).
- * Run with {@code mvn verify -Pbenchmark -pl keycloak-providers -Dit.test=MfaLoginBenchmark}.
+ * Run with {@code mvn verify -Pbenchmark -pl system-tests -Dit.test=MfaLoginBenchmark}.
  */
 class MfaLoginBenchmark {
 

@@ -30,7 +30,7 @@ import java.util.stream.Stream;
 /**
  * A real Keycloak 26.7.3 (the distribution unpacked by Maven) run as a separate process with
  * Kinga's jars in {@code providers/} and realm-config imported. Configured by the system
- * properties failsafe sets (see keycloak-providers/pom.xml).
+ * properties failsafe sets (see system-tests/pom.xml).
  */
 public final class KeycloakServer {
 
