@@ -46,7 +46,7 @@ public class ApiKeyClientAuthenticatorFactory implements ClientAuthenticatorFact
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        factory.register(ClientRemovalCleanup::onEvent);
+        factory.register(RemovalCleanup::onEvent);
         if (!keys.config().registerInClientFlow()) {
             return;
         }

@@ -105,4 +105,35 @@ class ApiKeyConsoleIT {
         assertEquals(403, kc.send("POST", api + "/clients/kinga-reports-service/keys", Map.of(
                 "name", "x", "scopes", List.of("system"), "expiresInDays", 1), therapist).statusCode());
     }
+
+    @Test
+    void anAdminWhoseAccountIsDeletedIsForgottenInTheKeysTheyCreatedAndRevoked(KeycloakClient kc) {
+        // Not through the privacy endpoint: an admin deletes the account in the admin console.
+        String username = "keymaker-" + Long.toHexString(System.nanoTime());
+        String userId = kc.createUser(REALM, username, PASSWORD);
+        String realmManagement = kc.adminGet("/" + REALM + "/clients?clientId=realm-management").get(0).path("id").asText();
+        JsonNode roles = KeycloakClient.JSON.createArrayNode()
+                .add(kc.adminGet("/" + REALM + "/clients/" + realmManagement + "/roles/view-clients"))
+                .add(kc.adminGet("/" + REALM + "/clients/" + realmManagement + "/roles/manage-clients"));
+        expect(kc.admin("POST", "/" + REALM + "/users/" + userId + "/role-mappings/clients/" + realmManagement, roles), 204);
+        String redirect = kc.baseUrl() + "/realms/" + REALM + "/kinga-api-keys/console";
+        String token = kc.browserLogin(REALM, CONSOLE_CLIENT, redirect, username, PASSWORD).path("access_token").asText();
+        String api = kc.baseUrl() + "/admin/realms/" + REALM + "/kinga-api-keys/clients/kinga-reports-service/keys";
+        String prefix = json(expect(kc.send("POST", api, Map.of("name", "made by " + username,
+                "scopes", List.of("kinga-api/metrics:read"), "expiresInDays", 7), token), 201)).path("key").path("prefix").asText();
+        expect(kc.send("POST", api + "/" + prefix + "/revoke", null, token), 200);
+        JsonNode before = keyWithPrefix(kc, prefix);
+        assertEquals(userId, before.path("createdBy").asText(), before.toString());
+        assertEquals(userId, before.path("revokedBy").asText(), before.toString());
+
+        expect(kc.admin("DELETE", "/" + REALM + "/users/" + userId, null), 204);
+
+        JsonNode after = keyWithPrefix(kc, prefix);
+        assertFalse(after.toString().contains(userId), "the deleted account's id is gone from the key: " + after);
+        assertEquals(prefix, after.path("prefix").asText(), "the key itself stays with its client");
+    }
+
+    private static JsonNode keyWithPrefix(KeycloakClient kc, String prefix) {
+        return kc.adminGet("/" + REALM + "/kinga-api-keys/clients/kinga-reports-service/keys/" + prefix);
+    }
 }

@@ -4,16 +4,19 @@ import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.provider.ProviderEvent;
 
 /**
- * Deletes the API keys of a client, or of a whole realm, in the transaction that deletes it:
- * no key row outlives the client it authenticated (a new client with the same client id starts
- * without keys).
+ * Keeps the API-key table in step with what Keycloak removes, in the transaction that removes it:
+ * a client's or a realm's keys are deleted (no key row outlives the client it authenticated, and a
+ * new client with the same client id starts without keys); a removed user is forgotten in the keys
+ * they created or revoked, however the user was removed (the privacy endpoint's erasure, or an
+ * admin deleting the account).
  */
-final class ClientRemovalCleanup {
+final class RemovalCleanup {
 
-    private ClientRemovalCleanup() {
+    private RemovalCleanup() {
     }
 
     static void onEvent(ProviderEvent event) {
@@ -22,6 +25,8 @@ final class ClientRemovalCleanup {
             delete(removed.getKeycloakSession(), "kingaApiKeysDeleteOfClient", client.getRealm(), client.getId());
         } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
             delete(removed.getKeycloakSession(), "kingaApiKeysDeleteOfRealm", removed.getRealm(), null);
+        } else if (event instanceof UserModel.UserRemovedEvent removed) {
+            ApiKeysOfPerson.erase(removed.getKeycloakSession(), removed.getRealm(), removed.getUser().getId());
         }
     }
 
