@@ -56,6 +56,7 @@ cluster_database() {
   fi
   DB_USER="kinga_cluster"
   DB_PASSWORD="$(cat "$password_file")"
+  MAX_CONNECTIONS="$(as_postgres psql -tA -p "$port" -c 'show max_connections' 2>/dev/null || echo 100)"
   as_postgres psql -q -p "$port" -v ON_ERROR_STOP=1 >/dev/null <<SQL || die "could not make role $DB_USER and its databases (as the postgres account)"
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
@@ -100,6 +101,17 @@ balancer_config() {
       "$ROOT/deploy/cluster/haproxy.cfg"
 }
 
+# Every pool together stays under PostgreSQL's max_connections (docs/operations.md, "Connection
+# pools"): 10 kept for admin sessions and the superuser, each sidecar at most 10, each Keycloak node
+# the rest halved. Sets KC_POOL and SIDECAR_POOL.
+pool_sizes() {
+  local max="${MAX_CONNECTIONS:-${KINGA_CLUSTER_MAX_CONNECTIONS:-100}}"
+  SIDECAR_POOL=10
+  KC_POOL=$(( (max - 10 - 2 * SIDECAR_POOL) / 2 ))
+  (( KC_POOL >= 10 )) || die "PostgreSQL allows only $max connections: two Keycloak nodes and two sidecars need at least 50"
+  say "connection pools: Keycloak ${KC_POOL} per node, sidecar ${SIDECAR_POOL} per node, of PostgreSQL's $max"
+}
+
 await_ready() {
   local pid="$1" port="$2" path="$3" what="$4" waited=0
   until http_ok "$port" "$path"; do
@@ -122,6 +134,7 @@ cluster() {
   fetch_keycloak
   fetch_mail_sink
   cluster_database
+  pool_sizes
   cluster_keycloak
   keycloak_keys
   sidecar_keys
@@ -157,6 +170,7 @@ cluster() {
       exec bash "$CLUSTER_KC/bin/kc.sh" start --optimized \
         --hostname="http://localhost:$HTTP_PORT" --proxy-headers=xforwarded --proxy-trusted-addresses=127.0.0.1 \
         --http-enabled=true --http-host=127.0.0.1 \
+        --db-pool-initial-size=5 --db-pool-min-size=5 --db-pool-max-size="$KC_POOL" \
         --http-port="${NODE_PORTS[$i]}" --http-management-port="${NODE_MANAGEMENT_PORTS[$i]}" \
         --cache-embedded-network-bind-address=127.0.0.1 --cache-embedded-network-bind-port="${NODE_JGROUPS_PORTS[$i]}" \
         --import-realm \
@@ -175,7 +189,7 @@ cluster() {
   for i in 0 1; do
     say "starting sidecar ${NODE_NAMES[$i]} on port ${SIDECAR_NODE_PORTS[$i]}"
     (set -a && . "$SIDECAR_KEYS" && set +a &&
-      QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_MANAGEMENT_HOST=127.0.0.1 \
+      QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_DATASOURCE_JDBC_MAX_SIZE="$SIDECAR_POOL" \
       QUARKUS_HTTP_PORT="${SIDECAR_NODE_PORTS[$i]}" KINGA_SIDECAR_MANAGEMENT_PORT="${SIDECAR_NODE_MANAGEMENT_PORTS[$i]}" \
       KINGA_SIDECAR_DB_URL="$SIDECAR_DB_URL" KINGA_SIDECAR_DB_USERNAME="$DB_USER" KINGA_SIDECAR_DB_PASSWORD="$DB_PASSWORD" \
       KINGA_KEYCLOAK_URL="http://localhost:$HTTP_PORT" KINGA_KEYCLOAK_CLIENT_KEY_FILE="$sidecar_key" \

@@ -56,7 +56,7 @@ final class Anchors {
         details.put("anchoredHash", head.getLastHash());
         details.put("anchorKeyId", config.anchorKeys().activeKeyId());
         details.put("anchorMac", config.anchorKeys().mac(ANCHOR_PURPOSE, realm.getId(), seq, head.getLastHash()));
-        new AuditTrail(session, config).append(realm.getId(), realm.getName(), new AuditEntry(System.currentTimeMillis(),
+        new AuditTrail(session).append(realm.getId(), new AuditEntry(System.currentTimeMillis(),
                 ANCHOR, Severity.INFO, "SUCCESS", actorUserId, actorClientId, null, null, "kinga-audit/anchor", details));
         return seq;
     }
@@ -88,7 +88,7 @@ final class Anchors {
             details.put("anchorKeyId", config.anchorKeys().activeKeyId());
             details.put("anchorMac", config.anchorKeys().mac(CHECKPOINT_PURPOSE, realm.getId(), checkpoint.getSeq(), checkpoint.getHash()));
         }
-        new AuditTrail(session, config).append(realm.getId(), realm.getName(), new AuditEntry(System.currentTimeMillis(),
+        new AuditTrail(session).append(realm.getId(), new AuditEntry(System.currentTimeMillis(),
                 PRUNED, Severity.WARNING, "SUCCESS", actorUserId, actorClientId, null, null, "kinga-audit/prune", details));
         return pruned;
     }

@@ -33,7 +33,10 @@ public record AuditConfig(
         int stuffingUserThreshold,
         int stuffingWindowSeconds,
         Set<String> privilegedRoles,
-        Set<String> guardedClients) {
+        Set<String> guardedClients,
+        int sequencerBatchSize,
+        int sequencerWindowMillis,
+        int maxMergeDelaySeconds) {
 
     /**
      * How old the first record after the newest anchor may be before {@code verify} calls its
@@ -70,6 +73,9 @@ public record AuditConfig(
     static final String STUFFING_THRESHOLD = "stuffing-user-threshold";
     static final String STUFFING_WINDOW = "stuffing-window-seconds";
     static final String PRIVILEGED_ROLES = "privileged-roles";
+    static final String SEQUENCER_BATCH = "sequencer-batch-size";
+    static final String SEQUENCER_WINDOW = "sequencer-window-ms";
+    static final String MAX_MERGE_DELAY = "max-merge-delay-seconds";
 
     static final String GUARDED_CLIENTS = "guarded-clients";
     static final String DEFAULT_GUARDED_CLIENTS = "kinga-sidecar,kinga-compliance-cli,kinga-my-data,kinga-api-key-console,kinga-api";
@@ -126,7 +132,10 @@ public record AuditConfig(
                 positive(scope, STUFFING_THRESHOLD, 10),
                 positive(scope, STUFFING_WINDOW, 300),
                 Set.copyOf(split(scope.get(PRIVILEGED_ROLES, DEFAULT_PRIVILEGED_ROLES))),
-                Set.copyOf(split(scope.get(GUARDED_CLIENTS, DEFAULT_GUARDED_CLIENTS))));
+                Set.copyOf(split(scope.get(GUARDED_CLIENTS, DEFAULT_GUARDED_CLIENTS))),
+                positive(scope, SEQUENCER_BATCH, 1000),
+                positive(scope, SEQUENCER_WINDOW, 50),
+                positive(scope, MAX_MERGE_DELAY, 5));
     }
 
     /**

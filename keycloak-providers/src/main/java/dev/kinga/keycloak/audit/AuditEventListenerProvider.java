@@ -41,7 +41,7 @@ public class AuditEventListenerProvider implements EventListenerProvider {
     private final List<Runnable> pendingAppends = new ArrayList<>();
     private boolean prepareEnlisted;
 
-    /** @param afterCommit run after the transaction ends when records were queued for sinks */
+    /** @param afterCommit run after a transaction that queued records commits (wakes the sequencer) */
     AuditEventListenerProvider(KeycloakSession session, AuditConfig config, Runnable afterCommit) {
         this.session = session;
         this.config = config;
@@ -104,17 +104,17 @@ public class AuditEventListenerProvider implements EventListenerProvider {
     }
 
     /**
-     * Appends in the prepare phase of this transaction: still inside it (the records commit or
-     * roll back with the event), but as late as possible, so the realm's chain head stays locked
-     * only for the commit itself and concurrent logins barely wait for each other.
+     * Queues in the prepare phase of this transaction: still inside it (the records commit or
+     * roll back with the event), after the work the event describes. The insert touches no shared
+     * row; after the commit the sequencer is woken to give the records their place in the chain.
      */
     private void appendBeforeCommit(RealmModel realm, AuditEntry entry,
                                     Function<SecurityDetector, List<AuditEntry>> alertsFor) {
         pendingAppends.add(() -> {
-            AuditTrail trail = new AuditTrail(session, config);
-            trail.append(realm.getId(), realm.getName(), entry);
+            AuditTrail trail = new AuditTrail(session);
+            trail.append(realm.getId(), entry);
             for (AuditEntry alert : alertsFor.apply(new SecurityDetector(session, config))) {
-                trail.append(realm.getId(), realm.getName(), alert);
+                trail.append(realm.getId(), alert);
             }
         });
         if (prepareEnlisted) {
@@ -133,9 +133,6 @@ public class AuditEventListenerProvider implements EventListenerProvider {
                 pendingAppends.clear();
             }
         });
-        if (config.sinks().isEmpty()) {
-            return;
-        }
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
             protected void commitImpl() {
@@ -144,7 +141,7 @@ public class AuditEventListenerProvider implements EventListenerProvider {
 
             @Override
             protected void rollbackImpl() {
-                // nothing was queued
+                // nothing was queued: the records rolled back with the work
             }
         });
     }

@@ -32,6 +32,7 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
     private AuditConfig config;
     private ScheduledExecutorService executor;
     private AuditForwarder forwarder;
+    private AuditSequencer sequencer;
 
     @Override
     public String getId() {
@@ -48,7 +49,7 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
 
     @Override
     public EventListenerProvider create(KeycloakSession session) {
-        return new AuditEventListenerProvider(session, config, this::wakeForwarder);
+        return new AuditEventListenerProvider(session, config, this::wakeSequencer);
     }
 
     @Override
@@ -69,6 +70,7 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
             return t;
         });
         forwarder = new AuditForwarder(factory, config, executor);
+        sequencer = new AuditSequencer(factory, config, this::wakeForwarder);
         factory.register(event -> onProviderEvent(factory, event));
     }
 
@@ -78,6 +80,7 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
         } else if (event instanceof PostMigrationEvent) {
             KeycloakModelUtils.runJobInTransaction(factory, session ->
                     session.realms().getRealmsStream().forEach(realm -> AuditTrail.ensureHead(session, realm.getId())));
+            sequencer.start();
             if (!config.sinks().isEmpty()) {
                 forwarder.start();
             }
@@ -91,6 +94,17 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
                 LOG.warn("Kinga audit trail: no anchor-keys configured, so the chain is not anchored outside the database: "
                         + "someone who can write the database could recompute every hash undetected (see docs/threat-model.md)");
             }
+        }
+    }
+
+    /** This node's sequencer (null before postInit): the trail's admin resource runs it before a verify. */
+    AuditSequencer sequencer() {
+        return sequencer;
+    }
+
+    private void wakeSequencer() {
+        if (sequencer != null) {
+            sequencer.wake();
         }
     }
 
@@ -192,11 +206,25 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
                 .helpText("Clients (by client id) whose every change, or new secret, raises an alert: the privacy sidecar's own "
                         + "and the clients it serves.")
                 .defaultValue(AuditConfig.DEFAULT_GUARDED_CLIENTS).add()
+                .property().name(AuditConfig.SEQUENCER_BATCH).type(ProviderConfigProperty.INTEGER_TYPE)
+                .label("Sequencer batch size")
+                .helpText("Most queued records one sequencer transaction links into a realm's chain.").defaultValue(1000).add()
+                .property().name(AuditConfig.SEQUENCER_WINDOW).type(ProviderConfigProperty.INTEGER_TYPE)
+                .label("Sequencer window (ms)")
+                .helpText("How long the sequencer gathers records committed after a quiet spell before it links them:"
+                        + " longer makes fewer, larger batches; shorter, a smaller merge delay.").defaultValue(50).add()
+                .property().name(AuditConfig.MAX_MERGE_DELAY).type(ProviderConfigProperty.INTEGER_TYPE)
+                .label("Maximum merge delay (s)")
+                .helpText("A committed record still waiting for its place in the chain after this long raises a WARNING"
+                        + " record (AUDIT_MERGE_DELAYED) and a log line: no node is sequencing the realm.").defaultValue(5).add()
                 .build();
     }
 
     @Override
     public void close() {
+        if (sequencer != null) {
+            sequencer.stop();
+        }
         if (executor != null) {
             executor.shutdownNow();
         }

@@ -47,7 +47,7 @@ public final class AuditRecordJson {
         if (realmName != null) {
             node.put("realm", realmName);
         }
-        node.put("seq", r.getSeq());
+        node.put("seq", r.getSeq()); // null while the record waits for its place in the chain
         node.put("time", r.getTime());
         node.put("type", r.getType());
         node.put("severity", r.getSeverity());

@@ -51,14 +51,20 @@ public final class ChainVerifier {
     /**
      * @param erasedRecords records checked whose personal part was erased (their hashes still hold)
      * @param sinks         when verifying to the head: what each Kinga intake among the sinks holds, and whether it agrees
+     * @param unsequencedRecords committed records still waiting for the sequencer to give them their place (not checked yet)
      */
     public record Result(String realm, boolean valid, long checkedRecords, long erasedRecords, Long fromSeq, Long toSeq,
                          Long checkpointSeq, Long lastAnchorSeq, long anchorsChecked, Broken firstBroken,
-                         List<SinkViews.Report> sinks) {
+                         List<SinkViews.Report> sinks, long unsequencedRecords) {
 
         Result withSinks(List<SinkViews.Report> reports, Broken broken) {
             return new Result(realm, valid && broken == null, checkedRecords, erasedRecords, fromSeq, toSeq, checkpointSeq,
-                    lastAnchorSeq, anchorsChecked, broken == null ? firstBroken : broken, reports);
+                    lastAnchorSeq, anchorsChecked, broken == null ? firstBroken : broken, reports, unsequencedRecords);
+        }
+
+        Result withUnsequenced(long count) {
+            return new Result(realm, valid, checkedRecords, erasedRecords, fromSeq, toSeq, checkpointSeq, lastAnchorSeq,
+                    anchorsChecked, firstBroken, sinks, count);
         }
     }
 
@@ -68,6 +74,15 @@ public final class ChainVerifier {
     /** @param from first sequence number to check, or null for the start of the retained chain
      *  @param to   last one, or null for the head */
     public Result verify(RealmModel realm, Long from, Long to) {
+        return verifyLinked(realm, from, to).withUnsequenced(queued(realm.getId()));
+    }
+
+    private long queued(String realmId) {
+        Object[] row = em.createNamedQuery("kingaAuditQueuedCount", Object[].class).setParameter("realmId", realmId).getSingleResult();
+        return ((Number) row[0]).longValue();
+    }
+
+    private Result verifyLinked(RealmModel realm, Long from, Long to) {
         if (to != null) {
             return verifyChain(realm, from, to);
         }
@@ -126,7 +141,7 @@ public final class ChainVerifier {
     private Result verifyChain(RealmModel realm, Long from, Long to) {
         AuditChainHeadEntity head = em.find(AuditChainHeadEntity.class, realm.getId());
         if (head == null || head.getLastSeq() == 0) {
-            return new Result(realm.getName(), true, 0, 0, null, null, null, null, 0, null, null);
+            return new Result(realm.getName(), true, 0, 0, null, null, null, null, 0, null, null, 0);
         }
         AuditCheckpointEntity checkpoint = Checkpoints.latest(em, realm.getId());
         long retainedStart = checkpoint == null ? 1 : checkpoint.getSeq() + 1;
@@ -134,7 +149,7 @@ public final class ChainVerifier {
         long end = Math.min(to == null ? head.getLastSeq() : to, head.getLastSeq());
         Long checkpointSeq = checkpoint == null ? null : checkpoint.getSeq();
         if (start > end) {
-            return new Result(realm.getName(), true, 0, 0, start, end, checkpointSeq, null, 0, null, null);
+            return new Result(realm.getName(), true, 0, 0, start, end, checkpointSeq, null, 0, null, null, 0);
         }
 
         String expectedPrev;
@@ -234,7 +249,7 @@ public final class ChainVerifier {
             // Records older than the anchor schedule with no anchor after them: an anchor was removed or stripped.
             return broken(realm, checked, erased, lastAnchor, anchorsChecked, start, end, checkpointSeq, new Broken(firstUnanchoredSeq, null, "anchor_missing"));
         }
-        return new Result(realm.getName(), true, checked, erased, start, end, checkpointSeq, lastAnchor, anchorsChecked, null, null);
+        return new Result(realm.getName(), true, checked, erased, start, end, checkpointSeq, lastAnchor, anchorsChecked, null, null, 0);
     }
 
     /**
@@ -303,6 +318,6 @@ public final class ChainVerifier {
 
     private static Result broken(RealmModel realm, long checked, long erased, Long lastAnchor, long anchorsChecked,
                                  long start, long end, Long checkpointSeq, Broken broken) {
-        return new Result(realm.getName(), false, checked, erased, start, end, checkpointSeq, lastAnchor, anchorsChecked, broken, null);
+        return new Result(realm.getName(), false, checked, erased, start, end, checkpointSeq, lastAnchor, anchorsChecked, broken, null, 0);
     }
 }

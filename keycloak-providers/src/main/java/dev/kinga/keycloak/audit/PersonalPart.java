@@ -48,7 +48,8 @@ public final class PersonalPart {
             "mfa", "count", "uses", "token_type", "remaining", "days", "api_key",
             // Kinga's record fields
             "error", "sessionId", "operation", "resourceType", "rule", "summary", "triggeredBy", "failures", "accounts",
-            "anchoredSeq", "anchoredHash", "anchorKeyId", "anchorMac", "pruned", "before", "checkpointSeq", "checkpointHash");
+            "anchoredSeq", "anchoredHash", "anchorKeyId", "anchorMac", "pruned", "before", "checkpointSeq", "checkpointHash",
+            "waitedSeconds");
 
     private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -7,7 +7,11 @@ import jakarta.persistence.NamedQueries;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 
-/** One link of a realm's hash chain. Rows are only ever inserted (and pruned by retention). */
+/**
+ * One record of a realm's trail. The request's transaction inserts it queued (no {@code seq},
+ * {@code prevHash} or {@code hash}); the realm's sequencer links it into the hash chain once, and
+ * nothing changes it after that but the erasure of its personal part (and pruning by retention).
+ */
 @Entity
 @Table(name = "KINGA_AUDIT_RECORD")
 @NamedQueries({
@@ -48,6 +52,11 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "kingaOutboxOfRecordsBy",
                 query = "select o.id, o.recordId from AuditOutboxEntity o, AuditRecordEntity r where o.recordId = r.id"
                         + " and r.realmId = :realmId and r.actorUserId = :user and r.subject is null"),
+        // The sequencer's batch: queued records in the order they happened (REALM_ID, SEQ is the unique index).
+        @NamedQuery(name = "kingaAuditQueued",
+                query = "select r from AuditRecordEntity r where r.realmId = :realmId and r.seq is null order by r.time, r.id"),
+        @NamedQuery(name = "kingaAuditQueuedCount",
+                query = "select count(r), min(r.time) from AuditRecordEntity r where r.realmId = :realmId and r.seq is null"),
         @NamedQuery(name = "kingaAuditDeleteUpTo",
                 query = "delete from AuditRecordEntity r where r.realmId = :realmId and r.seq <= :seq")
 })
@@ -60,8 +69,9 @@ public class AuditRecordEntity {
     @Column(name = "REALM_ID", length = 36, nullable = false)
     private String realmId;
 
-    @Column(name = "SEQ", nullable = false)
-    private long seq;
+    /** Null while queued: the sequencer gives it its place in the chain. */
+    @Column(name = "SEQ")
+    private Long seq;
 
     @Column(name = "EVENT_TIME", nullable = false)
     private long time;
@@ -107,18 +117,20 @@ public class AuditRecordEntity {
     @Column(name = "PERSONAL_COMMIT", length = 64)
     private String personalCommit;
 
-    @Column(name = "PREV_HASH", length = 64, nullable = false)
+    @Column(name = "PREV_HASH", length = 64)
     private String prevHash;
 
-    @Column(name = "HASH", length = 64, nullable = false)
+    @Column(name = "HASH", length = 64)
     private String hash;
 
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }
     public String getRealmId() { return realmId; }
     public void setRealmId(String realmId) { this.realmId = realmId; }
-    public long getSeq() { return seq; }
+    /** The place in the chain; null while the record is queued. */
+    public Long getSeq() { return seq; }
     public void setSeq(long seq) { this.seq = seq; }
+    public boolean isSequenced() { return seq != null; }
     public long getTime() { return time; }
     public void setTime(long time) { this.time = time; }
     public String getType() { return type; }
