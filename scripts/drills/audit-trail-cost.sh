@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Drill (issue 24): what the audit trail costs the token endpoint on a cluster. client_credentials
 # with a client secret at CONNECTIONS (64) connections through the balancer, in alternating rounds
-# of ROUND (20 s) with the trail on and off in one run (ROUNDS of each, 3). The cluster starts with
+# of ROUND (20 s) with the trail on and off in one run (ROUNDS of each, 3; on-off, off-on, ...). The cluster starts with
 # the trail recording only realms that list it, and the drill adds and removes kinga-audit in realm
 # kinga's event listeners through admin REST:
 #   KC_SPI_EVENTS_LISTENER__KINGA_AUDIT__GLOBAL=false ./kinga cluster
@@ -56,7 +56,9 @@ trail on
 wrk -t2 -c8 -d10s -s "$ROOT/scripts/drills/secret.lua" "$token_url" > /dev/null
 on_rps=(); off_rps=(); on_p99=(); missing=0; extra=0
 for r in $(seq 1 "$rounds"); do
-  for state in on off; do
+  # on-off, then off-on: a server still warming up (or cooling) favours neither side
+  order="on off"; (( r % 2 == 0 )) && order="off on"
+  for state in $order; do
     trail "$state"
     admin_headers="$(bearer_file admin "$(admin_token)")"
     out="$RESULTS/trail-$state-$r-$stamp.txt"
