@@ -5,7 +5,6 @@ import dev.kinga.keycloak.audit.jpa.AuditChainHeadEntity;
 import dev.kinga.keycloak.audit.jpa.AuditCheckpointEntity;
 import dev.kinga.keycloak.audit.jpa.AuditRecordEntity;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -30,35 +29,65 @@ final class Anchors {
     private Anchors() {
     }
 
+    /** The detail a queued anchor carries until the sequencer gives it its statement. */
+    static final String PENDING = "anchorPending";
+
     /**
-     * Appends an anchor of the realm's current head; nothing when anchor keys are not configured,
-     * the chain is empty, or its head is already an anchor.
-     * @return the anchored sequence number, or null
+     * Queues an anchor; the sequencer states, when it links it, the hash of the record just before
+     * it (whatever was queued ahead of it). Nothing when anchor keys are not configured, the chain
+     * and its queue are empty, or the head is already an anchor and nothing is queued.
+     * @return the queued anchor's record id, or null
      */
-    static Long anchor(KeycloakSession session, AuditConfig config, RealmModel realm, String actorUserId, String actorClientId) {
+    static String anchor(KeycloakSession session, AuditConfig config, RealmModel realm, String actorUserId, String actorClientId) {
         if (!config.anchorKeys().configured()) {
             return null;
         }
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
-        AuditChainHeadEntity head = em.find(AuditChainHeadEntity.class, realm.getId(), LockModeType.PESSIMISTIC_WRITE);
-        if (head == null || head.getLastSeq() == 0) {
-            return null;
+        AuditChainHeadEntity head = em.find(AuditChainHeadEntity.class, realm.getId());
+        long queued = ((Number) em.createNamedQuery("kingaAuditQueuedCount", Object[].class)
+                .setParameter("realmId", realm.getId()).getSingleResult()[0]).longValue();
+        if (queued == 0) {
+            if (head == null || head.getLastSeq() == 0) {
+                return null;
+            }
+            List<AuditRecordEntity> last = em.createNamedQuery("kingaAuditRange", AuditRecordEntity.class)
+                    .setParameter("realmId", realm.getId()).setParameter("fromSeq", head.getLastSeq())
+                    .setParameter("toSeq", head.getLastSeq()).getResultList();
+            if (!last.isEmpty() && ANCHOR.equals(last.get(0).getType())) {
+                return null;
+            }
         }
-        List<AuditRecordEntity> last = em.createNamedQuery("kingaAuditRange", AuditRecordEntity.class)
-                .setParameter("realmId", realm.getId()).setParameter("fromSeq", head.getLastSeq())
-                .setParameter("toSeq", head.getLastSeq()).getResultList();
-        if (!last.isEmpty() && ANCHOR.equals(last.get(0).getType())) {
-            return null;
-        }
-        long seq = head.getLastSeq();
         ObjectNode details = AuditEntry.CANONICAL_JSON.createObjectNode();
-        details.put("anchoredSeq", seq);
-        details.put("anchoredHash", head.getLastHash());
-        details.put("anchorKeyId", config.anchorKeys().activeKeyId());
-        details.put("anchorMac", config.anchorKeys().mac(ANCHOR_PURPOSE, realm.getId(), seq, head.getLastHash()));
-        new AuditTrail(session).append(realm.getId(), new AuditEntry(System.currentTimeMillis(),
-                ANCHOR, Severity.INFO, "SUCCESS", actorUserId, actorClientId, null, null, "kinga-audit/anchor", details));
-        return seq;
+        details.put(PENDING, true);
+        return new AuditTrail(session).append(realm.getId(), new AuditEntry(System.currentTimeMillis(),
+                ANCHOR, Severity.INFO, "SUCCESS", actorUserId, actorClientId, null, null, "kinga-audit/anchor", details)).getId();
+    }
+
+    /** An anchor queued and not yet given its statement. */
+    static boolean isPending(AuditRecordEntity r) {
+        return ANCHOR.equals(r.getType()) && !r.isSequenced() && r.getDetails() != null && r.getDetails().contains("\"" + PENDING + "\"");
+    }
+
+    /** The statement of an anchor of the chain ending at {@code seq} with {@code hash}, MAC'd under the active anchor key. */
+    static ChainLinker.AnchorStatement statement(AnchorKeys keys) {
+        return new ChainLinker.AnchorStatement() {
+            @Override
+            public boolean pending(AuditRecordEntity r) {
+                return isPending(r);
+            }
+
+            @Override
+            public String details(String realmId, long seq, String hash) {
+                ObjectNode details = AuditEntry.CANONICAL_JSON.createObjectNode();
+                details.put("anchoredSeq", seq);
+                details.put("anchoredHash", hash);
+                if (keys.configured()) { // keys removed while an anchor waited: it states the head, unsigned
+                    details.put("anchorKeyId", keys.activeKeyId());
+                    details.put("anchorMac", keys.mac(ANCHOR_PURPOSE, realmId, seq, hash));
+                }
+                return AuditEntry.json(details);
+            }
+        };
     }
 
     /**

@@ -54,16 +54,17 @@ public final class AuditErasure {
                 .setParameter("realmId", realm.getId()).setParameter("subjects", subjects).getSingleResult()
                 + em.createNamedQuery("kingaAuditCountLegacyBy", Long.class)
                 .setParameter("realmId", realm.getId()).setParameter("user", userId).getSingleResult();
-        // Deliveries still waiting, read before the update: rewritten by id afterwards, so one the forwarder
-        // sends and deletes meanwhile is simply not there any more.
-        List<Object[]> pending = new ArrayList<>(em.createNamedQuery("kingaOutboxOfRecordsAbout", Object[].class)
-                .setParameter("realmId", realm.getId()).setParameter("subjects", subjects).getResultList());
-        pending.addAll(em.createNamedQuery("kingaOutboxOfRecordsBy", Object[].class)
-                .setParameter("realmId", realm.getId()).setParameter("user", userId).getResultList());
         int erased = em.createNamedQuery("kingaAuditErasePersonalAbout")
                 .setParameter("realmId", realm.getId()).setParameter("subjects", subjects).executeUpdate()
                 + em.createNamedQuery("kingaAuditErasePersonalBy")
                 .setParameter("realmId", realm.getId()).setParameter("user", userId).executeUpdate();
+        // Deliveries still waiting, read after the update: the update waits for a sequencer batch that holds
+        // the person's queued records, so the deliveries that batch queued are found here too. Rewritten by id,
+        // so one the forwarder sends and deletes meanwhile is simply not there any more.
+        List<Object[]> pending = new ArrayList<>(em.createNamedQuery("kingaOutboxOfRecordsAbout", Object[].class)
+                .setParameter("realmId", realm.getId()).setParameter("subjects", subjects).getResultList());
+        pending.addAll(em.createNamedQuery("kingaOutboxOfRecordsBy", Object[].class)
+                .setParameter("realmId", realm.getId()).setParameter("user", userId).getResultList());
         int rewritten = 0;
         for (Object[] delivery : pending) {
             AuditRecordEntity record = em.find(AuditRecordEntity.class, delivery[1]);

@@ -34,6 +34,6 @@ public class AuditResourceProviderFactory extends AdminResourceFactory {
         // The same capability's listener factory runs the sequencer; asked per request, as its postInit may come after this one.
         AuditEventListenerProviderFactory listener = (AuditEventListenerProviderFactory) factory
                 .getProviderFactory(EventListenerProvider.class, AuditConfig.SOURCE_ID);
-        sequencer = listener::sequencer;
+        sequencer = listener == null ? () -> null : listener::sequencer; // the listener switched off: nothing is queued
     }
 }

@@ -46,6 +46,9 @@ final class AuditSequencer {
     static final String MERGE_DELAYED = "AUDIT_MERGE_DELAYED";
     private static final Logger LOG = Logger.getLogger(AuditSequencer.class);
     private static final long SWEEP_MILLIS = 1000;
+    private static final String LOCK_TIMEOUT = "jakarta.persistence.lock.timeout";
+    /** Hibernate's lock timeout for SKIP LOCKED (LockOptions.SKIP_LOCKED). */
+    private static final int SKIP_LOCKED = -2;
 
     private final KeycloakSessionFactory factory;
     private final AuditConfig config;
@@ -107,18 +110,26 @@ final class AuditSequencer {
     /** Links every realm's queued records, batch after batch; how many. */
     int drain() {
         int total = 0;
+        List<String> realms;
         try {
-            for (String realmId : realmIds()) {
+            realms = realmIds();
+        } catch (RuntimeException e) {
+            LOG.warnf("Kinga audit sequencer: the realms could not be listed (%s)", e.getClass().getSimpleName());
+            return 0;
+        }
+        for (String realmId : realms) {
+            try {
                 int batch;
                 do {
                     batch = sequence(realmId);
                     total += batch;
                 } while (batch == config.sequencerBatchSize());
+            } catch (RuntimeException e) {
+                // The batch rolled back whole: its records stay queued for the next run, here or on another node.
+                // One realm's failure holds back no other realm.
+                LOG.warnf("Kinga audit sequencer: a batch of realm %s failed and was rolled back (%s); its records stay queued",
+                        realmId, e.getClass().getSimpleName());
             }
-        } catch (RuntimeException e) {
-            // The batch rolled back whole: its records stay queued for the next run, here or on another node.
-            LOG.warnf("Kinga audit sequencer: a batch failed and was rolled back (%s); its records stay queued",
-                    e.getClass().getSimpleName());
         }
         if (total > 0) {
             linked.run();
@@ -149,18 +160,24 @@ final class AuditSequencer {
     int sequence(String realmId) {
         List<Long> times = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
             EntityManager em = em(session);
-            AuditChainHeadEntity head = em.find(AuditChainHeadEntity.class, realmId, LockModeType.PESSIMISTIC_WRITE);
+            // SKIP LOCKED: a head another node's batch holds is that node's work now; a head someone else holds
+            // (a stray database session) stalls this realm only, and the queue's age says so.
+            AuditChainHeadEntity head = em.find(AuditChainHeadEntity.class, realmId, LockModeType.PESSIMISTIC_WRITE,
+                    Map.of(LOCK_TIMEOUT, SKIP_LOCKED));
             if (head == null) {
                 return List.<Long>of();
             }
-            // Locked too, so that an erasure of a queued record's personal part waits for this batch, never lost under it.
+            // Locked too, so that an erasure of a queued record's personal part waits for this batch (and then
+            // rewrites the deliveries it queued); records an erasure holds are skipped, never waited for, so the
+            // two never wait on each other.
             List<AuditRecordEntity> queued = em.createNamedQuery("kingaAuditQueued", AuditRecordEntity.class)
-                    .setParameter("realmId", realmId).setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                    .setParameter("realmId", realmId).setLockMode(LockModeType.PESSIMISTIC_WRITE).setHint(LOCK_TIMEOUT, SKIP_LOCKED)
                     .setMaxResults(config.sequencerBatchSize()).getResultList();
             if (queued.isEmpty()) {
                 return List.<Long>of();
             }
-            ChainLinker.Head next = ChainLinker.link(new ChainLinker.Head(head.getLastSeq(), head.getLastHash()), queued);
+            ChainLinker.Head next = ChainLinker.link(new ChainLinker.Head(head.getLastSeq(), head.getLastHash()), queued,
+                    Anchors.statement(config.anchorKeys()));
             head.setLastSeq(next.seq());
             head.setLastHash(next.hash());
             queueDeliveries(session, em, realmId, queued);

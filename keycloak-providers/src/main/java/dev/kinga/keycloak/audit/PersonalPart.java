@@ -49,7 +49,7 @@ public final class PersonalPart {
             // Kinga's record fields
             "error", "sessionId", "operation", "resourceType", "rule", "summary", "triggeredBy", "failures", "accounts",
             "anchoredSeq", "anchoredHash", "anchorKeyId", "anchorMac", "pruned", "before", "checkpointSeq", "checkpointHash",
-            "waitedSeconds");
+            "waitedSeconds", "anchorPending");
 
     private static final SecureRandom RANDOM = new SecureRandom();
 

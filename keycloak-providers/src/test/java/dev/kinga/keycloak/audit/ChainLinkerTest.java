@@ -68,6 +68,37 @@ class ChainLinkerTest {
         assertEquals(1L, linked.get(0).getSeq());
     }
 
+    @Test
+    void anAnchorQueuedBehindOtherRecordsStatesTheRecordJustBeforeIt() {
+        List<AuditRecordEntity> batch = queued("a", "b");
+        AuditRecordEntity anchor = queued("anchor").get(0);
+        anchor.setType(Anchors.ANCHOR);
+        anchor.setDetails("{\"" + Anchors.PENDING + "\":true}");
+        anchor.setFormat(PersonalPart.FORMAT);
+        anchor.setPersonal(null);
+        anchor.setPersonalSalt(null);
+        anchor.setPersonalCommit(null);
+        batch.add(1, anchor); // queued while "b" was not linked yet
+        List<String> stated = new ArrayList<>();
+        ChainLinker.link(new ChainLinker.Head(9, "e".repeat(64)), batch, new ChainLinker.AnchorStatement() {
+            @Override
+            public boolean pending(AuditRecordEntity r) {
+                return Anchors.isPending(r);
+            }
+
+            @Override
+            public String details(String realm, long seq, String hash) {
+                stated.add(seq + "/" + hash);
+                return "{\"anchoredHash\":\"" + hash + "\",\"anchoredSeq\":" + seq + "}";
+            }
+        });
+        assertEquals(List.of(batch.get(0).getSeq() + "/" + batch.get(0).getHash()), stated, "it anchors the record before it");
+        assertEquals(11L, anchor.getSeq());
+        assertEquals(AuditEntry.hash(anchor.getPrevHash(), AuditEntry.canonical(anchor)), anchor.getHash(),
+                "the statement is part of what the anchor's hash covers");
+        assertFalse(anchor.getDetails().contains(Anchors.PENDING));
+    }
+
     /** Records as a request's transaction queues them: everything but their place in the chain. */
     private static List<AuditRecordEntity> queued(String... ids) {
         List<AuditRecordEntity> out = new ArrayList<>();
