@@ -119,11 +119,7 @@ final class AuditSequencer {
         }
         for (String realmId : realms) {
             try {
-                int batch;
-                do {
-                    batch = sequence(realmId);
-                    total += batch;
-                } while (batch == config.sequencerBatchSize());
+                total += linkQueued(realmId);
             } catch (RuntimeException e) {
                 // The batch rolled back whole: its records stay queued for the next run, here or on another node.
                 // One realm's failure holds back no other realm.
@@ -139,15 +135,21 @@ final class AuditSequencer {
 
     /** Links everything queued for one realm now (verify does, so that it checks every committed record); how many. */
     int drainRealm(String realmId) {
+        int total = linkQueued(realmId);
+        if (total > 0) {
+            linked.run();
+        }
+        return total;
+    }
+
+    /** Batch after batch until one is not full: how many records of the realm were linked. */
+    private int linkQueued(String realmId) {
         int total = 0;
         int batch;
         do {
             batch = sequence(realmId);
             total += batch;
         } while (batch == config.sequencerBatchSize());
-        if (total > 0) {
-            linked.run();
-        }
         return total;
     }
 
