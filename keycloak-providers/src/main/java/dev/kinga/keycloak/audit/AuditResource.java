@@ -194,18 +194,38 @@ public class AuditResource {
         // Queued and committed on its own, then linked at once, so the answer can say what it anchored.
         String anchorId = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
                 s -> Anchors.anchor(s, config, s.realms().getRealm(realmId), userId, clientId));
-        Long seq = null;
-        if (anchorId != null) {
-            if (sequencer != null) {
-                sequencer.drainRealm(realmId);
-            }
-            AuditRecordEntity linked = em.find(AuditRecordEntity.class, anchorId);
-            seq = linked == null || !linked.isSequenced() ? null : linked.getSeq() - 1;
-        }
+        Long seq = anchorId == null ? null : linkedSeq(realmId, anchorId);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("realm", realm.getName());
         body.put("anchoredSeq", seq);
         return Response.ok(body).build();
+    }
+
+    /**
+     * The place the sequencer gave a queued record, linking the realm's queue now; a batch another
+     * node holds is waited for (up to 5 s: the head is skipped, never blocked on). Null if not linked by then.
+     */
+    private Long linkedSeq(String realmId, String recordId) {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (true) {
+            if (sequencer != null) {
+                sequencer.drainRealm(realmId);
+            }
+            Long linked = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
+                AuditRecordEntity r = s.getProvider(org.keycloak.connections.jpa.JpaConnectionProvider.class).getEntityManager()
+                        .find(AuditRecordEntity.class, recordId);
+                return r == null ? null : r.getSeq();
+            });
+            if (linked != null || System.currentTimeMillis() > deadline) {
+                return linked == null ? null : linked - 1;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
     }
 
     /** A sink with nothing waiting (also for rows of a sink no longer configured). */
