@@ -1,7 +1,6 @@
 package dev.kinga.keycloak.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -313,13 +313,29 @@ public final class KeycloakServer {
         }
     }
 
+    /**
+     * A port that is free now and stays free: taken below Linux's ephemeral range (32768 on), so the
+     * outgoing connections of this run's processes cannot take it between this call and the bind of
+     * the server it is for (a port from {@code new ServerSocket(0)} could, and once did), and never
+     * handed out twice in one run.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        while (true) {
+            int port = NEXT_PORT.getAndIncrement();
+            if (port >= LAST_PORT) {
+                throw new IllegalStateException("no free port left between 20000 and " + LAST_PORT);
+            }
+            try (ServerSocket socket = new ServerSocket(port)) {
+                socket.setReuseAddress(true);
+                return port;
+            } catch (IOException taken) {
+                // in use by something else on the machine: try the next one
+            }
         }
     }
+
+    private static final int LAST_PORT = 32_000;
+    private static final AtomicInteger NEXT_PORT = new AtomicInteger(20_000 + (int) (ProcessHandle.current().pid() % 60) * 100);
 
     private static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
