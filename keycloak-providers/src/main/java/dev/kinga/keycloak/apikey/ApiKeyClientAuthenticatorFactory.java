@@ -20,7 +20,8 @@ import java.util.Set;
 
 /**
  * The {@code kinga-api-key} client authenticator ("Kinga API key" in a client's Credentials tab)
- * and the home of the API key capability's per-node state: configuration, cache, rate limits.
+ * and the home of the API key capability's per-node state: configuration, cache, rate limits
+ * (shared with the other nodes by {@link LimitSync}).
  * Registers itself in every realm's client authentication flow (an alternative that only runs
  * for clients set to it).
  */
@@ -30,6 +31,7 @@ public class ApiKeyClientAuthenticatorFactory implements ClientAuthenticatorFact
     private static final Logger LOG = Logger.getLogger(ApiKeyClientAuthenticatorFactory.class);
 
     private ApiKeys keys;
+    private LimitSync limitSync;
 
     @Override
     public String getId() {
@@ -40,13 +42,15 @@ public class ApiKeyClientAuthenticatorFactory implements ClientAuthenticatorFact
     public void init(Config.Scope scope) {
         keys = ApiKeys.from(scope);
         ApiKeyConfig config = keys.config();
-        LOG.infof("Kinga API keys: max lifetime %d days, %d token requests/min per key (burst %d), gateway role %s",
+        LOG.infof("Kinga API keys: max lifetime %d days, %d token requests/min per key over the cluster (burst %d), gateway role %s",
                 config.maxLifetimeDays(), config.rateLimitPerMinute(), config.rateLimitBurst(), config.gatewayRole());
     }
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         factory.register(RemovalCleanup::onEvent);
+        limitSync = new LimitSync(factory, keys.rateLimiter());
+        limitSync.start(keys.config().rateLimitSyncMillis());
         if (!keys.config().registerInClientFlow()) {
             return;
         }
@@ -136,6 +140,8 @@ public class ApiKeyClientAuthenticatorFactory implements ClientAuthenticatorFact
 
     @Override
     public void close() {
-        // nothing held outside the heap
+        if (limitSync != null) {
+            limitSync.stop();
+        }
     }
 }

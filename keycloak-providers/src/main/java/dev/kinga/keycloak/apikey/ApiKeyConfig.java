@@ -21,6 +21,7 @@ public record ApiKeyConfig(
         int rotationOverlapHours,
         int rateLimitPerMinute,
         int rateLimitBurst,
+        int rateLimitSyncMillis,
         String gatewayRole,
         int cacheSize,
         int usageIntervalSeconds,
@@ -32,6 +33,7 @@ public record ApiKeyConfig(
     static final String ROTATION_OVERLAP_HOURS = "rotation-overlap-hours";
     static final String RATE_LIMIT_PER_MINUTE = "rate-limit-per-minute";
     static final String RATE_LIMIT_BURST = "rate-limit-burst";
+    static final String RATE_LIMIT_SYNC_MS = "rate-limit-sync-ms";
     static final String GATEWAY_ROLE = "gateway-role";
     static final String CACHE_SIZE = "cache-size";
     static final String USAGE_INTERVAL_SECONDS = "usage-interval-seconds";
@@ -58,6 +60,7 @@ public record ApiKeyConfig(
                 nonNegative(scope, ROTATION_OVERLAP_HOURS, 24),
                 positive(scope, RATE_LIMIT_PER_MINUTE, 600),
                 positive(scope, RATE_LIMIT_BURST, 60),
+                positive(scope, RATE_LIMIT_SYNC_MS, 500),
                 scope.get(GATEWAY_ROLE, "api-gateway"),
                 positive(scope, CACHE_SIZE, 10_000),
                 positive(scope, USAGE_INTERVAL_SECONDS, 60),
@@ -102,11 +105,17 @@ public record ApiKeyConfig(
                 .add()
                 .property().name(RATE_LIMIT_PER_MINUTE).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(600)
                 .label("Token requests per minute")
-                .helpText("Per key and node: token requests allowed per minute before 429 Too Many Requests.")
+                .helpText("Per key, over all nodes of the cluster together: token requests allowed per minute "
+                        + "before 429 Too Many Requests.")
                 .add()
                 .property().name(RATE_LIMIT_BURST).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(60)
                 .label("Token request burst")
-                .helpText("Per key and node: requests allowed at once before the per-minute rate applies.")
+                .helpText("Per key, over all nodes: requests allowed at once before the per-minute rate applies.")
+                .add()
+                .property().name(RATE_LIMIT_SYNC_MS).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(500)
+                .label("Rate limit sharing interval (ms)")
+                .helpText("How often each node tells the others (through the database) what its rate limits admitted. "
+                        + "The cluster may admit what the other nodes admitted within one interval beyond the limit.")
                 .add()
                 .property().name(GATEWAY_ROLE).type(ProviderConfigProperty.STRING_TYPE).defaultValue("api-gateway")
                 .label("Gateway role")

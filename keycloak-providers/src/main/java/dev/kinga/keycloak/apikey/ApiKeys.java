@@ -19,7 +19,7 @@ record ApiKeys(ApiKeyConfig config, ApiKeyVerifier verifier, KeyCache cache, Key
         KeyCache cache = new KeyCache(config.cacheSize(), System::nanoTime);
         Peppers peppers = new Peppers(config);
         return new ApiKeys(config, new ApiKeyVerifier(cache, peppers), cache,
-                new KeyRateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(), System::nanoTime),
+                new KeyRateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(), System::nanoTime, System::currentTimeMillis),
                 new UsageTracker(config.usageIntervalSeconds(), System::nanoTime), peppers,
                 new ApiKeyFormat(new SecureRandom()));
     }

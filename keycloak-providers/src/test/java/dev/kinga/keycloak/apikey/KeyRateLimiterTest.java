@@ -12,7 +12,7 @@ class KeyRateLimiterTest {
     @Test
     void allowsTheBurstThenAsksToWaitUntilATokenRefills() {
         AtomicLong now = new AtomicLong();
-        KeyRateLimiter limiter = new KeyRateLimiter(60, 3, now::get); // one a second
+        KeyRateLimiter limiter = new KeyRateLimiter(60, 3, now::get, () -> 1_790_000_000_000L); // one a second
         assertEquals(0, limiter.acquire("a"));
         assertEquals(0, limiter.acquire("a"));
         assertEquals(0, limiter.acquire("a"));

@@ -1,5 +1,7 @@
 package dev.kinga.sidecar.security;
 
+import dev.kinga.ratelimit.SharedBuckets;
+import dev.kinga.ratelimit.TakeLedger;
 import dev.kinga.signature.RequestSignature;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
@@ -12,13 +14,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Per-user token bucket over a minute: {@code kinga.rate-limit.requests-per-minute} requests,
  * refilled continuously. The user is the token's subject, so one busy person (or service account)
  * cannot starve everyone else of an app they share; requests without a token count by address.
- * Over the limit: 429 with {@code Retry-After}. Limits are per sidecar node (docs/configuration.md).
+ * Over the limit: 429 with {@code Retry-After}. The limits hold for all sidecar nodes on one
+ * database together: {@link LimitSync} shares what each node admitted (dev.kinga.ratelimit).
  * Keycloak's audit forwarder, which catches up on a backlog after an outage, has its own, larger
  * budget per address on {@value #INTAKE_PATH} ({@code kinga.audit-intake.requests-per-minute}).
  */
@@ -30,9 +32,8 @@ public class RateLimiter {
 
     static final String INTAKE_PATH = "/api/v1/audit/events";
 
-    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
-    private final int perMinute;
-    private final int intakePerMinute;
+    private final SharedBuckets requests;
+    private final SharedBuckets intake;
 
     @Inject
     CurrentIdentityAssociation identities;
@@ -42,8 +43,10 @@ public class RateLimiter {
 
     public RateLimiter(@ConfigProperty(name = "kinga.rate-limit.requests-per-minute") int perMinute,
                        @ConfigProperty(name = "kinga.audit-intake.requests-per-minute", defaultValue = "60000") int intakePerMinute) {
-        this.perMinute = perMinute;
-        this.intakePerMinute = intakePerMinute;
+        this.requests = new SharedBuckets("sidecar-requests", perMinute, perMinute, MAX_TRACKED_CLIENTS,
+                System::nanoTime, System::currentTimeMillis);
+        this.intake = new SharedBuckets("sidecar-intake", intakePerMinute, intakePerMinute, MAX_TRACKED_CLIENTS,
+                System::nanoTime, System::currentTimeMillis);
     }
 
     /**
@@ -60,7 +63,7 @@ public class RateLimiter {
                 .map(identity -> identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null
                         ? "subject:" + jwt.getSubject() : address)
                 .onFailure().recoverWithItem(address)
-                .map(caller -> take(caller, perMinute));
+                .map(caller -> take(requests, caller));
     }
 
     /**
@@ -71,21 +74,26 @@ public class RateLimiter {
     private Response intake(ContainerRequestContext context, String address) {
         if (context.getHeaderString(RequestSignature.SIGNATURE_HEADER) == null
                 || context.getHeaderString(RequestSignature.TIMESTAMP_HEADER) == null) {
-            Response limited = take(address, perMinute);
+            Response limited = take(requests, address);
             return limited != null ? limited : ApiError.response(401, "invalid_signature",
                     "Deliveries to the audit intake must be signed (X-Kinga-Timestamp, X-Kinga-Signature)");
         }
-        Bucket ordinary = buckets.get(address);
-        if (ordinary != null && !ordinary.hasToken(System.nanoTime())) {
+        if (!requests.hasToken(address)) {
             return Response.fromResponse(ApiError.response(429, "rate_limited", "Too many refused deliveries from you; retry later"))
                     .header("Retry-After", 60).build();
         }
-        return take("intake:" + address, intakePerMinute);
+        return take(intake, "intake:" + address);
     }
 
     /** Charges a refused intake delivery (a bad signature) to the caller's ordinary budget. */
     public void chargeRefusedIntake() {
-        take(address(), perMinute);
+        take(requests, address());
+    }
+
+    /** Tells the other nodes what this one admitted and charges what they did (called by {@link LimitSync}). */
+    void sync(TakeLedger ledger) {
+        requests.sync(ledger);
+        intake.sync(ledger);
     }
 
     /** The caller's network address, as the key of its ordinary budget when it is not signed in. */
@@ -94,51 +102,12 @@ public class RateLimiter {
     }
 
     /** @return null to go on, or the 429 */
-    private Response take(String caller, int limit) {
-        if (buckets.size() > MAX_TRACKED_CLIENTS) {
-            long now = System.nanoTime();
-            buckets.values().removeIf(idle -> idle.isFull(now)); // callers rotating addresses cannot grow memory
-        }
-        Bucket bucket = buckets.computeIfAbsent(caller, k -> new Bucket(limit));
-        long waitMillis = bucket.take(System.nanoTime());
-        if (waitMillis > 0) {
+    private static Response take(SharedBuckets buckets, String caller) {
+        long waitNanos = buckets.acquire(caller);
+        if (waitNanos > 0) {
             return Response.fromResponse(ApiError.response(429, "rate_limited", "Too many requests from you; retry later"))
-                    .header("Retry-After", Math.max(1, (waitMillis + 999) / 1000)).build();
+                    .header("Retry-After", Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L)).build();
         }
         return null;
-    }
-
-    /** Token bucket; synchronized per client, so contention only within one client. */
-    static final class Bucket {
-        private final double capacity;
-        private final double perNano;
-        private double tokens;
-        private long last;
-
-        Bucket(int perMinute) {
-            this.capacity = perMinute;
-            this.perNano = perMinute / 60e9;
-            this.tokens = perMinute;
-            this.last = System.nanoTime();
-        }
-
-        synchronized boolean hasToken(long now) {
-            return tokens + (now - last) * perNano >= 1;
-        }
-
-        synchronized boolean isFull(long now) {
-            return tokens + (now - last) * perNano >= capacity;
-        }
-
-        /** @return 0 if a request may proceed, else milliseconds until one may */
-        synchronized long take(long now) {
-            tokens = Math.min(capacity, tokens + (now - last) * perNano);
-            last = now;
-            if (tokens >= 1) {
-                tokens -= 1;
-                return 0;
-            }
-            return (long) Math.ceil((1 - tokens) / perNano / 1e6);
-        }
     }
 }

@@ -11,6 +11,7 @@ import dev.kinga.keycloak.testing.KeycloakExtension;
 import dev.kinga.keycloak.testing.KeycloakServer;
 import dev.kinga.keycloak.testing.MfaAutomation;
 import dev.kinga.keycloak.testing.SidecarProcess;
+import dev.kinga.keycloak.testing.TcpRelay;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,6 +62,8 @@ class ClusterIT {
 
     private static final String SERVICE = "kinga-reports-service";
     private static final String GATEWAY = "kinga-gateway";
+    private static final int KEY_TOKENS_PER_MINUTE = 120;
+    private static final int KEY_BURST = 60; // the shipped default
     private static KeycloakCluster cluster;
     private static AuditSink sink;
     private static Balancer balancer;
@@ -73,7 +76,9 @@ class ClusterIT {
                 "--spi-admin-realm-restapi-extension--kinga-roles--catalogue=" + KeycloakExtension.productionCatalogue(),
                 "--spi-events-listener--kinga-audit--sinks=" + sink.url(),
                 "--spi-events-listener--kinga-audit--forward-interval-ms=200",
-                "--spi-events-listener--kinga-audit--max-backoff-ms=1000"));
+                "--spi-events-listener--kinga-audit--max-backoff-ms=1000",
+                // 2 a second after a burst of 60: slow enough that a refill cannot pass for a shared limit
+                "--spi-client-authenticator--kinga-api-key--rate-limit-per-minute=" + KEY_TOKENS_PER_MINUTE));
         if (Files.isExecutable(Balancer.HAPROXY)) {
             balancer = Balancer.start(cluster.node(0), cluster.node(1), KeycloakServer.freePort(), KeycloakServer.freePort(),
                     KeycloakServer.freePort(), KeycloakServer.freePort());
@@ -331,6 +336,92 @@ class ClusterIT {
         long endedAfter = millisUntilRefused(b, rotated);
         assertTrue(endedAfter <= 1_000, "rotation with overlapHours 0 ends the old key on node B after " + endedAfter + " ms");
         assertEquals(200, token(b, replacement).statusCode(), "the new key works on node B");
+    }
+
+    @Test
+    void anApiKeysRateLimitHoldsForBothNodesTogether() throws Exception {
+        KeycloakClient a = cluster.client(0);
+        KeycloakClient b = cluster.client(1);
+        String key = createKey(a);
+        int admittedByA = 0;
+        HttpResponse<String> refused = null;
+        for (int i = 0; i < KEY_BURST * 2 && refused == null; i++) {
+            HttpResponse<String> response = token(a, key);
+            if (response.statusCode() == 200) {
+                admittedByA++;
+            } else {
+                refused = response;
+            }
+        }
+        assertTrue(refused != null && refused.statusCode() == 429, "node A refuses past the burst: " + (refused == null ? "never" : refused.body()));
+        assertTrue(admittedByA >= KEY_BURST, "node A admitted its burst of " + KEY_BURST + ": " + admittedByA);
+        assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+
+        Thread.sleep(1_200); // more than the 500 ms in which node A tells node B what it admitted
+        int admittedByB = 0;
+        for (int i = 0; i < 10; i++) {
+            if (token(b, key).statusCode() == 200) {
+                admittedByB++;
+            }
+        }
+        // Node B's own bucket is full: unshared, it would admit all 10. Shared, it admits what
+        // refilled since (2 a second), so the pair admits the limit, not twice the burst.
+        assertTrue(admittedByB <= 5, "node B admitted " + admittedByB + " of 10 after node A spent the key's burst");
+    }
+
+    @Test
+    void aSidecarStartedBeforeItsDatabaseAnswersWaitsForItAndTwoSidecarsLimitRequestsTogether() throws Exception {
+        String dbUrl = System.getProperty("kinga.it.cluster.sidecar.db.url", "");
+        Assumptions.assumeFalse(dbUrl.isBlank(), "SKIPPED: kinga.it.cluster.sidecar.db.url is not set");
+        KeycloakServer node = cluster.node(0);
+        SidecarProcess.resetDatabase(dbUrl, node.database().username(), node.database().password());
+        java.net.URI pg = java.net.URI.create(dbUrl.substring("jdbc:".length()));
+        int perMinute = 20;
+        Map<String, String> settings = Map.of("KINGA_SIDECAR_DB_URL", dbUrl,
+                "KINGA_RATE_LIMIT_REQUESTS_PER_MINUTE", Integer.toString(perMinute));
+        try (TcpRelay lateDatabase = new TcpRelay(pg.getHost(), pg.getPort());
+             SidecarProcess one = SidecarProcess.start(node, "cluster-limit-a", settings)) {
+            String throughRelay = "jdbc:postgresql://127.0.0.1:" + lateDatabase.port() + pg.getPath();
+            Thread opener = new Thread(() -> {
+                try {
+                    Thread.sleep(15_000); // a sidecar's JVM reaches its first connection in 5-10 s
+                    lateDatabase.open();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            opener.start();
+            long started = System.nanoTime();
+            try (SidecarProcess two = SidecarProcess.start(node, "cluster-limit-b",
+                    Map.of("KINGA_SIDECAR_DB_URL", throughRelay, "KINGA_RATE_LIMIT_REQUESTS_PER_MINUTE", Integer.toString(perMinute)))) {
+                long waitedMillis = (System.nanoTime() - started) / 1_000_000;
+                assertTrue(waitedMillis >= 15_000, "sidecar two came up only once its database answered: " + waitedMillis + " ms");
+                assertTrue(two.log().contains("Connection error"), "sidecar two said it was waiting for its database (Flyway's retry)");
+
+                // Unsigned-in callers count by address: this test's, the same on both sidecars.
+                int admittedByOne = 0;
+                int status = 0;
+                for (int i = 0; i < perMinute * 2 && status != 429; i++) {
+                    status = a401Or429(one);
+                    admittedByOne += status == 401 ? 1 : 0;
+                }
+                assertEquals(429, status, "sidecar one refuses past the limit");
+                assertTrue(admittedByOne >= perMinute, "sidecar one answered its " + perMinute + ": " + admittedByOne);
+                Thread.sleep(1_500);
+                int admittedByTwo = 0;
+                for (int i = 0; i < 10; i++) {
+                    admittedByTwo += a401Or429(two) == 401 ? 1 : 0;
+                }
+                assertTrue(admittedByTwo <= 2, "sidecar two answered " + admittedByTwo + " of 10 after sidecar one spent the limit");
+            }
+        }
+    }
+
+    /** A request without a token: 401 when the caller's budget admits it, 429 when it is spent. */
+    private static int a401Or429(SidecarProcess sidecar) {
+        int status = cluster.client(0).send("GET", sidecar.url() + "/api/v1/dsr", null, null).statusCode();
+        assertTrue(status == 401 || status == 429, "401 or 429, got " + status);
+        return status;
     }
 
     @Test

@@ -45,6 +45,7 @@ public final class KeycloakCluster implements AutoCloseable {
         }
         Path home = Path.of(KeycloakServer.required("kinga.it.work")).resolve("cluster-dist");
         if (!Files.isDirectory(home)) {
+            Files.createDirectories(home.getParent()); // ClusterIT may be the run's first test
             run(List.of("cp", "-a", KeycloakServer.required("kinga.it.keycloak.home"), home.toString()), Duration.ofMinutes(2));
         }
         List<KeycloakServer> nodes = new ArrayList<>();

@@ -8,7 +8,7 @@ import org.keycloak.models.KeycloakSessionFactory;
 
 import java.util.List;
 
-/** Adds the API key table to Keycloak's persistence unit; Liquibase creates it on H2 and PostgreSQL. */
+/** Adds the API key and rate-limit ledger tables to Keycloak's persistence unit; Liquibase creates it on H2 and PostgreSQL. */
 public class ApiKeyJpaEntityProviderFactory implements JpaEntityProviderFactory, JpaEntityProvider {
 
     public static final String PROVIDER_ID = "kinga-api-keys";
@@ -20,7 +20,7 @@ public class ApiKeyJpaEntityProviderFactory implements JpaEntityProviderFactory,
 
     @Override
     public List<Class<?>> getEntities() {
-        return List.of(ApiKeyEntity.class);
+        return List.of(ApiKeyEntity.class, RateTakeEntity.class);
     }
 
     @Override
