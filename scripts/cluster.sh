@@ -166,6 +166,7 @@ cluster() {
       KINGA_SMTP_HOST=localhost KINGA_SMTP_PORT="$MAIL_SMTP_PORT" \
       KC_SPI_EVENTS_LISTENER__KINGA_AUDIT__SINKS="http://localhost:$SIDECAR_PORT/api/v1/audit/events" \
       KC_SPI_EVENTS_LISTENER__KINGA_AUDIT__SINK_SIGNING_KEY="$intake_key" \
+      KC_SPI_EVENTS_LISTENER__KINGA_AUDIT__SINK_BATCH_SIZE=100 \
       KC_DB_URL="$DB_URL" KC_DB_USERNAME="$DB_USER" KC_DB_PASSWORD="$DB_PASSWORD" \
       exec bash "$CLUSTER_KC/bin/kc.sh" start --optimized \
         --hostname="http://localhost:$HTTP_PORT" --proxy-headers=xforwarded --proxy-trusted-addresses=127.0.0.1 \

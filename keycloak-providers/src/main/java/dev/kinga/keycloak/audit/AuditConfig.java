@@ -20,6 +20,7 @@ public record AuditConfig(
         List<String> sinks,
         byte[] sinkSigningKey,
         int sinkTimeoutMillis,
+        int sinkBatchSize,
         long forwardIntervalMillis,
         long maxBackoffMillis,
         IpTruncation ipTruncation,
@@ -60,6 +61,9 @@ public record AuditConfig(
     static final String SINKS = "sinks";
     static final String SINK_SIGNING_KEY = "sink-signing-key";
     static final String SINK_TIMEOUT = "sink-timeout-ms";
+    static final String SINK_BATCH = "sink-batch-size";
+    /** The most records one post may carry: the sidecar's intake takes up to 500. */
+    static final int MAX_SINK_BATCH = 500;
     static final String FORWARD_INTERVAL = "forward-interval-ms";
     static final String MAX_BACKOFF = "max-backoff-ms";
     static final String IP_TRUNCATION = "ip-truncation";
@@ -119,6 +123,7 @@ public record AuditConfig(
                 List.copyOf(sinks),
                 signingKey(scope.get(SINK_SIGNING_KEY)),
                 positive(scope, SINK_TIMEOUT, 5000),
+                sinkBatchSize(scope),
                 positive(scope, FORWARD_INTERVAL, 1000),
                 positive(scope, MAX_BACKOFF, 30_000),
                 IpTruncation.valueOf(scope.get(IP_TRUNCATION, "NONE").strip().toUpperCase()),
@@ -150,6 +155,15 @@ public record AuditConfig(
             throw new IllegalArgumentException("kinga-audit: " + SINK_SIGNING_KEY + " must be at least 32 characters");
         }
         return key.strip().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** 1 (a record per post, as any webhook takes it) by default; up to {@value #MAX_SINK_BATCH}. */
+    private static int sinkBatchSize(Config.Scope scope) {
+        int size = positive(scope, SINK_BATCH, 1);
+        if (size > MAX_SINK_BATCH) {
+            throw new IllegalArgumentException("kinga-audit: " + SINK_BATCH + " must be at most " + MAX_SINK_BATCH + ", was " + size);
+        }
+        return size;
     }
 
     private static int positive(Config.Scope scope, String key, int fallback) {

@@ -1,5 +1,6 @@
 package dev.kinga.keycloak.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kinga.keycloak.audit.jpa.AuditOutboxEntity;
 import dev.kinga.signature.RequestSignature;
 import jakarta.persistence.EntityManager;
@@ -18,7 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,7 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Delivers the outbox to the sinks after commit: in sequence order per realm, at least once,
- * with the record id as {@code Idempotency-Key}, retrying with capped exponential backoff. A
+ * one record per post with its id as {@code Idempotency-Key} or, with {@code sink-batch-size}
+ * above 1, up to that many of a realm's consecutive records as a JSON array (each record its own
+ * idempotency key), retrying with capped exponential backoff. A
  * failing record holds back the later records of its realm for that sink, so order is kept; each
  * realm goes on its own, so one realm held back never holds back another. A record the sink
  * refuses for what it is ({@value #DEAD_AFTER} times 400, 413, 415 or 422: too large, say) is set
@@ -41,7 +44,9 @@ final class AuditForwarder {
     static final String LOG_CATEGORY = "kinga.audit";
     private static final Logger LOG = Logger.getLogger(AuditForwarder.class);
     private static final Logger AUDIT_LOG = Logger.getLogger(LOG_CATEGORY);
-    private static final int BATCH = 500;
+    private static final int BATCH = 1000;
+    /** A post's body at most (in characters, about its bytes): well under the sidecar's 1 MB body limit. */
+    private static final int MAX_POST_CHARS = 512 * 1024;
     /** Refusals of a record for what it is before it is set aside. */
     static final int DEAD_AFTER = 5;
     /** {@code nextAttemptAt} of a dead letter: kept, never retried. */
@@ -118,25 +123,11 @@ final class AuditForwarder {
                 return;
             }
             long now = System.currentTimeMillis();
-            Set<String> blockedRealms = new HashSet<>();
             List<String> delivered = new ArrayList<>();
             Map<Pending, Failure> failed = new HashMap<>();
-            for (Pending p : batch) {
-                if (blockedRealms.contains(p.realmId())) {
-                    continue;
-                }
-                if (p.nextAttemptAt() > now) {
-                    blockedRealms.add(p.realmId());
-                    continue;
-                }
-                Failure failure = send(sink, p);
-                if (failure == null) {
-                    delivered.add(p.id());
-                } else {
-                    failed.put(p, failure);
-                    blockedRealms.add(p.realmId());
-                }
-            }
+            Map<String, List<Pending>> byRealm = new LinkedHashMap<>();
+            batch.forEach(p -> byRealm.computeIfAbsent(p.realmId(), r -> new ArrayList<>()).add(p));
+            byRealm.values().forEach(records -> deliverRealm(sink, records, now, delivered, failed));
             record(delivered, failed, now);
             metrics.delivered(sink, delivered.size());
             metrics.failed(sink, failed.size());
@@ -146,6 +137,39 @@ final class AuditForwarder {
         }
     }
 
+    /**
+     * One realm's due records, in sequence order, in posts of up to {@code sink-batch-size}; the
+     * first record that fails holds back the rest of the realm for this sink.
+     */
+    private void deliverRealm(String sink, List<Pending> records, long now, List<String> delivered, Map<Pending, Failure> failed) {
+        int next = 0;
+        while (next < records.size() && records.get(next).nextAttemptAt() <= now) {
+            List<Pending> post = nextPost(sink, records, next, now);
+            Sent sent = post.size() == 1 ? sendOne(sink, post.get(0)) : sendMany(sink, post);
+            post.subList(0, sent.taken()).forEach(p -> delivered.add(p.id()));
+            if (sent.failure() != null) {
+                failed.put(post.get(sent.taken()), sent.failure());
+                return;
+            }
+            next += post.size();
+        }
+    }
+
+    /** The records from {@code first} that go in one post: consecutive, sealed, due, within the count and size limits. */
+    private List<Pending> nextPost(String sink, List<Pending> records, int first, long now) {
+        int max = AuditConfig.LOG_SINK.equals(sink) || !records.get(first).sealed() ? 1 : config.sinkBatchSize();
+        int end = first + 1;
+        long bytes = records.get(first).payload().length();
+        while (end < records.size() && end - first < max) {
+            Pending p = records.get(end);
+            bytes += p.payload().length() + 1;
+            if (!p.sealed() || p.nextAttemptAt() > now || bytes > MAX_POST_CHARS) {
+                break;
+            }
+            end++;
+        }
+        return records.subList(first, end);
+    }
     private void measure(String sink) {
         KeycloakModelUtils.runJobInTransaction(factory, session -> {
             Object[] stats = em(session).createNamedQuery("kingaOutboxSinkStats", Object[].class)
@@ -178,37 +202,98 @@ final class AuditForwarder {
         return batch;
     }
 
-    /** @return null when the sink took the record, else why not */
-    private Failure send(String sink, Pending p) {
+    /** How many records of a post the sink took (from the first), and why the next one was not (null: all were). */
+    private record Sent(int taken, Failure failure) {
+    }
+
+    /** One record as a JSON object, with its id as {@code Idempotency-Key}. */
+    private Sent sendOne(String sink, Pending p) {
         if (!p.sealed()) {
             // Not queued by Keycloak (written into the database), or changed there: never signed, never sent.
-            return new Failure(UNSEALED, true);
+            return new Sent(0, new Failure(UNSEALED, true));
         }
         if (AuditConfig.LOG_SINK.equals(sink)) {
             AUDIT_LOG.info(p.payload());
-            return null;
+            return new Sent(1, null);
         }
+        Answer answer = post(sink, p.payload(), Map.of("Idempotency-Key", p.recordId(), "X-Kinga-Audit-Seq", Long.toString(p.seq())));
+        return answer.ok() ? new Sent(1, null) : new Sent(0, answer.failure());
+    }
+
+    /**
+     * Consecutive records of one realm as a JSON array, each its own idempotency key. A sink that
+     * refuses the batch and names the record it refused ({@code 422} with {@code index}, as the
+     * sidecar's intake answers) took the records before it; one that refuses the batch without
+     * saying which record gets them one at a time, so only the record it refuses is set aside.
+     */
+    private Sent sendMany(String sink, List<Pending> post) {
+        StringBuilder body = new StringBuilder(post.size() * 1024).append('[');
+        for (int i = 0; i < post.size(); i++) {
+            body.append(i == 0 ? "" : ",").append(post.get(i).payload());
+        }
+        Answer answer = post(sink, body.append(']').toString(), Map.of("X-Kinga-Audit-Seq", Long.toString(post.get(0).seq()),
+                "X-Kinga-Audit-Count", Integer.toString(post.size())));
+        if (answer.ok()) {
+            return new Sent(post.size(), null);
+        }
+        if (!answer.failure().refused()) {
+            return new Sent(0, answer.failure()); // the sink is down or busy: the whole post again later
+        }
+        int index = answer.refusedIndex();
+        if (index >= 0 && index < post.size()) {
+            return new Sent(index, answer.failure());
+        }
+        for (int i = 0; i < post.size(); i++) {
+            Sent one = sendOne(sink, post.get(i));
+            if (one.failure() != null) {
+                return new Sent(i, one.failure());
+            }
+        }
+        return new Sent(post.size(), null);
+    }
+
+    /** A sink's answer: taken, or the failure, with the index of the refused record when the sink named it. */
+    private record Answer(Failure failure, int refusedIndex) {
+        boolean ok() {
+            return failure == null;
+        }
+    }
+
+    private Answer post(String sink, String payload, Map<String, String> headers) {
         try {
             URI uri = URI.create(sink);
-            byte[] body = p.payload().getBytes(StandardCharsets.UTF_8);
+            byte[] body = payload.getBytes(StandardCharsets.UTF_8);
             HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofMillis(config.sinkTimeoutMillis()))
                     .header("Content-Type", "application/json")
-                    .header("Idempotency-Key", p.recordId())
-                    .header("X-Kinga-Audit-Seq", Long.toString(p.seq()))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            headers.forEach(request::header);
             if (config.sinkSigningKey() != null) {
                 String timestamp = Long.toString(System.currentTimeMillis() / 1000);
                 request.header(RequestSignature.TIMESTAMP_HEADER, timestamp).header(RequestSignature.SIGNATURE_HEADER,
                         RequestSignature.header(config.sinkSigningKey(), "POST", uri.getRawPath(), timestamp, body));
             }
-            int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-            return status >= 200 && status < 300 ? null : new Failure("HTTP " + status, REFUSED.contains(status));
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            int status = response.statusCode();
+            if (status >= 200 && status < 300) {
+                return new Answer(null, -1);
+            }
+            return new Answer(new Failure("HTTP " + status, REFUSED.contains(status)), status == 422 ? refusedIndex(response.body()) : -1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Failure("interrupted", false);
+            return new Answer(new Failure("interrupted", false), -1);
         } catch (Exception e) {
-            return new Failure(e.getClass().getSimpleName(), false);
+            return new Answer(new Failure(e.getClass().getSimpleName(), false), -1);
+        }
+    }
+
+    /** The {@code index} of a 422 answer to a batch, or -1 when it names none. */
+    private static int refusedIndex(String body) {
+        try {
+            JsonNode index = AuditEntry.CANONICAL_JSON.readTree(body).path("index");
+            return index.canConvertToInt() ? index.asInt() : -1;
+        } catch (Exception e) {
+            return -1;
         }
     }
 

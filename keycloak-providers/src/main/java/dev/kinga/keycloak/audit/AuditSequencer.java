@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import org.hibernate.Session;
 import org.jboss.logging.Logger;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
@@ -49,6 +50,8 @@ final class AuditSequencer {
     private static final String LOCK_TIMEOUT = "jakarta.persistence.lock.timeout";
     /** Hibernate's lock timeout for SKIP LOCKED (LockOptions.SKIP_LOCKED). */
     private static final int SKIP_LOCKED = -2;
+    /** Rows per JDBC batch when a batch is linked (its records' updates, its deliveries' inserts). */
+    private static final int JDBC_BATCH = 100;
 
     private final KeycloakSessionFactory factory;
     private final AuditConfig config;
@@ -162,6 +165,8 @@ final class AuditSequencer {
     int sequence(String realmId) {
         List<Long> times = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
             EntityManager em = em(session);
+            // The batch's links and deliveries go to the database in a few round trips, not one per row.
+            em.unwrap(Session.class).setJdbcBatchSize(JDBC_BATCH);
             // SKIP LOCKED: a head another node's batch holds is that node's work now; a head someone else holds
             // (a stray database session) stalls this realm only, and the queue's age says so.
             AuditChainHeadEntity head = em.find(AuditChainHeadEntity.class, realmId, LockModeType.PESSIMISTIC_WRITE,

@@ -174,10 +174,10 @@ class ClusterIT {
                 "every login is in the trail exactly once");
         assertGapless(records);
         Set<String> ids = new HashSet<>(records.stream().map(r -> r.path("id").asText()).toList());
-        Await.until(() -> ids.stream().allMatch(id -> sink.deliveries().stream().anyMatch(d -> id.equals(d.idempotencyKey()))),
+        Await.until(() -> ids.stream().allMatch(id -> sink.deliveries().stream().anyMatch(d -> id.equals(d.recordId()))),
                 "every record forwarded", Duration.ofSeconds(120));
-        Map<String, Long> deliveries = sink.deliveries().stream().filter(d -> ids.contains(d.idempotencyKey()))
-                .collect(Collectors.groupingBy(AuditSink.Delivery::idempotencyKey, Collectors.counting()));
+        Map<String, Long> deliveries = sink.deliveries().stream().filter(d -> ids.contains(d.recordId()))
+                .collect(Collectors.groupingBy(AuditSink.Delivery::recordId, Collectors.counting()));
         assertTrue(deliveries.values().stream().allMatch(n -> n == 1), "each record forwarded once, by one node: " + deliveries.values()
                 .stream().filter(n -> n > 1).count() + " twice or more");
     }

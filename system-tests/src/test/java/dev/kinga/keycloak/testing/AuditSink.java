@@ -18,13 +18,17 @@ import java.util.function.Predicate;
  */
 public final class AuditSink {
 
-    /** One POST as received, with the receiver's clock (epoch ms). */
-    public record Delivery(String idempotencyKey, JsonNode record, long receivedAt) {
+    /**
+     * One record as received, with the receiver's clock (epoch ms): alone in a POST (its
+     * {@code Idempotency-Key} header names it) or one of a batch (a JSON array; its own id names it).
+     */
+    public record Delivery(String recordId, boolean batched, JsonNode record, long receivedAt) {
     }
 
     private final int port;
     private final List<Delivery> deliveries = new ArrayList<>();
     private volatile Predicate<JsonNode> refused = record -> false;
+    private volatile boolean namesRefused;
     private HttpServer server;
 
     public AuditSink(int port) {
@@ -46,14 +50,37 @@ public final class AuditSink {
         }
         server.createContext("/audit", exchange -> {
             try (InputStream body = exchange.getRequestBody()) {
-                JsonNode record = KeycloakClient.JSON.readTree(new String(body.readAllBytes(), StandardCharsets.UTF_8));
-                if (refused.test(record)) {
-                    exchange.sendResponseHeaders(413, -1); // refused for what it is, every time
+                JsonNode received = KeycloakClient.JSON.readTree(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+                List<JsonNode> records = new ArrayList<>();
+                received.forEach(records::add);
+                if (!received.isArray()) {
+                    records = List.of(received);
+                }
+                int refusedAt = -1;
+                for (int i = 0; i < records.size() && refusedAt < 0; i++) {
+                    refusedAt = refused.test(records.get(i)) ? i : -1;
+                }
+                if (refusedAt >= 0 && (!received.isArray() || !namesRefused)) {
+                    // refused for what it is, every time; a batch holding it is refused whole, without saying
+                    // which record (as a plain webhook would), so the forwarder falls back to one record per POST
+                    exchange.sendResponseHeaders(413, -1);
                     return;
                 }
+                long now = System.currentTimeMillis();
+                int taken = refusedAt < 0 ? records.size() : refusedAt;
                 synchronized (this) {
-                    deliveries.add(new Delivery(exchange.getRequestHeaders().getFirst("Idempotency-Key"), record,
-                            System.currentTimeMillis()));
+                    for (JsonNode record : records.subList(0, taken)) {
+                        deliveries.add(received.isArray()
+                                ? new Delivery(record.path("id").asText(null), true, record, now)
+                                : new Delivery(exchange.getRequestHeaders().getFirst("Idempotency-Key"), false, record, now));
+                    }
+                }
+                if (refusedAt >= 0) {
+                    // as the sidecar's intake answers: the records before the index were taken
+                    byte[] answer = ("{\"error\":\"invalid_record\",\"index\":" + refusedAt + "}").getBytes(StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(422, answer.length);
+                    exchange.getResponseBody().write(answer);
+                    return;
                 }
                 exchange.sendResponseHeaders(204, -1);
             } catch (IOException e) {
@@ -80,8 +107,18 @@ public final class AuditSink {
         }
     }
 
-    /** From now on, answers {@code 413} to the records that match (none by default). */
+    /** From now on, answers {@code 413} to the records that match (none by default), and to a batch holding one. */
     public void refuse(Predicate<JsonNode> records) {
+        refuse(records, false);
+    }
+
+    /**
+     * From now on, refuses the records that match; with {@code nameIt}, a batch holding one is
+     * answered as the sidecar's intake answers it ({@code 422} with the record's {@code index},
+     * the records before it taken), else with {@code 413} for the whole batch.
+     */
+    public void refuse(Predicate<JsonNode> records, boolean nameIt) {
+        namesRefused = nameIt;
         refused = records;
     }
 

@@ -88,6 +88,7 @@ public class KeycloakExtension implements ParameterResolver {
                         // the test sink, and the privacy sidecar's intake (BreachRegisterIT starts a sidecar there)
                         "--spi-events-listener--kinga-audit--sinks=" + sink.url() + "," + intakeUrl(),
                         "--spi-events-listener--kinga-audit--sink-signing-key=" + INTAKE_KEY,
+                        "--spi-events-listener--kinga-audit--sink-batch-size=50", // batches to both (ClusterIT posts one at a time)
                         "--spi-events-listener--kinga-audit--forward-interval-ms=200",
                         "--spi-events-listener--kinga-audit--max-backoff-ms=1000",
                         "--spi-events-listener--kinga-audit--retention-floor-days=0", // the prune tests prune records of today

@@ -15,14 +15,19 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Takes Keycloak's audit records as its forwarder delivers them: each record once (its id is the
- * idempotency key), a realm's records one at a time under a lock on the realm's row, with what
+ * Takes Keycloak's audit records as its forwarder delivers them, one or a batch per request: each
+ * record once (its id is the idempotency key), a realm's records in order under a lock on the realm's row, with what
  * does not line up counted (gaps, records older than one taken, a broken chain link). Security
  * alerts among them become {@link SecurityAlert}s for triage; everything else is only counted.
  */
@@ -100,8 +105,34 @@ public class AuditIntake {
     @Transactional
     public Taken take(Incoming in) {
         Instant now = Instant.now();
-        IntakeRealm realm = lockRealm(in, now);
-        if (em.find(IntakeRecord.class, in.id()) != null) {
+        Taken taken = takeOne(lockRealm(in, now), in, em.find(IntakeRecord.class, in.id()) != null, now);
+        em.flush(); // a conflict surfaces here, as a PersistenceException the resource answers with 503
+        return taken;
+    }
+
+    /**
+     * Takes a batch in one transaction, in the order given (the forwarder sends a realm's records
+     * in sequence order): the records taken before are found in one query, each realm's row is
+     * locked once, and the batch commits or rolls back whole.
+     */
+    @Transactional
+    public List<Taken> takeAll(List<Incoming> batch) {
+        Instant now = Instant.now();
+        Set<String> known = new HashSet<>(em.createQuery("select r.recordId from IntakeRecord r where r.recordId in :ids", String.class)
+                .setParameter("ids", batch.stream().map(Incoming::id).distinct().toList()).getResultList());
+        Map<String, IntakeRealm> locked = new HashMap<>();
+        List<Taken> taken = new ArrayList<>(batch.size());
+        for (Incoming in : batch) {
+            IntakeRealm realm = locked.computeIfAbsent(in.realmId(), id -> lockRealm(in, now));
+            taken.add(takeOne(realm, in, !known.add(in.id()), now));
+        }
+        em.flush();
+        return taken;
+    }
+
+    /** @param before whether the record was taken before (or earlier in this batch) */
+    private Taken takeOne(IntakeRealm realm, Incoming in, boolean before, Instant now) {
+        if (before) {
             realm.duplicates++;
             return new Taken(in.id(), true, null);
         }
@@ -146,7 +177,6 @@ public class AuditIntake {
                     .setParameter("r", in.id()).getResultList();
             alertId = known.isEmpty() ? raise(in, now).id : known.get(0);
         }
-        em.flush(); // a conflict surfaces here, as a PersistenceException the resource answers with 503
         return new Taken(in.id(), false, alertId);
     }
 

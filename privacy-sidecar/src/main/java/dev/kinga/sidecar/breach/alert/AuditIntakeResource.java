@@ -20,19 +20,22 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Keycloak's audit trail comes in here: {@code POST /api/v1/audit/events}, one record per request
- * as the {@code kinga-audit} forwarder sends it, signed with the key both sides hold
- * ({@code kinga.audit-intake.signing-key} here, {@code sink-signing-key} in Keycloak) and with the
- * record id as {@code Idempotency-Key}. There is no bearer token: the forwarder runs inside
+ * Keycloak's audit trail comes in here: {@code POST /api/v1/audit/events}, one record (a JSON
+ * object, with its id as {@code Idempotency-Key}) or a batch of a realm's consecutive records (a
+ * JSON array) per request as the {@code kinga-audit} forwarder sends them, signed with the key
+ * both sides hold ({@code kinga.audit-intake.signing-key} here, {@code sink-signing-key} in
+ * Keycloak). There is no bearer token: the forwarder runs inside
  * Keycloak, and the signature over method, path, time and body is its credential (docs/breach.md).
  * {@code GET /api/v1/audit/intake} shows auditors what arrived per realm;
  * {@code GET /api/v1/audit/events/realms/{realmId}}, signed the same way, tells Keycloak's
@@ -58,28 +61,79 @@ public class AuditIntakeResource {
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public AuditIntake.Taken receive(@Context UriInfo uri, @HeaderParam(RequestSignature.TIMESTAMP_HEADER) String timestamp,
-                                     @HeaderParam(RequestSignature.SIGNATURE_HEADER) String signature,
-                                     @HeaderParam("Idempotency-Key") String idempotencyKey, byte[] body) {
+    public Response receive(@Context UriInfo uri, @HeaderParam(RequestSignature.TIMESTAMP_HEADER) String timestamp,
+                            @HeaderParam(RequestSignature.SIGNATURE_HEADER) String signature,
+                            @HeaderParam("Idempotency-Key") String idempotencyKey, byte[] body) {
         requireSigned(uri, "POST", timestamp, signature, body);
-        JsonNode record;
+        JsonNode received;
         try {
-            record = json.readTree(body);
+            received = json.readTree(body);
         } catch (IOException e) {
             throw new BadRequestException("The body is not a JSON audit record");
         }
-        if (record == null || !record.isObject()) {
+        if (received != null && received.isArray()) {
+            return batch(received);
+        }
+        if (received == null || !received.isObject()) {
             throw new BadRequestException("The body is not a JSON audit record");
         }
-        AuditIntake.Incoming incoming = AuditIntake.Incoming.of(record);
+        AuditIntake.Incoming incoming = AuditIntake.Incoming.of(received);
         if (idempotencyKey == null || !idempotencyKey.equals(incoming.id())) {
             throw new BadRequestException("Idempotency-Key must repeat the record's id");
         }
         try {
-            return intake.take(incoming);
+            return Response.ok(intake.take(incoming)).build();
         } catch (PersistenceException raced) {
             throw new Refusal(503, "temporarily_unavailable", "The record could not be taken now; deliver it again");
         }
+    }
+
+    /**
+     * A batch: consecutive records, each its own idempotency key (no {@code Idempotency-Key}
+     * header). The records before the first one that is not a whole record are taken; that one
+     * and the rest are not, and {@code 422} says which ({@code index}), so the forwarder sets only
+     * that record aside and delivers the rest again.
+     */
+    private Response batch(JsonNode records) {
+        if (records.isEmpty() || records.size() > MAX_BATCH) {
+            throw new BadRequestException("A batch holds 1 to " + MAX_BATCH + " audit records");
+        }
+        List<AuditIntake.Incoming> whole = new ArrayList<>(records.size());
+        String refused = null;
+        for (JsonNode record : records) {
+            if (!record.isObject()) {
+                refused = "not a JSON audit record";
+                break;
+            }
+            try {
+                whole.add(AuditIntake.Incoming.of(record));
+            } catch (BadRequestException e) {
+                refused = e.getMessage();
+                break;
+            }
+        }
+        List<AuditIntake.Taken> taken;
+        try {
+            taken = whole.isEmpty() ? List.of() : intake.takeAll(whole);
+        } catch (PersistenceException raced) {
+            throw new Refusal(503, "temporarily_unavailable", "The batch could not be taken now; deliver it again");
+        }
+        if (refused == null) {
+            return Response.ok(new BatchTaken(taken)).build();
+        }
+        return Response.status(422).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new BatchRefused("invalid_record", "Record " + whole.size() + " of the batch: " + refused, whole.size(), taken))
+                .build();
+    }
+
+    /** Records per batch, at most: 500 records of Keycloak's trail stay well under the body limit (1 MB). */
+    static final int MAX_BATCH = 500;
+
+    public record BatchTaken(List<AuditIntake.Taken> taken) {
+    }
+
+    /** {@code taken} holds the records before {@code index}, which were taken; the one at {@code index} was not a whole record. */
+    public record BatchRefused(String error, String error_description, int index, List<AuditIntake.Taken> taken) {
     }
 
     /**

@@ -116,7 +116,10 @@ class AlertsTest {
         Response wrongKey = deliver(body, KEY, now, UUID.randomUUID().toString());
         assertEquals(400, wrongKey.statusCode(), "Idempotency-Key must name the record");
         assertEquals(400, deliver("{\"id\":\"x\"}", KEY, now, "x").statusCode(), "not a whole record");
-        assertEquals(400, deliver("[1,2]", KEY, now, "x").statusCode(), "not an object");
+        Response notRecords = deliver("[1,2]", KEY, now, null);
+        assertEquals(422, notRecords.statusCode(), "a batch whose first item is not a record");
+        assertEquals(0, notRecords.jsonPath().getInt("index"));
+        assertEquals(0, notRecords.jsonPath().getList("taken").size());
         assertEquals(0, intake(realm).size(), "nothing refused was taken");
 
         Response taken = deliver(body, KEY, now, id);
@@ -128,6 +131,49 @@ class AlertsTest {
         JsonPath stats = intake(realm).get(0);
         assertEquals(1, stats.getLong("records"));
         assertEquals(1, stats.getLong("duplicates"));
+    }
+
+    @Test
+    void aBatchIsTakenInOrderUpToItsFirstBrokenRecordAndEachRecordOnlyOnce() {
+        String realm = UUID.randomUUID().toString();
+        List<String> ids = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString(), UUID.randomUUID().toString());
+        String first = "[" + record(ids.get(0), realm, 1, "LOGIN", "genesis", "h1", Map.of()) + ","
+                + record(ids.get(1), realm, 2, "LOGIN", "h1", "h2", Map.of()) + "]";
+        long now = Instant.now().getEpochSecond();
+        Response taken = deliver(first, KEY, now, null);
+        assertEquals(200, taken.statusCode(), taken.asString());
+        assertEquals(ids.subList(0, 2), taken.jsonPath().getList("taken.recordId"));
+        assertEquals(List.of(false, false), taken.jsonPath().getList("taken.duplicate"));
+
+        // Delivered again with the next record after it and a broken one at the end: 1 and 2 are
+        // duplicates, 3 is taken, the broken one is refused by its index and nothing after it is taken.
+        String alert = UUID.randomUUID().toString();
+        String second = "[" + record(ids.get(0), realm, 1, "LOGIN", "genesis", "h1", Map.of()) + ","
+                + record(ids.get(1), realm, 2, "LOGIN", "h1", "h2", Map.of()) + ","
+                + record(ids.get(2), realm, 3, "LOGIN", "h2", "h3", Map.of()) + ","
+                + record("broken", realm, 0, "LOGIN", "h3", "h4", Map.of()) + ","
+                + record(alert, realm, 5, "SECURITY_ALERT", "h4", "h5", Map.of("rule", "after-the-broken-one")) + "]";
+        Response partly = deliver(second, KEY, now, null);
+        assertEquals(422, partly.statusCode(), partly.asString());
+        assertEquals("invalid_record", partly.jsonPath().getString("error"));
+        assertEquals(3, partly.jsonPath().getInt("index"), "the fourth record has no valid seq");
+        assertTrue(partly.jsonPath().getString("error_description").contains("seq"), partly.asString());
+        assertEquals(List.of(true, true, false), partly.jsonPath().getList("taken.duplicate"));
+        JsonPath stats = intake(realm).get(0);
+        assertEquals(3, stats.getLong("records"));
+        assertEquals(2, stats.getLong("duplicates"));
+        assertEquals(3, stats.getLong("lastSeq"), "nothing after the broken record");
+        assertEquals(0, stats.getLong("chainBreaks"));
+
+        assertEquals(400, deliver("[]", KEY, now, null).statusCode(), "an empty batch");
+        StringBuilder tooMany = new StringBuilder("[");
+        for (int i = 0; i <= AuditIntakeResource.MAX_BATCH; i++) {
+            tooMany.append(i == 0 ? "" : ",").append("{}");
+        }
+        assertEquals(400, deliver(tooMany.append("]").toString(), KEY, now, null).statusCode(), "more than a batch holds");
+        String unsigned = "[" + record(UUID.randomUUID().toString(), realm, 4, "LOGIN", "h3", "h4", Map.of()) + "]";
+        assertEquals(401, RestAssured.given().contentType("application/json").body(unsigned).post(PATH).statusCode());
+        assertEquals(3, intake(realm).get(0).getLong("records"), "nothing refused was taken");
     }
 
     @Test
