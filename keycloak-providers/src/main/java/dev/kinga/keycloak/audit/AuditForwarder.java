@@ -11,6 +11,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,8 +46,10 @@ final class AuditForwarder {
     private static final Logger LOG = Logger.getLogger(AuditForwarder.class);
     private static final Logger AUDIT_LOG = Logger.getLogger(LOG_CATEGORY);
     private static final int BATCH = 1000;
-    /** A post's body at most (in characters, about its bytes): well under the sidecar's 1 MB body limit. */
-    private static final int MAX_POST_CHARS = 512 * 1024;
+    /** A post's body at most, in characters: at most 3 bytes each in UTF-8, so under the sidecar's 1 MB body limit. */
+    private static final int MAX_POST_CHARS = 300 * 1024;
+    /** What is read of a sink's 422 answer, at most. */
+    private static final int MAX_ANSWER_BYTES = 64 * 1024;
     /** Refusals of a record for what it is before it is set aside. */
     static final int DEAD_AFTER = 5;
     /** {@code nextAttemptAt} of a dead letter: kept, never retried. */
@@ -159,11 +162,11 @@ final class AuditForwarder {
     private List<Pending> nextPost(String sink, List<Pending> records, int first, long now) {
         int max = AuditConfig.LOG_SINK.equals(sink) || !records.get(first).sealed() ? 1 : config.sinkBatchSize();
         int end = first + 1;
-        long bytes = records.get(first).payload().length();
+        long chars = records.get(first).payload().length();
         while (end < records.size() && end - first < max) {
             Pending p = records.get(end);
-            bytes += p.payload().length() + 1;
-            if (!p.sealed() || p.nextAttemptAt() > now || bytes > MAX_POST_CHARS) {
+            chars += p.payload().length() + 1;
+            if (!p.sealed() || p.nextAttemptAt() > now || chars > MAX_POST_CHARS) {
                 break;
             }
             end++;
@@ -239,8 +242,8 @@ final class AuditForwarder {
         if (!answer.failure().refused()) {
             return new Sent(0, answer.failure()); // the sink is down or busy: the whole post again later
         }
-        int index = answer.refusedIndex();
-        if (index >= 0 && index < post.size()) {
+        int index = refusedIndex(answer.refusal(), post);
+        if (index >= 0) {
             return new Sent(index, answer.failure());
         }
         for (int i = 0; i < post.size(); i++) {
@@ -252,8 +255,8 @@ final class AuditForwarder {
         return new Sent(post.size(), null);
     }
 
-    /** A sink's answer: taken, or the failure, with the index of the refused record when the sink named it. */
-    private record Answer(Failure failure, int refusedIndex) {
+    /** A sink's answer: taken, or the failure, with the body of a 422 (which may name the refused record). */
+    private record Answer(Failure failure, String refusal) {
         boolean ok() {
             return failure == null;
         }
@@ -273,25 +276,47 @@ final class AuditForwarder {
                 request.header(RequestSignature.TIMESTAMP_HEADER, timestamp).header(RequestSignature.SIGNATURE_HEADER,
                         RequestSignature.header(config.sinkSigningKey(), "POST", uri.getRawPath(), timestamp, body));
             }
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             int status = response.statusCode();
-            if (status >= 200 && status < 300) {
-                return new Answer(null, -1);
+            String answer;
+            try (InputStream in = response.body()) {
+                // only a 422 is read, and only its first few kilobytes: a sink's answer never fills this node's memory
+                answer = status == 422 ? new String(in.readNBytes(MAX_ANSWER_BYTES), StandardCharsets.UTF_8) : null;
             }
-            return new Answer(new Failure("HTTP " + status, REFUSED.contains(status)), status == 422 ? refusedIndex(response.body()) : -1);
+            if (status >= 200 && status < 300) {
+                return new Answer(null, null);
+            }
+            return new Answer(new Failure("HTTP " + status, REFUSED.contains(status)), answer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Answer(new Failure("interrupted", false), -1);
+            return new Answer(new Failure("interrupted", false), null);
         } catch (Exception e) {
-            return new Answer(new Failure(e.getClass().getSimpleName(), false), -1);
+            return new Answer(new Failure(e.getClass().getSimpleName(), false), null);
         }
     }
 
-    /** The {@code index} of a 422 answer to a batch, or -1 when it names none. */
-    private static int refusedIndex(String body) {
+    /**
+     * The record a 422 answer to {@code post} names, as the sidecar's intake answers: its
+     * {@code index}, with {@code taken} listing exactly the records before it, in order. -1 for
+     * any other answer (a sink that said something else gets the post one record at a time).
+     */
+    private static int refusedIndex(String answer, List<Pending> post) {
+        if (answer == null) {
+            return -1;
+        }
         try {
-            JsonNode index = AuditEntry.CANONICAL_JSON.readTree(body).path("index");
-            return index.canConvertToInt() ? index.asInt() : -1;
+            JsonNode body = AuditEntry.CANONICAL_JSON.readTree(answer);
+            JsonNode taken = body.path("taken");
+            int index = body.path("index").canConvertToInt() ? body.path("index").asInt() : -1;
+            if (index < 0 || index >= post.size() || !taken.isArray() || taken.size() != index) {
+                return -1;
+            }
+            for (int i = 0; i < index; i++) {
+                if (!post.get(i).recordId().equals(taken.get(i).path("recordId").asText())) {
+                    return -1;
+                }
+            }
+            return index;
         } catch (Exception e) {
             return -1;
         }

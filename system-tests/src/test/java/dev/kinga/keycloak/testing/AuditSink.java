@@ -77,7 +77,12 @@ public final class AuditSink {
                 }
                 if (refusedAt >= 0) {
                     // as the sidecar's intake answers: the records before the index were taken
-                    byte[] answer = ("{\"error\":\"invalid_record\",\"index\":" + refusedAt + "}").getBytes(StandardCharsets.UTF_8);
+                    StringBuilder ids = new StringBuilder();
+                    for (JsonNode record : records.subList(0, refusedAt)) {
+                        ids.append(ids.isEmpty() ? "" : ",").append("{\"recordId\":\"").append(record.path("id").asText()).append("\"}");
+                    }
+                    byte[] answer = ("{\"error\":\"invalid_record\",\"index\":" + refusedAt + ",\"taken\":[" + ids + "]}")
+                            .getBytes(StandardCharsets.UTF_8);
                     exchange.sendResponseHeaders(422, answer.length);
                     exchange.getResponseBody().write(answer);
                     return;

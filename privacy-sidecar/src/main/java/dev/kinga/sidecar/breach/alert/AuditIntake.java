@@ -16,10 +16,8 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -111,19 +109,22 @@ public class AuditIntake {
     }
 
     /**
-     * Takes a batch in one transaction, in the order given (the forwarder sends a realm's records
-     * in sequence order): the records taken before are found in one query, each realm's row is
-     * locked once, and the batch commits or rolls back whole.
+     * Takes a batch of one realm's records in one transaction, in the order given (the forwarder
+     * sends them in sequence order): the realm's row is locked first, as for a single record, so a
+     * batch delivered twice at once waits and then finds its records taken; the records taken
+     * before are found in one query; the batch commits or rolls back whole.
      */
     @Transactional
     public List<Taken> takeAll(List<Incoming> batch) {
         Instant now = Instant.now();
+        IntakeRealm realm = lockRealm(batch.get(0), now);
         Set<String> known = new HashSet<>(em.createQuery("select r.recordId from IntakeRecord r where r.recordId in :ids", String.class)
                 .setParameter("ids", batch.stream().map(Incoming::id).distinct().toList()).getResultList());
-        Map<String, IntakeRealm> locked = new HashMap<>();
         List<Taken> taken = new ArrayList<>(batch.size());
         for (Incoming in : batch) {
-            IntakeRealm realm = locked.computeIfAbsent(in.realmId(), id -> lockRealm(in, now));
+            if (!in.realmId().equals(realm.realmId)) {
+                throw new IllegalArgumentException("a batch holds the records of one realm"); // the resource checks first
+            }
             taken.add(takeOne(realm, in, !known.add(in.id()), now));
         }
         em.flush();

@@ -53,6 +53,9 @@ public class AuditIntakeResource {
     @Inject
     RateLimiter limiter;
 
+    @Inject
+    SeenDeliveries seen;
+
     @ConfigProperty(name = "kinga.audit-intake.replay-window", defaultValue = "PT5M")
     Duration replayWindow;
 
@@ -65,6 +68,9 @@ public class AuditIntakeResource {
                             @HeaderParam(RequestSignature.SIGNATURE_HEADER) String signature,
                             @HeaderParam("Idempotency-Key") String idempotencyKey, byte[] body) {
         requireSigned(uri, "POST", timestamp, signature, body);
+        if (!seen.first(signature, replayWindow, System.currentTimeMillis())) {
+            throw new Refusal(409, "replayed", "This signed delivery was received before; each delivery is signed afresh");
+        }
         JsonNode received;
         try {
             received = json.readTree(body);
@@ -111,6 +117,9 @@ public class AuditIntakeResource {
                 refused = e.getMessage();
                 break;
             }
+        }
+        if (whole.stream().map(AuditIntake.Incoming::realmId).distinct().count() > 1) {
+            throw new BadRequestException("A batch holds the records of one realm");
         }
         List<AuditIntake.Taken> taken;
         try {

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -73,9 +74,12 @@ class AlertsTest {
         return request.post(PATH);
     }
 
+    /** Signed at a second of its own within the replay window, as the forwarder signs each attempt afresh. */
     static Response deliver(String id, String body) {
-        return deliver(body, KEY, Instant.now().getEpochSecond(), id);
+        return deliver(body, KEY, Instant.now().getEpochSecond() - SIGNED.getAndIncrement() % 240, id);
     }
+
+    private static final AtomicLong SIGNED = new AtomicLong();
 
     private static Response as(String token, String method, String path, Object body) {
         var request = RestAssured.given().header("Authorization", "Bearer " + token).contentType("application/json");
@@ -113,7 +117,7 @@ class AlertsTest {
                 .header(RequestSignature.SIGNATURE_HEADER, RequestSignature.header(KEY, "POST", PATH, ts, body.getBytes(StandardCharsets.UTF_8)))
                 .post(PATH);
         assertEquals(401, altered.statusCode(), "the body is signed");
-        Response wrongKey = deliver(body, KEY, now, UUID.randomUUID().toString());
+        Response wrongKey = deliver(body, KEY, now - 1, UUID.randomUUID().toString());
         assertEquals(400, wrongKey.statusCode(), "Idempotency-Key must name the record");
         assertEquals(400, deliver("{\"id\":\"x\"}", KEY, now, "x").statusCode(), "not a whole record");
         Response notRecords = deliver("[1,2]", KEY, now, null);
@@ -125,9 +129,12 @@ class AlertsTest {
         Response taken = deliver(body, KEY, now, id);
         assertEquals(200, taken.statusCode(), taken.asString());
         assertFalse(taken.jsonPath().getBoolean("duplicate"));
-        Response again = deliver(body, KEY, now, id);
-        assertEquals(200, again.statusCode(), "a second delivery is answered, so the forwarder stops retrying");
+        Response again = deliver(body, KEY, now + 1, id);
+        assertEquals(200, again.statusCode(), "a second delivery (signed afresh) is answered, so the forwarder stops retrying");
         assertTrue(again.jsonPath().getBoolean("duplicate"));
+        Response replayed = deliver(body, KEY, now + 1, id);
+        assertEquals(409, replayed.statusCode(), "the same signed delivery again is a replay");
+        assertEquals("replayed", replayed.jsonPath().getString("error"));
         JsonPath stats = intake(realm).get(0);
         assertEquals(1, stats.getLong("records"));
         assertEquals(1, stats.getLong("duplicates"));
@@ -166,6 +173,12 @@ class AlertsTest {
         assertEquals(0, stats.getLong("chainBreaks"));
 
         assertEquals(400, deliver("[]", KEY, now, null).statusCode(), "an empty batch");
+        String otherRealm = UUID.randomUUID().toString();
+        String mixed = "[" + record(UUID.randomUUID().toString(), realm, 4, "LOGIN", "h3", "h4", Map.of()) + ","
+                + record(UUID.randomUUID().toString(), otherRealm, 1, "LOGIN", "genesis", "h1", Map.of()) + "]";
+        Response twoRealms = deliver(mixed, KEY, now, null);
+        assertEquals(400, twoRealms.statusCode(), "a batch holds one realm's records");
+        assertEquals(0, intake(otherRealm).size());
         StringBuilder tooMany = new StringBuilder("[");
         for (int i = 0; i <= AuditIntakeResource.MAX_BATCH; i++) {
             tooMany.append(i == 0 ? "" : ",").append("{}");
