@@ -99,20 +99,12 @@ public class AuditIntake {
         }
     }
 
-    /** Takes one record; a record taken before is answered as a duplicate and changes nothing but a count. */
-    @Transactional
-    public Taken take(Incoming in) {
-        Instant now = Instant.now();
-        Taken taken = takeOne(lockRealm(in, now), in, em.find(IntakeRecord.class, in.id()) != null, now);
-        em.flush(); // a conflict surfaces here, as a PersistenceException the resource answers with 503
-        return taken;
-    }
-
     /**
      * Takes a batch of one realm's records in one transaction, in the order given (the forwarder
      * sends them in sequence order): the realm's row is locked first, as for a single record, so a
      * batch delivered twice at once waits and then finds its records taken; the records taken
-     * before are found in one query; the batch commits or rolls back whole.
+     * before are found in one query; the batch commits or rolls back whole. A single delivery is a
+     * batch of one. A record taken before is answered as a duplicate and changes nothing but a count.
      */
     @Transactional
     public List<Taken> takeAll(List<Incoming> batch) {
@@ -127,7 +119,7 @@ public class AuditIntake {
             }
             taken.add(takeOne(realm, in, !known.add(in.id()), now));
         }
-        em.flush();
+        em.flush(); // a conflict surfaces here, as a PersistenceException the resource answers with 503
         return taken;
     }
 

@@ -87,11 +87,7 @@ public class AuditIntakeResource {
         if (idempotencyKey == null || !idempotencyKey.equals(incoming.id())) {
             throw new BadRequestException("Idempotency-Key must repeat the record's id");
         }
-        try {
-            return Response.ok(intake.take(incoming)).build();
-        } catch (PersistenceException raced) {
-            throw new Refusal(503, "temporarily_unavailable", "The record could not be taken now; deliver it again");
-        }
+        return Response.ok(take(List.of(incoming)).get(0)).build();
     }
 
     /**
@@ -121,18 +117,21 @@ public class AuditIntakeResource {
         if (whole.stream().map(AuditIntake.Incoming::realmId).distinct().count() > 1) {
             throw new BadRequestException("A batch holds the records of one realm");
         }
-        List<AuditIntake.Taken> taken;
-        try {
-            taken = whole.isEmpty() ? List.of() : intake.takeAll(whole);
-        } catch (PersistenceException raced) {
-            throw new Refusal(503, "temporarily_unavailable", "The batch could not be taken now; deliver it again");
-        }
+        List<AuditIntake.Taken> taken = whole.isEmpty() ? List.of() : take(whole);
         if (refused == null) {
             return Response.ok(new BatchTaken(taken)).build();
         }
         return Response.status(422).type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(new BatchRefused("invalid_record", "Record " + whole.size() + " of the batch: " + refused, whole.size(), taken))
                 .build();
+    }
+
+    private List<AuditIntake.Taken> take(List<AuditIntake.Incoming> records) {
+        try {
+            return intake.takeAll(records);
+        } catch (PersistenceException raced) {
+            throw new Refusal(503, "temporarily_unavailable", "The records could not be taken now; deliver them again");
+        }
     }
 
     /** Records per batch, at most: 500 records of Keycloak's trail stay well under the body limit (1 MB). */
